@@ -1,0 +1,64 @@
+"""Sphinx configuration of the competency site (pages are read from docs/)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+project = "Water Utility Competency Models"
+author = "Competency site maintainers"
+copyright = "the competency site maintainers"  # noqa: A001 - Sphinx's own name
+
+extensions = ["myst_parser", "sphinx_design", "competency"]
+
+# Sources: Markdown pages in docs/, models in competency_src/ (page stubs are generated beside them).
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build", "**/.ipynb_checkpoints"]
+root_doc = "index"
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# Published wording is shown exactly: no "--" turned into a dash, no straight quotes curled.
+smartquotes = False
+
+competency_source_dir = "competency_src"
+# The utility variant comes from the -t tag (make html UTILITY=<name>); see docs/variants.md.
+competency_utility = ""
+
+# Every cross-reference must resolve: the build is nitpicky and warnings are errors (Makefile).
+nitpicky = True
+
+# Reproducible builds: the date printed on pages comes from SOURCE_DATE_EPOCH when set.
+_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+today = time.strftime("%Y-%m-%d", time.gmtime(int(_epoch))) if _epoch else ""
+today_fmt = "%Y-%m-%d"
+
+html_theme = "pydata_sphinx_theme"
+html_title = "Competency models"
+html_static_path: list[str] = []
+html_last_updated_fmt = None
+html_show_sourcelink = False
+html_copy_source = False
+html_theme_options = {
+    # Only the current branch of the navigation is rendered into each page (see docs/performance.md).
+    "navigation_depth": 2,
+    "show_nav_level": 1,
+    "collapse_navigation": False,
+    "navbar_align": "left",
+    "header_links_before_dropdown": 6,
+    "show_toc_level": 1,
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": [],
+    "navigation_with_keys": False,
+    "use_edit_page_button": False,
+    "icon_links": [],
+}
+html_sidebars = {"**": ["sidebar-nav-bs"], "index": []}
+html_context = {"default_mode": "auto"}
+
+# The intranet may have no internet: nothing is loaded from another host.
+html_theme_options["analytics"] = {}
+
+ROOT = Path(__file__).parent

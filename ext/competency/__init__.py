@@ -1,0 +1,24 @@
+"""Sphinx extension publishing job competency models: one page per competency, indicator and responsibility."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: Version of the data this extension pickles into the environment. Bump it, with the
+#: reason, whenever the shape of the domain data or of the page doctrees changes:
+#: 1 - first version (objects and referrers of the comp domain).
+ENV_VERSION = 1
+
+
+def setup(app: Any) -> dict[str, Any]:
+    from .extension import setup_extension
+
+    setup_extension(app)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,70 @@
+"""The ``{comp:catalogue}`` directive: the home page's cards, one per model and section.
+
+The home page is a hand-written Markdown page; what it shows of the models
+comes from the YAML through this directive, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+from sphinx_design.shared import create_component
+
+from .model import Model
+from .page_parts import KIND_LABELS, badge, hidden_toctree, link, paragraph
+from .pages import page_docname
+from .state import site_of
+
+
+class CatalogueDirective(SphinxDirective):
+    """Cards for every model and its sections, and the toctree of the model pages."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        site = site_of(self.env)
+        result: list[nodes.Node] = []
+        for model in site.models.values():
+            self.env.note_dependency(str(model.path))
+            result += self.model_cards(model)
+        result.append(hidden_toctree(self.env.docname, [page_docname(m, "model", m) for m in site.models]))
+        return result
+
+    def model_cards(self, model: Model) -> list[nodes.Node]:
+        heading = nodes.rubric(classes=["comp-catalogue-model"])
+        heading["heading-level"] = 2
+        heading += link(model.id, "model", model.id, model.title)
+        grid = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4"])
+        row = create_component("grid-row", ["sd-row", "sd-row-cols-1", "sd-row-cols-sm-2", "sd-row-cols-lg-3",
+                                            "sd-g-3"])
+        grid += row
+        for section in model.sections:
+            column = create_component("grid-item", ["sd-col", "sd-d-flex-row"])
+            card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm",
+                                             "sd-card-hover", "comp-card", f"comp-card-{section.kind}"])
+            body = create_component("card-body", ["sd-card-body"])
+            title = paragraph(link(model.id, "section", section.id, section.heading),
+                              classes=["sd-card-title", "sd-font-weight-bold", "comp-card-title"])
+            body += title
+            body += paragraph(badge(section.kind))
+            body += paragraph(_summary(model, section.id), classes=["sd-card-text"])
+            card += body
+            column += card
+            row += column
+        return [heading, grid]
+
+
+def _summary(model: Model, section_id: str) -> str:
+    section = model.section(section_id)
+    if section.responsibilities:
+        return f"{len(section.responsibilities)} responsibilities the job centres on."
+    placements = list(section.placements())
+    indicators = sum(len(p.indicators) for p in placements)
+    what = KIND_LABELS[section.kind].lower()
+    if indicators:
+        return f"{len(placements)} {what} competencies with {indicators} behavioural indicators."
+    return f"{len(placements)} {what} competencies."
+
+
+def setup_catalogue(app) -> None:  # noqa: ANN001
+    app.add_directive_to_domain("comp", "catalogue", CatalogueDirective)

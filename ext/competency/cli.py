@@ -1,0 +1,40 @@
+"""The `competency` command-line tool: one subcommand per maintainer task."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .problems import SourceError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="competency",
+        description="Maintain job competency models: import, check, format, export and compare them.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # Each command module adds its own subparser and sets `run` (args -> exit status).
+    from . import cli_check, cli_fmt, cli_import, cli_variants
+
+    cli_import.add_parser(commands)
+    cli_check.add_parser(commands)
+    cli_fmt.add_parser(commands)
+    cli_variants.add_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except SourceError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

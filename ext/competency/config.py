@@ -1,0 +1,49 @@
+"""The extension's configuration values, declared once with defaults and help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompetencyConfig:
+    """Settings read from conf.py (each prefixed with ``competency_``)."""
+
+    #: Folder of the model YAML files, relative to the folder of conf.py.
+    source_dir: str = "competency_src"
+    #: Utility variant to build ("" for the generic site); conf.py sets it from the -t tag.
+    utility: str = ""
+    #: Absolute URL the site is published at; when set, permanent links are shown in full.
+    base_url: str = ""
+
+
+HELP = {
+    "source_dir": "folder of the model YAML files, relative to conf.py",
+    "utility": "utility variant to build, empty for the generic site",
+    "base_url": "absolute URL of the published site, shown in permanent links",
+}
+
+
+def setup_config(app: Sphinx) -> None:
+    for item in fields(CompetencyConfig):
+        # Every value changes what pages show, so a change re-reads every page.
+        app.add_config_value(f"competency_{item.name}", item.default, "env", types=[str],
+                             description=HELP[item.name])
+    app.connect("config-inited", _check_config)
+
+
+def competency_config(config: Config) -> CompetencyConfig:
+    """The one way the extension reads its settings."""
+    values: dict[str, Any] = {item.name: getattr(config, f"competency_{item.name}") for item in fields(CompetencyConfig)}
+    return CompetencyConfig(**values)
+
+
+def _check_config(app: Sphinx, config: Config) -> None:
+    settings = competency_config(config)
+    if settings.base_url and not settings.base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"competency_base_url must start with http:// or https://, not {settings.base_url!r}")

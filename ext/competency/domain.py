@@ -1,0 +1,205 @@
+"""The `comp` domain: every model item as a Sphinx object.
+
+Objects are recorded by the page that shows them (keyed by document, so
+`clear_doc` and `merge_domaindata` are one-liners and parallel reads are safe).
+Their full name is ``<model-id>`` for a model and ``<model-id>/<item-id>`` for
+everything else; a role may also name an item by its bare id when only one
+model has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx import addnodes
+from sphinx.addnodes import pending_xref
+from sphinx.builders import Builder
+from sphinx.domains import Domain, Index, IndexEntry, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+from .problems import did_you_mean
+
+logger = logging.getLogger(__name__)
+
+OBJECT_TYPES = ("model", "section", "competency", "indicator", "responsibility")
+
+
+class ObjectEntry(NamedTuple):
+    """Where an object is documented and how it is shown."""
+
+    docname: str
+    anchor: str
+    #: Code and title, e.g. "II.1.b Clearly explains ...": what roles and intersphinx show.
+    display: str
+    #: The competency (code and title) an indicator belongs to; used by the indicator index.
+    parent: str = ""
+    #: Sort key keeping published order in indices.
+    order: str = ""
+    #: Search priority: 1 for live items, -1 for hidden ones (excluded from a variant, aliases).
+    priority: int = 1
+
+
+class CompetencyRole(XRefRole):
+    """``{comp:indicator}`id``` shows the item's code and title, never the bare id."""
+
+    def process_link(self, env: BuildEnvironment, refnode: Element, has_explicit_title: bool,
+                     title: str, target: str) -> tuple[str, str]:
+        refnode["comp:context-model"] = env.ref_context.get("comp:model", "")
+        return title, target.strip()
+
+
+class IndicatorIndex(Index):
+    """Every indicator of every model, grouped by competency, in published order."""
+
+    name = "indicators"
+    localname = "Index of indicators"
+    shortname = "indicators"
+
+    def generate(self, docnames: Iterable[str] | None = None) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
+        groups: dict[str, list[tuple[str, IndexEntry]]] = {}
+        for (objtype, _name), entry in self.domain.data["objects"].items():
+            if objtype != "indicator" or entry.priority < 0:
+                continue
+            if docnames is not None and entry.docname not in docnames:
+                continue
+            code, _, text = entry.display.partition(" ")
+            groups.setdefault(entry.parent, []).append(
+                (entry.order, IndexEntry(text, 0, entry.docname, entry.anchor, code, "", "")))
+        content = [
+            (parent, [e for _, e in sorted(entries, key=lambda pair: pair[0])])
+            for parent, entries in sorted(groups.items(), key=lambda kv: min(o for o, _ in kv[1]))
+        ]
+        return content, False
+
+
+class CompetencyDomain(Domain):
+    """Models, sections, competencies, indicators and responsibilities."""
+
+    name = "comp"
+    label = "Competency models"
+    object_types = {kind: ObjType(kind, kind) for kind in OBJECT_TYPES}
+    roles = {kind: CompetencyRole() for kind in OBJECT_TYPES}
+    indices = [IndicatorIndex]
+    initial_data: dict[str, Any] = {
+        # (objtype, fullname) -> ObjectEntry
+        "objects": {},
+        # docname -> True for documents that name items through roles (re-written when models change)
+        "referrers": {},
+    }
+    data_version = 1
+
+    @property
+    def objects(self) -> dict[tuple[str, str], ObjectEntry]:
+        objects: dict[tuple[str, str], ObjectEntry] = self.data["objects"]
+        return objects
+
+    def get_type_name(self, type: ObjType, primary: bool = False) -> str:  # noqa: A002 - Sphinx's name
+        return type.lname  # "indicator", not "Competency models indicator", in search results
+
+    def note_object(self, objtype: str, fullname: str, entry: ObjectEntry, location: Any = None) -> None:
+        key = (objtype, fullname)
+        if key in self.objects and self.objects[key].docname != entry.docname:
+            other = self.objects[key].docname
+            logger.warning("%s '%s' is shown on two pages: %s and %s", objtype, fullname, other, entry.docname,
+                           type="competency", subtype="duplicate", location=location)
+        self.objects[key] = entry
+        self.__dict__.pop("_bare_names", None)
+
+    def clear_doc(self, docname: str) -> None:
+        for key in [k for k, v in self.objects.items() if v.docname == docname]:
+            del self.objects[key]
+        self.data["referrers"].pop(docname, None)
+        self.__dict__.pop("_bare_names", None)
+
+    def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
+        for key, entry in otherdata["objects"].items():
+            if entry.docname in docnames:
+                self.objects[key] = entry
+        for docname in docnames & set(otherdata["referrers"]):
+            self.data["referrers"][docname] = True
+        self.__dict__.pop("_bare_names", None)
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        if any(node.get("refdomain") == "comp" and not node.get("comp:generated")
+               for node in document.findall(addnodes.pending_xref)):
+            self.data["referrers"][docname] = True
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for (objtype, fullname), entry in sorted(self.objects.items()):
+            yield fullname, entry.display, objtype, entry.docname, entry.anchor, entry.priority
+
+    def get_full_qualified_name(self, node: Element) -> str | None:
+        return node.get("reftarget")
+
+    # -- resolving --------------------------------------------------------------------------------
+
+    def find(self, objtype: str, target: str, context_model: str = "") -> list[tuple[str, ObjectEntry]]:
+        """Objects a target names: a full name, or a bare id (preferring the current model)."""
+        if (objtype, target) in self.objects:
+            return [(target, self.objects[(objtype, target)])]
+        if "/" in target:
+            return []
+        if context_model and (objtype, f"{context_model}/{target}") in self.objects:
+            name = f"{context_model}/{target}"
+            return [(name, self.objects[(objtype, name)])]
+        names = self._bare_index().get((objtype, target), [])
+        return [(name, self.objects[(objtype, name)]) for name in names]
+
+    def _bare_index(self) -> dict[tuple[str, str], list[str]]:
+        cached: dict[tuple[str, str], list[str]] | None = self.__dict__.get("_bare_names")
+        if cached is None:
+            cached = {}
+            for objtype, fullname in self.objects:
+                cached.setdefault((objtype, fullname.rpartition("/")[2]), []).append(fullname)
+            self.__dict__["_bare_names"] = cached
+        return cached
+
+    def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str,
+                     node: pending_xref, contnode: Element) -> Element | None:
+        found = self.find(typ, target, node.get("comp:context-model", ""))
+        if not found:
+            return None
+        if len(found) > 1:
+            logger.warning("'%s' is ambiguous: %s; write the full name", target,
+                           ", ".join(name for name, _ in found), type="competency", subtype="ambiguous-ref",
+                           location=node)
+        _name, entry = found[0]
+        if not node.get("refexplicit"):
+            contnode = nodes.inline(entry.display, entry.display, classes=["comp-ref", f"comp-ref-{typ}"])
+        return make_refnode(builder, fromdocname, entry.docname, entry.anchor, contnode, entry.display)
+
+    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
+                         node: pending_xref, contnode: Element) -> list[tuple[str, Element]]:
+        results = []
+        for objtype in OBJECT_TYPES:
+            ref = self.resolve_xref(env, fromdocname, builder, objtype, target, node, contnode)
+            if ref is not None:
+                results.append((f"comp:{objtype}", ref))
+        return results
+
+    def suggest(self, objtype: str, target: str) -> str:
+        names = [name for kind, name in self.objects if kind == objtype]
+        bare = [name.rpartition("/")[2] for name in names]
+        return did_you_mean(target.rpartition("/")[2], bare) or f"no {objtype} has this id"
+
+
+def warn_unknown_reference(app: Any, domain: Domain, node: pending_xref) -> bool | None:
+    """One clear warning, with a suggestion, for a role naming an unknown item."""
+    if domain is None or domain.name != "comp":
+        return None
+    assert isinstance(domain, CompetencyDomain)
+    typ, target = node["reftype"], node["reftarget"]
+    logger.warning("unknown %s '%s' in {comp:%s} (%s)", typ, target, typ, domain.suggest(typ, target),
+                   type="competency", subtype="unknown-ref", location=node)
+    return True
+
+
+def setup_domain(app: Any) -> None:
+    app.add_domain(CompetencyDomain)
+    app.connect("warn-missing-reference", warn_unknown_reference)

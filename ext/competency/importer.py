@@ -1,0 +1,732 @@
+"""Importing a competency model from its published plain-text shape.
+
+The published models are plain text: roman-numbered section headings,
+numbered competencies with lettered behavioural indicators, "Note:"
+paragraphs, numbered foundational groups with lettered items, and numbered
+responsibilities. `import_text` turns such a text into the plain data of a
+YAML model (see competency-model.schema.json) and a list of problems.
+
+It works in two passes. The first reads the lines into drafts that keep the
+text's own structure and line numbers; the second gives every item a
+readable, meaning-derived id and turns repeated competencies and indicators
+into references. Nothing is dropped silently: every non-blank line ends up
+in the model, or in a problem, or in `ImportResult.skipped`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .loader import ROMAN, letter
+from .model import SECTION_KINDS
+from .problems import Location, Problem, did_you_mean
+
+JsonPath = tuple[str | int, ...]
+
+#: Each kind's title as the published texts write it (for messages).
+KIND_TITLES = {
+    "technical": "Technical Competencies",
+    "non-technical": "Non-Technical Competencies",
+    "foundational": "Foundational Competencies",
+    "responsibilities": "Most Important Responsibilities",
+    "superior-performance": "Competencies for Superior Performance",
+}
+SECTION_TITLES = {title.lower(): kind for kind, title in KIND_TITLES.items()}
+#: Kinds whose sections list numbered competencies with lettered indicators.
+COMPETENCY_KINDS = frozenset({"technical", "non-technical", "superior-performance"})
+ROMAN_VALUES = {numeral: n for n, numeral in enumerate(ROMAN, start=1)}
+
+#: Words left out of indicator ids, so that ids carry the meaning-bearing words.
+STOPWORDS = frozenset({
+    "a", "an", "the", "and", "or", "of", "to", "for", "in", "by", "with", "from", "as", "into", "its", "it",
+    "is", "are", "be", "that", "this", "these", "those", "their", "his", "her", "he", "she", "they", "them",
+    "he-she", "his-her", "s",
+})
+ID_WORDS = 5
+MAX_ID = 80
+
+_TITLE_LINE = re.compile(r"^(?P<series>.*?)\bCompetency Model\s*:\s*(?P<title>.*)$", re.IGNORECASE)
+_NOTE = re.compile(r"^Note\s*:\s*(?P<text>.*)$", re.IGNORECASE)
+_SECTION = re.compile(r"^(?P<marker>[IVX]+)\.(?:\s+(?P<text>.*))?$")
+_NUMBER_SUB = re.compile(r"^(?P<marker>\d+)\.(?P<text>\S.*)$")
+_NUMBERED = re.compile(r"^(?P<marker>\d+)\.(?:\s+(?P<text>.*))?$")
+#: Roman sub-item markers of two letters or more; "i.", "v." and "x." are read as letters first.
+_ROMAN_SUB = re.compile(r"^(?P<marker>ii|iii|iv|vi|vii|viii|ix|xi|xii)\.(?:\s+(?P<text>.*))?$")
+_LETTERED = re.compile(r"^(?P<marker>[a-z])\.(?:\s+(?P<text>.*))?$")
+_TRAILING_PARENS = re.compile(r"^(?P<title>.*?)\s*\((?P<qualifier>[^()]*)\)$")
+#: A parenthesis after a competency title is a qualifier only when it says a level, so
+#: that titles such as "Supervisory Control and Data Acquisition (SCADA)" stay whole.
+_QUALIFIER_WORDS = re.compile(r"\b(expertise|knowledge|expected|proficien\w*|awareness|familiarity|level)\b",
+                              re.IGNORECASE)
+_DESCRIPTION = re.compile(r"^(?P<title>[^:]+?)\s*:\s+(?P<description>.+)$")
+
+
+# -- records ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceLine:
+    """One line of the text, classified on its own (context decides the rest)."""
+
+    #: 1-based line number.
+    number: int
+    #: Leading white space (tabs and non-breaking spaces count as one).
+    indent: int
+    #: blank, section, note, numbered, number-sub, roman-sub, lettered or text.
+    kind: str
+    #: The numeral, number or letter before the period ("II", "3", "b"), else "".
+    marker: str = ""
+    #: The words after the marker, white space collapsed.
+    text: str = ""
+    #: The whole line with white space collapsed (what a message quotes).
+    content: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportResult:
+    """The model's plain data, what was wrong, what was left out and the comments to write."""
+
+    model: dict[str, Any]
+    problems: tuple[Problem, ...] = ()
+    #: Lines that are not in the model (each is explained by a problem).
+    skipped: tuple[SourceLine, ...] = ()
+    #: Comments to write above items: (path of the item in `model`, comment text).
+    comments: tuple[tuple[JsonPath, str], ...] = ()
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+
+# -- text helpers ---------------------------------------------------------------------------------
+
+
+def collapse(text: str) -> str:
+    """Text with every run of white space (tabs, non-breaking spaces) made one space."""
+    return " ".join(text.split())
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens: 'Customer’s Bill' -> 'customers-bill'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("'", "")).strip("-")
+    if len(slug) > MAX_ID:
+        slug = slug[:MAX_ID].rsplit("-", 1)[0]
+    return slug
+
+
+def indicator_slug(text: str) -> str:
+    """The id words of an indicator or responsibility: its first significant words."""
+    words = [slugify(word) for word in text.split()]
+    significant = [word for word in words if word and word not in STOPWORDS]
+    return slugify(" ".join(significant[:ID_WORDS]))
+
+
+def near_key(text: str) -> str:
+    """Text without case, punctuation or quote style: equal keys mean 'nearly the same'."""
+    kept = (ch for ch in text.casefold() if not unicodedata.category(ch).startswith("P"))
+    return collapse("".join(kept))
+
+
+def title_from_file(path: Path) -> str:
+    """'customer-service-representative.txt' -> 'Customer Service Representative'."""
+    return collapse(re.sub(r"[-_]+", " ", path.stem)).title()
+
+
+def _title_key(title: str) -> str:
+    text = re.sub(r"[\u2010-\u2015-]+", "-", title.casefold())
+    return collapse(re.sub(r"\bnon\s*-?\s*technical\b", "non-technical", text))
+
+
+def split_qualifier(title: str, *, any_words: bool = False) -> tuple[str, str | None]:
+    """'Computer Skills (Basic Expertise)' -> ('Computer Skills', 'Basic Expertise')."""
+    match = _TRAILING_PARENS.match(title)
+    if not match or not match["title"]:
+        return title, None
+    qualifier = collapse(match["qualifier"])
+    if not qualifier or not (any_words or _QUALIFIER_WORDS.search(qualifier)):
+        return title, None
+    return match["title"], qualifier
+
+
+# -- pass 0: bytes -> classified lines ------------------------------------------------------------------
+
+
+def decode(raw: bytes, path: Path) -> tuple[str, list[Problem]]:
+    """UTF-8 text without BOM; bad bytes become U+FFFD and the first one is reported."""
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff"), []
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    line = raw.count(b"\n", 0, start) + 1
+    column = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+    byte = raw[start]
+    guess = "Windows-1252 or Latin-1" if 0x80 <= byte <= 0xFF else "an unknown encoding"
+    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    others = text.count("\ufffd") - 1
+    more = f"; {others} more such byte(s) follow" if others > 0 else ""
+    problem = Problem(location=Location(path=path, line=line, column=column),
+                      message=f"byte 0x{byte:02X} is not valid UTF-8 (the file looks like {guess}){more}",
+                      hint="re-save the file as UTF-8; the bad bytes were read as \ufffd")
+    return text, [problem]
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as an editor numbers them, whatever the line endings (LF, CRLF, CR)."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def classify(number: int, raw: str) -> SourceLine:
+    """What one line looks like on its own."""
+    stripped = raw.strip()
+    indent = len(raw) - len(raw.lstrip())
+    content = collapse(stripped)
+    if not content:
+        return SourceLine(number=number, indent=indent, kind="blank")
+    for kind, pattern in (("section", _SECTION), ("note", _NOTE), ("number-sub", _NUMBER_SUB),
+                          ("numbered", _NUMBERED), ("roman-sub", _ROMAN_SUB), ("lettered", _LETTERED)):
+        match = pattern.match(content)
+        if match:
+            marker = match.groupdict().get("marker") or ""
+            text = collapse(match["text"] or "")
+            return SourceLine(number=number, indent=indent, kind=kind, marker=marker, text=text, content=content)
+    kind = "section" if _title_key(split_qualifier(content, any_words=True)[0]) in SECTION_TITLES else "text"
+    return SourceLine(number=number, indent=indent, kind=kind, text=content, content=content)
+
+
+# -- pass 1: lines -> drafts --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Paragraphs:
+    """A note or preamble: paragraphs, each joined from its lines."""
+
+    paragraphs: list[str] = field(default_factory=list)
+
+    def add(self, text: str, *, new_paragraph: bool) -> None:
+        if new_paragraph or not self.paragraphs:
+            self.paragraphs.append(text)
+        else:
+            self.paragraphs[-1] = collapse(f"{self.paragraphs[-1]} {text}")
+
+    def value(self) -> str | None:
+        kept = [p for p in self.paragraphs if p]
+        return "\n\n".join(kept) or None
+
+
+@dataclass(slots=True)
+class _Item:
+    """An indicator, foundational item, responsibility or sub-item; wrapped lines join it."""
+
+    line: SourceLine
+    parts: list[str]
+    subitems: list[_Item] = field(default_factory=list)
+    #: The marker the text gave it when it was renumbered ("1"), else "".
+    corrected_from: str = ""
+
+    @property
+    def text(self) -> str:
+        return collapse(" ".join(self.parts))
+
+
+@dataclass(slots=True)
+class _Heading:
+    """A numbered competency or foundational group, with what the text lists under it."""
+
+    line: SourceLine
+    title: str
+    preamble: _Paragraphs = field(default_factory=_Paragraphs)
+    items: list[_Item] = field(default_factory=list)
+    #: Letter -> line of the item that used it (to report a repeated letter).
+    letters: dict[str, int] = field(default_factory=dict)
+    #: True when the heading could not be read: what it lists is skipped too.
+    skipped: bool = False
+
+
+@dataclass(slots=True)
+class _Section:
+    line: SourceLine
+    #: One of SECTION_KINDS, or None for a section that is not recognised (its lines are skipped).
+    kind: str | None
+    title: str = ""
+    qualifier: str | None = None
+    note: _Paragraphs = field(default_factory=_Paragraphs)
+    headings: list[_Heading] = field(default_factory=list)
+    responsibilities: list[_Item] = field(default_factory=list)
+    #: Number -> line of the competency, group or responsibility that used it.
+    numbers: dict[int, int] = field(default_factory=dict)
+
+
+#: The target of a line with no marker that belongs to a skipped item.
+_SKIP = object()
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Pass 1: reads classified lines into drafts, reporting what does not fit."""
+
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[SourceLine] = field(default_factory=list)
+    title_line: SourceLine | None = None
+    note: _Paragraphs = field(default_factory=_Paragraphs)
+    sections: list[_Section] = field(default_factory=list)
+    #: What a line without a marker continues: paragraphs, an item, _SKIP or None.
+    open: Any = None
+    after_blank: bool = False
+    seen_content: bool = False
+    #: Every line, to look ahead (line n is lines[n - 1]).
+    lines: list[SourceLine] = field(default_factory=list)
+
+    def read(self, lines: list[SourceLine]) -> None:
+        self.open = self.note
+        self.lines = lines
+        for line in lines:
+            if line.kind == "blank":
+                self.after_blank = True
+                continue
+            self.dispatch(line)
+            self.after_blank = False
+            self.seen_content = True
+
+    def dispatch(self, line: SourceLine) -> None:
+        if not self.seen_content and line.kind == "text" and _TITLE_LINE.match(line.content):
+            self.title_line = line
+            return
+        handlers: dict[str, Callable[[SourceLine], None]] = {
+            "section": self.on_section, "note": self.on_note, "text": self.on_text,
+        }
+        handler = handlers.get(line.kind)
+        if handler:
+            handler(line)
+        elif not self.sections:
+            self.nowhere(line, "numbered and lettered lines belong in a section: "
+                               "put a heading such as 'I. Technical Competencies' above them")
+        elif self.sections[-1].kind is None:
+            self.skipped.append(line)
+        else:
+            self.on_marked(line, self.sections[-1])
+
+    # -- problems ----------------------------------------------------------------------------------
+
+    def report(self, line: SourceLine, message: str, hint: str = "", severity: str = "error") -> None:
+        self.problems.append(Problem(location=Location(path=self.path, line=line.number), message=message,
+                                     hint=hint, severity=severity))
+
+    def skip(self, line: SourceLine, message: str, hint: str = "") -> None:
+        """Report a line that cannot be imported, and what continues it is skipped with it."""
+        self.report(line, message, hint)
+        self.skipped.append(line)
+        self.open = _SKIP
+
+    def nowhere(self, line: SourceLine, hint: str) -> None:
+        self.skip(line, f"this line fits nowhere: '{_quote(line.content)}'", hint)
+
+    # -- sections and notes ----------------------------------------------------------------------------
+
+    def on_section(self, line: SourceLine) -> None:
+        title, qualifier = split_qualifier(line.text, any_words=True)
+        kind = SECTION_TITLES.get(_title_key(title))
+        section = _Section(line=line, kind=kind, title=title, qualifier=qualifier)
+        if not title:
+            self.skip(line, f"section {line.marker} has an empty title",
+                      "write the section's title after the numeral, e.g. 'II. Non-Technical Competencies'")
+        elif kind is None:
+            known = list(KIND_TITLES.values())
+            self.skip(line, f"unknown section '{title}'; its lines are skipped",
+                      did_you_mean(title, known) or f"the sections are: {', '.join(known)}")
+        else:
+            self.check_order(section)
+            self.open = section.note
+        if not title:
+            section.kind = None
+        self.sections.append(section)
+
+    def check_order(self, section: _Section) -> None:
+        """Report a repeated, out-of-order or missing section (one problem per heading)."""
+        known = [s for s in self.sections if s.kind]
+        line, numeral = section.line, section.line.marker
+        same_kind = next((s for s in known if s.kind == section.kind), None)
+        same_numeral = next((s for s in known if numeral and s.line.marker == numeral), None)
+        numbered = [ROMAN_VALUES[s.line.marker] for s in known if s.line.marker in ROMAN_VALUES]
+        value = ROMAN_VALUES.get(numeral, 0)
+        last_kind = known[-1].kind if known else None
+        if same_kind or same_numeral:
+            first = same_kind or same_numeral
+            self.report(line, f"section '{_heading(section)}' repeats section '{_heading(first)}' "
+                              f"of line {first.line.number}",
+                        "merge the two sections, or correct the numeral and title")
+        elif last_kind and SECTION_KINDS.index(section.kind) < SECTION_KINDS.index(last_kind):
+            self.report(line, f"section '{_heading(section)}' is out of order: it comes after "
+                              f"'{_heading(known[-1])}'", "sections go: " + ", ".join(SECTION_KINDS))
+        elif value and numbered and value != max(numbered) + 1:
+            missing = ", ".join(ROMAN[n - 1] for n in range(max(numbered) + 1, value)) or "?"
+            self.report(line, f"section {missing} is missing: section {numeral} follows "
+                              f"section {ROMAN[max(numbered) - 1]}",
+                        "add the missing section or correct the numerals")
+
+    def on_note(self, line: SourceLine) -> None:
+        section = self.sections[-1] if self.sections else None
+        if section and section.kind is None:
+            self.skipped.append(line)
+            return
+        target = section.note if section else self.note
+        target.add(line.text, new_paragraph=True)
+        self.open = target
+
+    def on_text(self, line: SourceLine) -> None:
+        target = self.open
+        if target is _SKIP:
+            self.skipped.append(line)
+        elif isinstance(target, _Paragraphs):
+            target.add(line.text, new_paragraph=self.after_blank)
+        elif isinstance(target, _Item) and not self.after_blank:
+            target.parts.append(line.text)
+        else:
+            self.nowhere(line, "to continue the item above, remove the blank line before this one; "
+                               "to add a note, start the paragraph with 'Note:'")
+
+    # -- numbered and lettered lines ------------------------------------------------------------------
+
+    def on_marked(self, line: SourceLine, section: _Section) -> None:
+        if section.kind == "responsibilities":
+            self.on_responsibility_line(line, section)
+        elif line.kind in ("number-sub", "roman-sub") and self.current_indicator(section):
+            self.add_subitem(line, section)
+        elif line.kind in ("numbered", "number-sub"):
+            self.on_number(line, section)
+        elif line.kind == "lettered" and self.is_subitem(line, section):
+            self.add_subitem(line, section)
+        elif line.kind == "lettered":
+            self.add_item(line, section, letter_marker=line.marker)
+        else:
+            self.nowhere(line, "a sub-item (i., ii., ...) must follow an indicator")
+
+    def current_indicator(self, section: _Section) -> _Item | None:
+        heading = section.headings[-1] if section.headings else None
+        if section.kind not in COMPETENCY_KINDS or not heading or heading.skipped or not heading.items:
+            return None
+        return heading.items[-1]
+
+    def is_subitem(self, line: SourceLine, section: _Section) -> bool:
+        """An 'i.', 'v.' or 'x.' is a roman sub-item when indented or when it is not the next letter."""
+        if line.marker not in "ivx" or not self.current_indicator(section):
+            return False
+        return line.indent > 0 or line.marker != letter(len(section.headings[-1].items))
+
+    def add_subitem(self, line: SourceLine, section: _Section) -> None:
+        indicator = self.current_indicator(section)
+        assert indicator is not None  # callers check
+        subitem = _Item(line=line, parts=[line.text])
+        indicator.subitems.append(subitem)
+        self.open = subitem
+
+    def on_number(self, line: SourceLine, section: _Section) -> None:
+        number = int(line.marker)
+        heading = section.headings[-1] if section.headings else None
+        in_lettered_list = section.kind in COMPETENCY_KINDS and heading and heading.items and not heading.skipped
+        if in_lettered_list and number in section.numbers and not self.starts_list(line):
+            self.add_misnumbered(line, section)
+            return
+        self.check_number(line, section, "competency" if section.kind in COMPETENCY_KINDS else "group")
+        new = _Heading(line=line, title=line.text, skipped=not line.text)
+        section.headings.append(new)
+        if new.skipped:
+            self.skip(line, f"{_what(section)} {number} has an empty title; what it lists is skipped",
+                      "write the title after the number")
+        else:
+            self.open = new.preamble if section.kind in COMPETENCY_KINDS else None
+
+    def starts_list(self, line: SourceLine) -> bool:
+        """Whether a numbered line heads a list of its own (the next line with words is 'a.' or a preamble)."""
+        following = next((n for n in self.lines[line.number:] if n.kind != "blank"), None)
+        return following is not None and (following.kind == "text" or following.marker == "a")
+
+    def add_misnumbered(self, line: SourceLine, section: _Section) -> None:
+        heading = section.headings[-1]
+        expected = letter(len(heading.items))
+        self.report(line, f"indicator numbered '{line.marker}.' inside the lettered list of "
+                          f"'{heading.title}'; imported as its indicator '{expected}.'",
+                    "if it starts a new competency, renumber it in the text and import again", "warning")
+        self.add_item(line, section, letter_marker=expected, corrected_from=line.marker)
+
+    def check_number(self, line: SourceLine, section: _Section, what: str) -> None:
+        number = int(line.marker)
+        if number in section.numbers:
+            self.report(line, f"duplicate {what} number {number} (first used on line {section.numbers[number]})",
+                        "renumber the items of this section 1, 2, 3, ...")
+            return
+        last = max(section.numbers, default=0)
+        if number != last + 1:
+            self.report(line, f"{what} {number} follows {what} {last}", "is one missing?", "warning")
+        section.numbers[number] = line.number
+
+    def add_item(self, line: SourceLine, section: _Section, *, letter_marker: str, corrected_from: str = "") -> None:
+        heading = section.headings[-1] if section.headings else None
+        what = "indicator" if section.kind in COMPETENCY_KINDS else "lettered item"
+        if heading is None:
+            self.skip(line, f"{what} '{line.marker}.' comes before any {_what(section)}",
+                      f"put a numbered {_what(section)} heading above it")
+        elif heading.skipped:
+            self.skipped.append(line)
+            self.open = _SKIP
+        elif not line.text:
+            self.skip(line, f"{what} '{line.marker}.' is empty", "write its text after the letter, or remove it")
+        else:
+            self.check_letter(line, heading, letter_marker, what)
+            item = _Item(line=line, parts=[line.text], corrected_from=corrected_from)
+            heading.items.append(item)
+            self.open = item
+
+    def check_letter(self, line: SourceLine, heading: _Heading, marker: str, what: str) -> None:
+        if marker in heading.letters:
+            self.report(line, f"duplicate {what} letter '{marker}' in '{heading.title}' "
+                              f"(first used on line {heading.letters[marker]})",
+                        "reletter the list a, b, c, ...")
+            return
+        expected = letter(len(heading.items))
+        if marker != expected:
+            self.report(line, f"{what} '{marker}.' of '{heading.title}' comes where '{expected}.' was expected",
+                        "is one missing?", "warning")
+        heading.letters[marker] = line.number
+
+    def on_responsibility_line(self, line: SourceLine, section: _Section) -> None:
+        if line.kind not in ("numbered", "number-sub"):
+            self.skip(line, f"a lettered item '{line.marker}.' among the responsibilities",
+                      "responsibilities are numbered 1., 2., ...: number it, or join it to the one above")
+        elif not line.text:
+            self.skip(line, f"responsibility {line.marker} is empty", "write its text after the number")
+        else:
+            self.check_number(line, section, "responsibility")
+            item = _Item(line=line, parts=[line.text])
+            section.responsibilities.append(item)
+            self.open = item
+
+
+def _what(section: _Section) -> str:
+    return "competency" if section.kind in COMPETENCY_KINDS else "group"
+
+
+def _heading(section: _Section) -> str:
+    return f"{section.line.marker}. {section.title}" if section.line.marker else section.title
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- pass 2: drafts -> model data ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Defined:
+    """An item defined earlier, as a later repetition refers to it."""
+
+    id: str
+    code: str
+    text: str
+    qualifier: str | None = None
+    extra: str | None = None
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Pass 2: gives ids, turns repetitions into references, builds the plain model data."""
+
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    comments: list[tuple[JsonPath, str]] = field(default_factory=list)
+    used_ids: set[str] = field(default_factory=set)
+    competencies: dict[str, _Defined] = field(default_factory=dict)
+    indicators: dict[str, _Defined] = field(default_factory=dict)
+    near: dict[str, _Defined] = field(default_factory=dict)
+
+    def claim(self, base: str, fallback: str) -> str:
+        """A new id from a slug: the same text in the same order always gives the same id."""
+        base = base or fallback
+        candidate, n = base, 1
+        while candidate in self.used_ids:
+            n += 1
+            candidate = f"{base[: MAX_ID - len(str(n)) - 1]}-{n}"
+        self.used_ids.add(candidate)
+        return candidate
+
+    def warn(self, line: SourceLine, message: str, hint: str, severity: str = "warning") -> None:
+        self.problems.append(Problem(location=Location(path=self.path, line=line.number), message=message,
+                                     hint=hint, severity=severity))
+
+    def sections(self, drafts: list[_Section]) -> list[dict[str, Any]]:
+        built: list[dict[str, Any]] = []
+        for draft in (d for d in drafts if d.kind):
+            code = ROMAN[len(built)] if len(built) < len(ROMAN) else str(len(built) + 1)
+            built.append(self.section(draft, code, ("sections", len(built))))
+        return built
+
+    def section(self, draft: _Section, code: str, where: JsonPath) -> dict[str, Any]:
+        assert draft.kind is not None
+        entry: dict[str, Any] = {"id": self.claim(draft.kind, "section"), "kind": draft.kind, "title": draft.title}
+        _put(entry, "qualifier", draft.qualifier)
+        _put(entry, "note", draft.note.value())
+        if draft.kind == "responsibilities":
+            entry["responsibilities"] = [self.responsibility(item) for item in draft.responsibilities]
+        elif draft.kind == "foundational":
+            entry["groups"] = self.groups(draft, code, (*where, "groups"))
+        else:
+            entry["competencies"] = [self.competency(h, f"{code}.{n}", (*where, "competencies", n - 1))
+                                     for n, h in enumerate((h for h in draft.headings if not h.skipped), start=1)]
+        return entry
+
+    def groups(self, draft: _Section, code: str, where: JsonPath) -> list[dict[str, Any]]:
+        groups: list[dict[str, Any]] = []
+        for heading in (h for h in draft.headings if not h.skipped):
+            if not heading.items:
+                self.warn(heading.line, f"group '{heading.title}' lists no items; it is left out",
+                          "add its lettered items, or remove the heading", "error")
+                continue
+            group_code = f"{code}.{len(groups) + 1}"
+            slug = re.sub(r"-competenc(y|ies)$", "", slugify(heading.title))
+            group = {"id": self.claim(slug, "group"), "title": heading.title}
+            group["competencies"] = [self.foundational_item(item, f"{group_code}.{letter(n)}")
+                                     for n, item in enumerate(heading.items)]
+            groups.append(group)
+        return groups
+
+    # -- competencies ---------------------------------------------------------------------------------
+
+    def competency(self, heading: _Heading, code: str, where: JsonPath) -> dict[str, Any]:
+        title, qualifier = split_qualifier(heading.title)
+        preamble = heading.preamble.value()
+        earlier = self.competencies.get(title.casefold())
+        if earlier:
+            entry: dict[str, Any] = {"ref": earlier.id}
+            self.check_repeat(heading.line, code, earlier, qualifier, preamble, "preamble")
+        else:
+            entry = {"id": self.claim(slugify(title), "competency"), "title": title}
+            _put(entry, "qualifier", qualifier)
+            _put(entry, "preamble", preamble)
+            self.competencies[title.casefold()] = _Defined(entry["id"], code, title, qualifier, preamble)
+        indicators = [self.indicator(item, f"{code}.{letter(n)}", (*where, "indicators", n))
+                      for n, item in enumerate(heading.items)]
+        if indicators:
+            entry["indicators"] = indicators
+        return entry
+
+    def check_repeat(self, line: SourceLine, code: str, earlier: _Defined, qualifier: str | None,
+                     extra: str | None, extra_name: str) -> None:
+        """A repeated competency becomes a reference; say so when its wording differs from the first."""
+        differences = []
+        if qualifier != earlier.qualifier:
+            differences.append(f"qualifier '{qualifier or ''}' (first: '{earlier.qualifier or ''}')")
+        if extra and extra != earlier.extra:
+            differences.append(f"{extra_name} '{extra}'")  # whole, so that no word is lost unseen
+        if differences:
+            self.warn(line, f"{code} repeats {earlier.code} '{earlier.text}' and is imported as a reference, "
+                            f"but its {' and '.join(differences)} differs and is not kept",
+                      f"if {code} is a different competency, give it its own title in the YAML")
+
+    def indicator(self, item: _Item, code: str, where: JsonPath) -> dict[str, Any]:
+        text = item.text
+        subitems = [sub.text for sub in item.subitems]
+        earlier = self.indicators.get(text)
+        if earlier and (earlier.extra or "") == "\n".join(subitems):
+            return {"ref": earlier.id}
+        similar = self.near.get(near_key(text))
+        if similar and similar.text != text:
+            self.warn(item.line, f"{code} is nearly {similar.code}: same indicator?",
+                      f"they differ only in punctuation or quote style; if they are the same, "
+                      f"write `- ref: {similar.id}` for {code}")
+        entry: dict[str, Any] = {"id": self.claim(indicator_slug(text), "indicator"), "text": text}
+        if subitems:
+            entry["subitems"] = subitems
+        if item.corrected_from:
+            self.comments.append((where, f"Indicator {code.rsplit('.', 1)[-1]}: the text (line {item.line.number}) "
+                                         f"numbers it '{item.corrected_from}.', a numbering slip;\n"
+                                         "imported as the next letter of this list."))
+        defined = _Defined(entry["id"], code, text, extra="\n".join(subitems))
+        self.indicators.setdefault(text, defined)
+        self.near.setdefault(near_key(text), defined)
+        return entry
+
+    def foundational_item(self, item: _Item, code: str) -> dict[str, Any]:
+        match = _DESCRIPTION.match(item.text)
+        title_part, description = (match["title"], match["description"]) if match else (item.text, None)
+        title, qualifier = split_qualifier(title_part)
+        earlier = self.competencies.get(title.casefold())
+        if earlier:
+            self.check_repeat(item.line, code, earlier, qualifier, description, "description")
+            return {"ref": earlier.id}
+        entry: dict[str, Any] = {"id": self.claim(slugify(title), "competency"), "title": title}
+        _put(entry, "qualifier", qualifier)
+        _put(entry, "description", description)
+        self.competencies[title.casefold()] = _Defined(entry["id"], code, title, qualifier, description)
+        return entry
+
+    def responsibility(self, item: _Item) -> dict[str, Any]:
+        return {"id": self.claim(indicator_slug(item.text), "responsibility"), "text": item.text}
+
+
+def _put(entry: dict[str, Any], key: str, value: str | None) -> None:
+    if value:
+        entry[key] = value
+
+
+# -- the whole import -----------------------------------------------------------------------------------
+
+
+def import_text(raw: bytes | str, *, path: Path, model_id: str | None = None) -> ImportResult:
+    """Read a model's plain text into model data; `path` names the text in problems."""
+    text, problems = decode(raw, path) if isinstance(raw, bytes) else (raw.removeprefix("\ufeff"), [])
+    lines = [classify(n, line) for n, line in enumerate(split_lines(text), start=1)]
+    reader = _Reader(path=path, problems=problems)
+    reader.read(lines)
+    title, source = _model_title(reader, path)
+    builder = _Builder(path=path)
+    chosen_id = model_id or slugify(title) or "model"
+    builder.used_ids.add(chosen_id)
+    model: dict[str, Any] = {"id": chosen_id, "title": title}
+    _put(model, "source", source)
+    _put(model, "note", reader.note.value())
+    model["sections"] = builder.sections(reader.sections)
+    _check_sections(reader, model, path)
+    if model_id is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", model_id):
+        reader.problems.append(Problem(location=Location(path=path), message=f"the model id '{model_id}' is not "
+                                       "lowercase words joined by hyphens", hint="e.g. --id water-operator"))
+    problems_found = sorted([*reader.problems, *builder.problems], key=lambda p: p.location.line)
+    return ImportResult(model=model, problems=tuple(problems_found), skipped=tuple(reader.skipped),
+                        comments=tuple(builder.comments))
+
+
+def _model_title(reader: _Reader, path: Path) -> tuple[str, str | None]:
+    """The job title (from '<Series> Competency Model: <Job Title>', else the file name) and source."""
+    line = reader.title_line
+    match = _TITLE_LINE.match(line.content) if line else None
+    if line and match and match["title"].strip():
+        return collapse(match["title"]), line.content
+    if line:
+        reader.report(line, "the title line has an empty job title; the file name gives the title",
+                      "write the job title after 'Competency Model:'")
+        reader.skipped.append(line)
+    return title_from_file(path), None
+
+
+def _check_sections(reader: _Reader, model: dict[str, Any], path: Path) -> None:
+    kinds = [s["kind"] for s in model["sections"]]
+    if not reader.sections:
+        reader.problems.append(Problem(location=Location(path=path, line=1), message="no section headings found",
+                                       hint="a model's text has headings such as 'I. Technical Competencies'"))
+        return
+    missing = [kind for kind in SECTION_KINDS if kind not in kinds]
+    if missing:
+        names = ", ".join(f"'{KIND_TITLES[kind]}'" for kind in missing)
+        reader.problems.append(Problem(location=Location(path=path, line=reader.sections[-1].line.number),
+                                       message=f"the text has no {names} section", severity="warning",
+                                       hint="fine if this job's model has none; otherwise add the heading"))

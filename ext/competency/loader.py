@@ -1,0 +1,196 @@
+"""Loading model files: YAML -> schema check -> immutable `Model` with display codes.
+
+Semantic checks the schema cannot express live here: ids unique in a model
+(aliases included), references that name defined items of the right kind,
+and the file name matching the model id (the id is the URL folder).
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    Competency,
+    CompetencyPlacement,
+    Group,
+    Indicator,
+    IndicatorPlacement,
+    Model,
+    Responsibility,
+    Section,
+    index_positions,
+)
+from .problems import Problem, SourceError, did_you_mean
+from .schema import MODEL_SCHEMA, check_schema
+from .yamlfile import JsonPath, YamlDocument, read_yaml
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def letter(index: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: lettering of indicators and foundational items."""
+    letters = string.ascii_lowercase
+    return letters[index] if index < 26 else letter(index // 26 - 1) + letters[index % 26]
+
+
+def load_model(path: Path) -> Model:
+    """Read, check and build one model file; raise SourceError listing every problem."""
+    document = read_yaml(path)
+    problems = check_schema(document, MODEL_SCHEMA)
+    if problems:
+        raise SourceError(problems)
+    builder = _ModelBuilder(document)
+    model = builder.build()
+    if builder.problems:
+        raise SourceError(builder.problems)
+    return model
+
+
+@dataclass
+class _ModelBuilder:
+    document: YamlDocument
+    problems: list[Problem] = field(default_factory=list)
+    #: Every id and alias seen so far -> where it was first defined.
+    ids: dict[str, JsonPath] = field(default_factory=dict)
+    competencies: dict[str, Competency] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    responsibilities: dict[str, Responsibility] = field(default_factory=dict)
+    #: References to check once every definition is known: (id, expected kinds, where).
+    refs: list[tuple[str, tuple[str, ...], JsonPath]] = field(default_factory=list)
+
+    def build(self) -> Model:
+        data = self.document.data
+        path = self.document.path
+        if path.stem != data["id"]:
+            self.problem(("id",), f"the model id '{data['id']}' differs from the file name '{path.name}'",
+                         f"rename the file to {data['id']}.yaml or change the id: the id is the folder of every URL")
+        self.claim(data["id"], ("id",), aliases=data.get("aliases", ()))
+        if len(data["sections"]) > len(ROMAN):
+            self.problem(("sections",), f"a model has at most {len(ROMAN)} sections", "")
+        sections = tuple(self.section(raw, i) for i, raw in enumerate(data["sections"][: len(ROMAN)]))
+        self.check_refs()
+        competency_positions, indicator_positions = index_positions(sections)
+        return Model(
+            id=data["id"], title=data["title"], source=data.get("source"), note=data.get("note"),
+            aliases=tuple(data.get("aliases", ())), path=path, sections=sections,
+            competencies=self.competencies, indicators=self.indicators, responsibilities=self.responsibilities,
+            competency_positions=competency_positions, indicator_positions=indicator_positions,
+        )
+
+    # -- sections -------------------------------------------------------------------------------
+
+    def section(self, raw: dict[str, Any], index: int) -> Section:
+        where: JsonPath = ("sections", index)
+        code = ROMAN[index]
+        self.claim(raw["id"], (*where, "id"), aliases=raw.get("aliases", ()))
+        competencies = tuple(
+            self.competency_entry(entry, f"{code}.{n + 1}", raw["id"], None, (*where, "competencies", n))
+            for n, entry in enumerate(raw.get("competencies", ()))
+        )
+        groups = tuple(self.group(g, f"{code}.{n + 1}", raw["id"], (*where, "groups", n))
+                       for n, g in enumerate(raw.get("groups", ())))
+        responsibilities = tuple(
+            self.responsibility(r, f"{code}.{n + 1}", (*where, "responsibilities", n))
+            for n, r in enumerate(raw.get("responsibilities", ()))
+        )
+        return Section(
+            id=raw["id"], code=code, kind=raw["kind"], title=raw["title"], qualifier=raw.get("qualifier"),
+            note=raw.get("note"), competencies=competencies, groups=groups, responsibilities=responsibilities,
+            aliases=tuple(raw.get("aliases", ())), location=self.at(where),
+        )
+
+    def group(self, raw: dict[str, Any], code: str, section_id: str, where: JsonPath) -> Group:
+        self.claim(raw["id"], (*where, "id"), aliases=raw.get("aliases", ()))
+        placements = tuple(
+            self.competency_entry(entry, f"{code}.{letter(n)}", section_id, raw["id"], (*where, "competencies", n))
+            for n, entry in enumerate(raw["competencies"])
+        )
+        return Group(id=raw["id"], code=code, title=raw["title"], competencies=placements,
+                     aliases=tuple(raw.get("aliases", ())), location=self.at(where))
+
+    # -- competencies and indicators --------------------------------------------------------------
+
+    def competency_entry(self, raw: dict[str, Any], code: str, section_id: str, group_id: str | None,
+                         where: JsonPath) -> CompetencyPlacement:
+        is_reference = "ref" in raw
+        competency_id = raw["ref"] if is_reference else raw["id"]
+        if is_reference:
+            self.refs.append((competency_id, ("competency",), (*where, "ref")))
+        indicators = tuple(
+            self.indicator_entry(entry, f"{code}.{letter(n)}", competency_id, (*where, "indicators", n))
+            for n, entry in enumerate(raw.get("indicators", ()))
+        )
+        if not is_reference:
+            self.claim(competency_id, (*where, "id"), aliases=raw.get("aliases", ()))
+            self.competencies[competency_id] = Competency(
+                id=competency_id, title=raw["title"], qualifier=raw.get("qualifier"),
+                description=raw.get("description"), preamble=raw.get("preamble"),
+                indicators=tuple(p.indicator for p in indicators if not p.is_reference),
+                aliases=tuple(raw.get("aliases", ())), only=raw.get("only"), location=self.at(where),
+            )
+        return CompetencyPlacement(code=code, competency=competency_id, section=section_id, group=group_id,
+                                   indicators=indicators, is_reference=is_reference, only=raw.get("only"))
+
+    def indicator_entry(self, raw: dict[str, Any], code: str, competency_id: str,
+                        where: JsonPath) -> IndicatorPlacement:
+        if "ref" in raw:
+            self.refs.append((raw["ref"], ("indicator",), (*where, "ref")))
+            return IndicatorPlacement(code=code, indicator=raw["ref"], is_reference=True, only=raw.get("only"))
+        self.claim(raw["id"], (*where, "id"), aliases=raw.get("aliases", ()))
+        self.indicators[raw["id"]] = Indicator(
+            id=raw["id"], text=raw["text"], subitems=tuple(raw.get("subitems", ())),
+            aliases=tuple(raw.get("aliases", ())), only=raw.get("only"), competency=competency_id,
+            location=self.at(where),
+        )
+        return IndicatorPlacement(code=code, indicator=raw["id"], is_reference=False, only=raw.get("only"))
+
+    def responsibility(self, raw: dict[str, Any], code: str, where: JsonPath) -> str:
+        self.claim(raw["id"], (*where, "id"), aliases=raw.get("aliases", ()))
+        supported_by = tuple(raw.get("supported_by", ()))
+        for n, item in enumerate(supported_by):
+            self.refs.append((item, ("competency", "indicator"), (*where, "supported_by", n)))
+        self.responsibilities[raw["id"]] = Responsibility(
+            id=raw["id"], code=code, text=raw["text"], supported_by=supported_by,
+            aliases=tuple(raw.get("aliases", ())), only=raw.get("only"), location=self.at(where),
+        )
+        return str(raw["id"])
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def claim(self, item_id: str, where: JsonPath, *, aliases: Any = ()) -> None:
+        """Record an id (and its aliases); a second definition is an error naming the first."""
+        for name, at in [(item_id, where), *((a, (*where[:-1], "aliases")) for a in aliases)]:
+            if name in self.ids:
+                first = self.at(self.ids[name])
+                what = "an alias" if at[-1] == "aliases" else "an id"
+                self.problem(at, f"the id '{name}' is already used on line {first.line}",
+                             f"{what} must be unique in the model: choose another id" if what == "an id" else
+                             "an alias may not name an item that exists; remove it from aliases")
+            else:
+                self.ids[name] = at
+
+    def check_refs(self) -> None:
+        known = {
+            "competency": self.competencies,
+            "indicator": self.indicators,
+        }
+        aliases = {a: c.id for table in known.values() for c in table.values() for a in c.aliases}
+        for target, kinds, where in self.refs:
+            if any(target in known[k] for k in kinds):
+                continue
+            if target in aliases:
+                self.problem(where, f"'{target}' is a former id (alias) of '{aliases[target]}'",
+                             f"write `{aliases[target]}` instead")
+                continue
+            candidates = [i for k in kinds for i in known[k]]
+            hint = did_you_mean(target, candidates) or f"define a {' or '.join(kinds)} with this id first"
+            self.problem(where, f"unknown {' or '.join(kinds)} '{target}'", hint)
+
+    def at(self, where: JsonPath):  # noqa: ANN201 - Location
+        return self.document.positions.at(where)
+
+    def problem(self, where: JsonPath, message: str, hint: str) -> None:
+        self.problems.append(Problem(location=self.at(where), message=message, hint=hint))

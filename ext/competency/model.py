@@ -1,0 +1,244 @@
+"""The competency model as immutable records.
+
+A model's items (competencies, indicators, responsibilities) are defined once
+and then *placed*: a placement is an item shown at a position, with the display
+code that position gives it (II.4.d). Reuse is reference, not copy: when
+section V repeats indicator II.4.d as V.1.c, the indicator has two placements
+and is still one object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Location
+
+SECTION_KINDS = ("technical", "non-technical", "foundational", "responsibilities", "superior-performance")
+
+#: Object types of the `comp` domain, with the URL folder of their pages.
+PAGE_FOLDERS = {
+    "section": "sections",
+    "competency": "competencies",
+    "indicator": "indicators",
+    "responsibility": "responsibilities",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Indicator:
+    """A behavioural indicator, defined once in its competency."""
+
+    #: Permanent id, unique in the model.
+    id: str
+    #: The indicator's words (inline Markdown).
+    text: str
+    #: Sub-items printed under the indicator, in order.
+    subitems: tuple[str, ...] = ()
+    #: Former ids, kept so that old links still work.
+    aliases: tuple[str, ...] = ()
+    #: Sphinx tag expression limiting the indicator to some variants.
+    only: str | None = None
+    #: Id of the competency that defines it.
+    competency: str
+    #: Where it is defined.
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Competency:
+    """A competency, defined once; it may be placed in several sections."""
+
+    #: Permanent id, unique in the model.
+    id: str
+    #: Its name, e.g. "Computer Skills".
+    title: str
+    #: Printed in parentheses after the title, e.g. "Basic Expertise".
+    qualifier: str | None = None
+    #: One-line definition (foundational competencies).
+    description: str | None = None
+    #: Sentence introducing the indicators.
+    preamble: str | None = None
+    #: Ids of the indicators it defines, in order.
+    indicators: tuple[str, ...] = ()
+    #: Former ids, kept so that old links still work.
+    aliases: tuple[str, ...] = ()
+    #: Sphinx tag expression limiting the competency to some variants.
+    only: str | None = None
+    #: Where it is defined.
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Responsibility:
+    """One of the job's most important responsibilities."""
+
+    #: Permanent id, unique in the model.
+    id: str
+    #: Display code from its position, e.g. "IV.2".
+    code: str
+    #: The responsibility's words (inline Markdown).
+    text: str
+    #: Ids of the competencies and indicators that support it (an editorial mapping).
+    supported_by: tuple[str, ...] = ()
+    #: Former ids, kept so that old links still work.
+    aliases: tuple[str, ...] = ()
+    #: Sphinx tag expression limiting the responsibility to some variants.
+    only: str | None = None
+    #: Where it is defined.
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndicatorPlacement:
+    """An indicator shown at one position."""
+
+    #: Display code of this position, e.g. "V.1.c".
+    code: str
+    #: Id of the indicator shown.
+    indicator: str
+    #: True when this position repeats an indicator defined elsewhere.
+    is_reference: bool
+    #: Sphinx tag expression of this placement (from a `ref` entry).
+    only: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompetencyPlacement:
+    """A competency shown at one position, with the indicators listed there."""
+
+    #: Display code of this position, e.g. "II.4" or "III.1.a".
+    code: str
+    #: Id of the competency shown.
+    competency: str
+    #: Id of the section it is placed in.
+    section: str
+    #: Id of the foundational group it is placed in, if any.
+    group: str | None = None
+    #: The indicators listed at this position.
+    indicators: tuple[IndicatorPlacement, ...] = ()
+    #: True when this position repeats a competency defined elsewhere.
+    is_reference: bool
+    #: Sphinx tag expression of this placement (from a `ref` entry).
+    only: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    """A numbered group of foundational competencies (III.1)."""
+
+    id: str
+    #: Display code, e.g. "III.1".
+    code: str
+    title: str
+    competencies: tuple[CompetencyPlacement, ...] = ()
+    aliases: tuple[str, ...] = ()
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Section:
+    """A section of a model (I to V)."""
+
+    id: str
+    #: Roman numeral from its position.
+    code: str
+    #: One of SECTION_KINDS.
+    kind: str
+    title: str
+    #: Printed in parentheses after the title.
+    qualifier: str | None = None
+    #: Section note, paragraphs separated by blank lines.
+    note: str | None = None
+    #: Competencies placed directly in the section (kinds other than foundational).
+    competencies: tuple[CompetencyPlacement, ...] = ()
+    #: Groups of foundational competencies.
+    groups: tuple[Group, ...] = ()
+    #: Ids of the responsibilities listed (responsibilities section).
+    responsibilities: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    location: Location
+
+    def placements(self) -> Iterator[CompetencyPlacement]:
+        """Every competency placement of the section, groups included, in order."""
+        yield from self.competencies
+        for group in self.groups:
+            yield from group.competencies
+
+    @property
+    def heading(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Model:
+    """A job competency model, with every item indexed by id."""
+
+    id: str
+    title: str
+    source: str | None = None
+    note: str | None = None
+    aliases: tuple[str, ...] = ()
+    #: The YAML file it was read from.
+    path: Path
+    sections: tuple[Section, ...]
+    competencies: Mapping[str, Competency] = field(default_factory=dict)
+    indicators: Mapping[str, Indicator] = field(default_factory=dict)
+    responsibilities: Mapping[str, Responsibility] = field(default_factory=dict)
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    #: Every position of each competency, the defining one first.
+    competency_positions: Mapping[str, tuple[CompetencyPlacement, ...]] = field(default_factory=dict)
+    #: Every position of each indicator with its competency placement, the defining one first.
+    indicator_positions: Mapping[str, tuple[tuple[CompetencyPlacement, IndicatorPlacement], ...]] = field(
+        default_factory=dict
+    )
+
+    def competency_placements(self) -> Iterator[CompetencyPlacement]:
+        for section in self.sections:
+            yield from section.placements()
+
+    def placements_of_competency(self, competency_id: str) -> tuple[CompetencyPlacement, ...]:
+        return self.competency_positions.get(competency_id, ())
+
+    def placements_of_indicator(self, indicator_id: str) -> tuple[tuple[CompetencyPlacement, IndicatorPlacement], ...]:
+        return self.indicator_positions.get(indicator_id, ())
+
+    def home_of_competency(self, competency_id: str) -> CompetencyPlacement:
+        return self.competency_positions[competency_id][0]
+
+    def home_of_indicator(self, indicator_id: str) -> tuple[CompetencyPlacement, IndicatorPlacement]:
+        return self.indicator_positions[indicator_id][0]
+
+    def kind_of(self, item_id: str) -> str | None:
+        """The object type of an item id, or None when the model has no such item."""
+        if item_id in self.competencies:
+            return "competency"
+        if item_id in self.indicators:
+            return "indicator"
+        if item_id in self.responsibilities:
+            return "responsibility"
+        if any(s.id == item_id for s in self.sections):
+            return "section"
+        return None
+
+
+def index_positions(sections: tuple[Section, ...]) -> tuple[
+    dict[str, tuple[CompetencyPlacement, ...]],
+    dict[str, tuple[tuple[CompetencyPlacement, IndicatorPlacement], ...]],
+]:
+    """Where each competency and indicator is shown, definitions first (one pass)."""
+    competencies: dict[str, list[CompetencyPlacement]] = {}
+    indicators: dict[str, list[tuple[CompetencyPlacement, IndicatorPlacement]]] = {}
+    for section in sections:
+        for comp in section.placements():
+            competencies.setdefault(comp.competency, []).append(comp)
+            for ind in comp.indicators:
+                indicators.setdefault(ind.indicator, []).append((comp, ind))
+    return (
+        {k: tuple(sorted(v, key=lambda p: p.is_reference)) for k, v in competencies.items()},
+        {k: tuple(sorted(v, key=lambda p: p[1].is_reference)) for k, v in indicators.items()},
+    )

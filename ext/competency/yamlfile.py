@@ -1,0 +1,203 @@
+"""Reading one YAML source file into plain data, with the position of every value.
+
+ruamel.yaml composes the file into a node graph; we convert that graph
+ourselves instead of letting ruamel construct Python objects, because that is
+where the safety rules live: no aliases (so no "billion laughs"), no custom
+tags, no duplicate keys, a depth limit, and a size limit. Every value's line
+and column are kept so that schema errors can point at the right place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import Location, Problem, SourceError
+
+#: Larger files are refused before parsing: the longest real model is well under 1 MB.
+MAX_BYTES = 4 * 1024 * 1024
+#: Deeper nesting is refused: the model format needs about 10 levels.
+MAX_DEPTH = 40
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class Positions:
+    """Line and column (1-based) of every value and mapping key of one file."""
+
+    path: Path
+    values: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, where: JsonPath, *, key: bool = False) -> Location:
+        """The location of a value (or of its key), or of its nearest ancestor."""
+        table = self.keys if key and where in self.keys else self.values
+        probe = tuple(where)
+        while probe and probe not in table:
+            probe = probe[:-1]
+        line, column = table.get(probe, (1, 1))
+        return Location(path=self.path, line=line, column=column)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class YamlDocument:
+    """A parsed source file: plain data (dicts, lists, str, int, ...) and positions."""
+
+    path: Path
+    data: Any
+    positions: Positions
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Parse one YAML file, or raise SourceError describing what is wrong with it."""
+    raw = _read_bytes(path)
+    text = _decode(path, raw)
+    if not text.strip():
+        raise SourceError([_problem(path, 1, 1, "the file is empty", "write a model or remove the file")])
+    try:
+        node = YAML(typ="rt").compose(text)
+    except MarkedYAMLError as exc:
+        raise SourceError([_syntax_problem(path, exc, text)]) from None
+    except YAMLError as exc:  # unmarked errors are rare; still name the file
+        raise SourceError([_problem(path, 1, 1, f"invalid YAML: {exc}", "")]) from None
+    positions = Positions(path=path)
+    problems: list[Problem] = []
+    data = _convert(node, (), positions, problems, seen=set(), depth=0)
+    if problems:
+        raise SourceError(problems)
+    return YamlDocument(path=path, data=data, positions=positions)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError([_problem(
+                path, 0, 0,
+                f"the file is {size / 1048576:.1f} MB; source files are limited to {MAX_BYTES // 1048576} MB",
+                "split the model or check that the right file is in competency_src/",
+            )])
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceError([_problem(path, 0, 0, f"cannot read the file: {exc.strerror}", "")]) from None
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        byte = raw[exc.start]
+        guess = "Windows-1252 or Latin-1" if 0x80 <= byte <= 0xFF else "an unknown encoding"
+        raise SourceError([_problem(
+            path, line, column,
+            f"byte 0x{byte:02X} is not valid UTF-8 (the file looks like {guess})",
+            "re-save the file as UTF-8",
+        )]) from None
+    return text.removeprefix("\ufeff")
+
+
+def _syntax_problem(path: Path, exc: MarkedYAMLError, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    column = mark.column + 1 if mark else 1
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "\t" in source_line[: max(column, 1)] or "'\\t'" in problem:
+        return _problem(path, line, column, "a tab character is used for indentation",
+                        "YAML indents with spaces only; replace the tab with spaces")
+    return _problem(path, line, column, f"invalid YAML: {problem}",
+                    "check the indentation and quoting on this line and the one before")
+
+
+def _convert(node: Node, where: JsonPath, positions: Positions, problems: list[Problem],
+             *, seen: set[int], depth: int) -> Any:
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    positions.values[where] = (line, column)
+    if id(node) in seen:
+        problems.append(_problem(positions.path, line, column, "YAML aliases (*name) are not allowed",
+                                 "write the value out, or use `ref:` to reuse an item"))
+        return None
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        problems.append(_problem(positions.path, line, column, f"nesting deeper than {MAX_DEPTH} levels",
+                                 "the model format never needs this; check the indentation"))
+        return None
+    tag = _tag(node)
+    if isinstance(node, MappingNode):
+        return _convert_mapping(node, tag, where, positions, problems, seen=seen, depth=depth)
+    if isinstance(node, SequenceNode):
+        if tag != f"{_CORE}seq":
+            problems.append(_tag_problem(positions.path, line, column, tag))
+        return [_convert(item, (*where, i), positions, problems, seen=seen, depth=depth + 1)
+                for i, item in enumerate(node.value)]
+    return _scalar(node, tag, positions.path, problems)
+
+
+def _convert_mapping(node: MappingNode, tag: str, where: JsonPath, positions: Positions,
+                     problems: list[Problem], *, seen: set[int], depth: int) -> dict[str, Any]:
+    path = positions.path
+    if tag != f"{_CORE}map":
+        problems.append(_tag_problem(path, node.start_mark.line + 1, node.start_mark.column + 1, tag))
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        if not isinstance(key_node, ScalarNode) or _tag(key_node) == f"{_CORE}merge":
+            problems.append(_problem(path, key_line, key_column, "keys must be plain words",
+                                     "merge keys (<<) and complex keys are not supported"))
+            continue
+        key = str(key_node.value)
+        if key in result:
+            first = positions.keys[(*where, key)]
+            problems.append(_problem(path, key_line, key_column, f"duplicate key '{key}'",
+                                     f"it is already set on line {first[0]}; keep one of them"))
+            continue
+        positions.keys[(*where, key)] = (key_line, key_column)
+        result[key] = _convert(value_node, (*where, key), positions, problems, seen=seen, depth=depth + 1)
+    return result
+
+
+def _scalar(node: ScalarNode, tag: str, path: Path, problems: list[Problem]) -> Any:
+    value = node.value
+    if node.style == ">":
+        value = value.replace("\a", "")  # ruamel marks the fold points of folded scalars with BEL
+    if tag not in _SCALAR_TAGS:
+        problems.append(_tag_problem(path, node.start_mark.line + 1, node.start_mark.column + 1, tag))
+        return value
+    kind = tag.removeprefix(_CORE)
+    try:
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return value.lower() in ("true", "yes", "on")
+        if kind == "int":
+            return int(value.replace("_", ""), 0) if value[:2].lower() in ("0x", "0o", "0b") else int(value)
+        if kind == "float":
+            return float(value)
+    except ValueError:
+        return value
+    return value
+
+
+def _tag(node: Node) -> str:
+    tag = node.tag
+    return str(getattr(tag, "value", tag))
+
+
+def _tag_problem(path: Path, line: int, column: int, tag: str) -> Problem:
+    return _problem(path, line, column, f"the YAML tag '{tag}' is not allowed",
+                    "remove the tag: sources hold plain text, lists and mappings only")
+
+
+def _problem(path: Path, line: int, column: int, message: str, hint: str) -> Problem:
+    return Problem(location=Location(path=path, line=line, column=column), message=message, hint=hint)

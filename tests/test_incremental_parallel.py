@@ -1,0 +1,92 @@
+"""The hard properties of the build: incremental rebuilds after a YAML edit, and parallel reads."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from .helpers import page_text
+
+OLD = "Reports hazards to the supervisor"
+NEW = "Reports hazards to the crew supervisor at once"
+
+
+def _rebuild(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> tuple[SphinxTestApp, list[str]]:
+    """A second sphinx-build run on the same folders, recording which documents it reads."""
+    app = make_app("html", srcdir=srcdir)
+    read: list[str] = []
+    app.connect("source-read", lambda _app, docname, _source: read.append(docname))
+    app.build()
+    return app, read
+
+
+@pytest.mark.sphinx("html", testroot="two-models", freshenv=True)
+def test_editing_one_indicator_updates_every_page_showing_it(
+        app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
+    app.build()
+    app.cleanup()  # as if sphinx-build ended: a second app may register the same nodes
+    srcdir, outdir = Path(app.srcdir), Path(app.outdir)
+    showing = ["indicators/reports-hazards", "competencies/safety-awareness", "sections/non-technical",
+               "sections/superior-performance", "responsibilities/reports-problems", "profile"]
+    for page in showing:
+        assert OLD in page_text(outdir / f"meter-reader/{page}.html"), page
+
+    model = srcdir / "competency_src" / "meter-reader.yaml"
+    time.sleep(0.01)
+    model.write_text(model.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+    future = time.time() + 2  # make sure the mtime moves even on coarse file systems
+    os.utime(model, (future, future))
+    second, read = _rebuild(make_app, srcdir)
+
+    for page in showing:
+        text = page_text(outdir / f"meter-reader/{page}.html")
+        assert NEW in text and OLD not in text, page
+    assert "meter-reader/indicators/reports-hazards" in read
+    assert not [d for d in read if d.startswith("line-locator/")], "the untouched model was re-read"
+    assert second.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("html", testroot="two-models", freshenv=True)
+def test_a_build_with_nothing_changed_reads_nothing(
+        app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
+    app.build()
+    app.cleanup()
+    stub = Path(app.srcdir, "meter-reader", "indicators", "reports-hazards.comp")
+    before = stub.stat().st_mtime_ns
+    _second, read = _rebuild(make_app, Path(app.srcdir))
+    assert read == []
+    assert stub.stat().st_mtime_ns == before  # stubs are compared, never rewritten
+
+
+@pytest.mark.sphinx("html", testroot="two-models", freshenv=True)
+def test_a_removed_model_loses_its_pages(app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
+    app.build()
+    app.cleanup()
+    srcdir = Path(app.srcdir)
+    (srcdir / "competency_src" / "line-locator.yaml").unlink()
+    second, _read = _rebuild(make_app, srcdir)
+    assert not (srcdir / "line-locator").exists()
+    assert second.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("html", testroot="two-models", freshenv=True, parallel=2)
+def test_parallel_build_gives_the_same_site(
+        app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    app.build()
+    app.cleanup()
+    serial = make_app("html", srcdir=Path(app.srcdir), builddir=tmp_path / "serial", freshenv=True, parallel=0)
+    serial.build()
+    parallel_out, serial_out = Path(app.outdir), Path(serial.outdir)
+    pages = sorted(p.relative_to(parallel_out) for p in parallel_out.rglob("*.html"))
+    assert pages == sorted(p.relative_to(serial_out) for p in serial_out.rglob("*.html"))
+    assert len(pages) > 20
+    _match, mismatch, errors = filecmp.cmpfiles(parallel_out, serial_out, [*map(str, pages), "objects.inv"],
+                                                shallow=False)
+    assert mismatch == [] and errors == []
+    assert app.warning.getvalue() == "" and serial.warning.getvalue() == ""
