@@ -35,6 +35,8 @@ today = time.strftime("%Y-%m-%d", time.gmtime(int(_epoch))) if _epoch else ""
 today_fmt = "%Y-%m-%d"
 
 html_theme = "pydata_sphinx_theme"
+# Template overrides (accessibility fixes of the theme's navigation): see docs/browser-support.md.
+templates_path = ["docs/_templates"]
 html_title = "Competency models"
 html_static_path: list[str] = []
 html_last_updated_fmt = None
@@ -46,7 +48,7 @@ html_theme_options = {
     "show_nav_level": 1,
     "collapse_navigation": False,
     "navbar_align": "left",
-    "header_links_before_dropdown": 6,
+    "header_links_before_dropdown": 1,  # one header row: the rest is under "More"
     "show_toc_level": 1,
     "secondary_sidebar_items": ["page-toc"],
     "footer_start": ["copyright"],

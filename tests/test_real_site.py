@@ -148,3 +148,17 @@ def test_bad_yaml_stops_the_build_with_a_located_error(tmp_path: Path) -> None:
     assert f"{model}:{line}:5: ERROR: unknown key 'knd' in section (did you mean 'kind'?)" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (site / "out" / "index.html").exists()
+
+
+@pytest.mark.parametrize("utility", ["millbrook", "north_shore"])
+def test_every_generic_url_is_in_each_example_variant(built_site: Path, tmp_path: Path, utility: str) -> None:
+    site = copy_site(tmp_path)
+    result = build(site, "-t", utility)
+    assert result.returncode == 0, result.stderr
+    variant = site / "out"
+    generic_pages = {p.relative_to(built_site) for p in built_site.rglob("*.html")}
+    variant_pages = {p.relative_to(variant) for p in variant.rglob("*.html")}
+    assert generic_pages <= variant_pages
+    indicator_pages = {p for p in generic_pages if p.parts[1:2] == ("indicators",)}
+    assert len(indicator_pages) >= 47
+    assert "this utility's version of the competency models" in (variant / "index.html").read_text("utf-8")

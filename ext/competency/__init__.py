@@ -9,7 +9,8 @@ __version__ = "0.1.0"
 #: Version of the data this extension pickles into the environment. Bump it, with the
 #: reason, whenever the shape of the domain data or of the page doctrees changes:
 #: 1 - first version (objects and referrers of the comp domain).
-ENV_VERSION = 1
+#: 2 - redirects of former ids (aliases) in the comp domain data.
+ENV_VERSION = 2
 
 
 def setup(app: Any) -> dict[str, Any]:

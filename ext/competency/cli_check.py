@@ -19,5 +19,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     site = load_site(args.src)
     count = sum(len(m.indicators) for m in site.models.values())
-    print(f"{args.src}: {len(site.models)} model(s), {count} indicators: no problems found", file=sys.stderr)
+    print(f"{args.src}: {len(site.models)} model(s), {count} indicators, {len(site.overlays)} utility overlay(s): "
+          "no problems found", file=sys.stderr)
     return 0

@@ -6,12 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-#: Overlays live beside the models; their file names are the utility names (the -t tags).
-OVERLAY_FOLDER = "utilities"
+from .site import OVERLAY_FOLDER, overlay_files
 
 
 def known_utilities(source_dir: Path) -> list[str]:
-    return sorted(p.stem for p in (source_dir / OVERLAY_FOLDER).glob("*.yaml"))
+    return [p.stem for p in overlay_files(source_dir)]
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -20,12 +20,16 @@ class CompetencyConfig:
     utility: str = ""
     #: Absolute URL the site is published at; when set, permanent links are shown in full.
     base_url: str = ""
+    #: Address of the generic site, for links from a utility's pages to the generic wording
+    #: ("" = the sibling folder that `make variants` writes: _build/generic/html/).
+    generic_url: str = ""
 
 
 HELP = {
     "source_dir": "folder of the model YAML files, relative to conf.py",
     "utility": "utility variant to build, empty for the generic site",
     "base_url": "absolute URL of the published site, shown in permanent links",
+    "generic_url": "address of the generic site, linked from a utility's changed and unused items",
 }
 
 
@@ -45,5 +49,7 @@ def competency_config(config: Config) -> CompetencyConfig:
 
 def _check_config(app: Sphinx, config: Config) -> None:
     settings = competency_config(config)
-    if settings.base_url and not settings.base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"competency_base_url must start with http:// or https://, not {settings.base_url!r}")
+    for name in ("base_url", "generic_url"):
+        value = getattr(settings, name)
+        if value and not value.startswith(("http://", "https://", "/")) and not value.endswith("/"):
+            raise ConfigError(f"competency_{name} must be an http(s) address or a path ending in '/', not {value!r}")

@@ -91,8 +91,10 @@ class CompetencyDomain(Domain):
         "objects": {},
         # docname -> True for documents that name items through roles (re-written when models change)
         "referrers": {},
+        # docname of a former id's page -> docname of the item's current page
+        "redirects": {},
     }
-    data_version = 1
+    data_version = 2
 
     @property
     def objects(self) -> dict[tuple[str, str], ObjectEntry]:
@@ -111,10 +113,14 @@ class CompetencyDomain(Domain):
         self.objects[key] = entry
         self.__dict__.pop("_bare_names", None)
 
+    def note_redirect(self, docname: str, target: str) -> None:
+        self.data["redirects"][docname] = target
+
     def clear_doc(self, docname: str) -> None:
         for key in [k for k, v in self.objects.items() if v.docname == docname]:
             del self.objects[key]
         self.data["referrers"].pop(docname, None)
+        self.data["redirects"].pop(docname, None)
         self.__dict__.pop("_bare_names", None)
 
     def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
@@ -123,6 +129,8 @@ class CompetencyDomain(Domain):
                 self.objects[key] = entry
         for docname in docnames & set(otherdata["referrers"]):
             self.data["referrers"][docname] = True
+        for docname in docnames & set(otherdata["redirects"]):
+            self.data["redirects"][docname] = otherdata["redirects"][docname]
         self.__dict__.pop("_bare_names", None)
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:

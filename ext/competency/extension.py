@@ -5,10 +5,12 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from .catalogue import setup_catalogue
+from .changes_page import setup_changes
 from .config import setup_config
 from .domain import setup_domain
 from .nodes import setup_nodes
-from .reader import CompetencyPageParser
+from .publish_exports import setup_exports
+from .reader import setup_reader
 from .state import setup_state
 
 
@@ -18,5 +20,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_domain(app)
     setup_nodes(app)
     setup_state(app)
-    app.add_source_parser(CompetencyPageParser)
+    setup_reader(app)
     setup_catalogue(app)
+    setup_exports(app)
+    setup_changes(app)

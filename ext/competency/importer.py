@@ -728,5 +728,6 @@ def _check_sections(reader: _Reader, model: dict[str, Any], path: Path) -> None:
     if missing:
         names = ", ".join(f"'{KIND_TITLES[kind]}'" for kind in missing)
         reader.problems.append(Problem(location=Location(path=path, line=reader.sections[-1].line.number),
-                                       message=f"the text has no {names} section", severity="warning",
+                                       message=f"the text has no {names} section{'s' if len(missing) > 1 else ''}",
+                                       severity="warning",
                                        hint="fine if this job's model has none; otherwise add the heading"))

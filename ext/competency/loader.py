@@ -38,11 +38,21 @@ def letter(index: int) -> str:
 
 def load_model(path: Path) -> Model:
     """Read, check and build one model file; raise SourceError listing every problem."""
+    return load_model_document(path)[0]
+
+
+def load_model_document(path: Path) -> tuple[Model, YamlDocument]:
+    """The model of a file and the parsed file itself (utility variants are built from its data)."""
     document = read_yaml(path)
     problems = check_schema(document, MODEL_SCHEMA)
     if problems:
         raise SourceError(problems)
-    builder = _ModelBuilder(document)
+    return build_model(document), document
+
+
+def build_model(document: YamlDocument, *, check_file_name: bool = True) -> Model:
+    """Build a model from checked data; raise SourceError for what the schema cannot check."""
+    builder = _ModelBuilder(document, check_file_name=check_file_name)
     model = builder.build()
     if builder.problems:
         raise SourceError(builder.problems)
@@ -52,6 +62,7 @@ def load_model(path: Path) -> Model:
 @dataclass
 class _ModelBuilder:
     document: YamlDocument
+    check_file_name: bool = True
     problems: list[Problem] = field(default_factory=list)
     #: Every id and alias seen so far -> where it was first defined.
     ids: dict[str, JsonPath] = field(default_factory=dict)
@@ -64,7 +75,7 @@ class _ModelBuilder:
     def build(self) -> Model:
         data = self.document.data
         path = self.document.path
-        if path.stem != data["id"]:
+        if self.check_file_name and path.stem != data["id"]:
             self.problem(("id",), f"the model id '{data['id']}' differs from the file name '{path.name}'",
                          f"rename the file to {data['id']}.yaml or change the id: the id is the folder of every URL")
         self.claim(data["id"], ("id",), aliases=data.get("aliases", ()))
@@ -185,9 +196,16 @@ class _ModelBuilder:
                 self.problem(where, f"'{target}' is a former id (alias) of '{aliases[target]}'",
                              f"write `{aliases[target]}` instead")
                 continue
+            wanted = " or ".join(kinds)
+            article = "an" if wanted[0] in "aeiou" else "a"
+            other = next((k for k in known if target in known[k]), "")
+            if other:  # e.g. an indicator `ref:` naming a competency (even the one it sits in)
+                self.problem(where, f"'{target}' is a {other}, not {article} {wanted}",
+                             f"refer to {article} {wanted} here")
+                continue
             candidates = [i for k in kinds for i in known[k]]
-            hint = did_you_mean(target, candidates) or f"define a {' or '.join(kinds)} with this id first"
-            self.problem(where, f"unknown {' or '.join(kinds)} '{target}'", hint)
+            hint = did_you_mean(target, candidates) or f"define {article} {wanted} with this id first"
+            self.problem(where, f"unknown {wanted} '{target}'", hint)
 
     def at(self, where: JsonPath):  # noqa: ANN201 - Location
         return self.document.positions.at(where)

@@ -172,6 +172,36 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Department:
+    """A department of the utility that customers are referred to."""
+
+    name: str
+    #: What it handles, e.g. "water quality, taste and odour".
+    handles: str
+    #: Id of the responsibility that refers customers to it, if any.
+    responsibility: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VariantChanges:
+    """How a utility's variant differs from the model as written."""
+
+    #: The utility's display name.
+    utility_name: str
+    #: The overlay file.
+    overlay_path: Path | None = None
+    #: Item id -> {field: the model's own wording} for every item reworded.
+    reworded: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Item id -> why it is left out ("excluded by the utility", "only: <expr>").
+    excluded: Mapping[str, str] = field(default_factory=dict)
+    #: Ids of the items the utility added.
+    added: tuple[str, ...] = ()
+    departments: tuple[Department, ...] = ()
+    #: Local notes, shown on the model page.
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Model:
     """A job competency model, with every item indexed by id."""
 
@@ -190,6 +220,10 @@ class Model:
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
 
+    #: The utility whose variant this is (its tag), or None for the generic model.
+    utility: str | None = None
+    #: Variant details: what the utility changed, left out and added (empty for the generic model).
+    variant: VariantChanges | None = None
     #: Every position of each competency, the defining one first.
     competency_positions: Mapping[str, tuple[CompetencyPlacement, ...]] = field(default_factory=dict)
     #: Every position of each indicator with its competency placement, the defining one first.
@@ -212,6 +246,14 @@ class Model:
 
     def home_of_indicator(self, indicator_id: str) -> tuple[CompetencyPlacement, IndicatorPlacement]:
         return self.indicator_positions[indicator_id][0]
+
+    def aliases_index(self) -> dict[str, str]:
+        """Former id -> current id of every renamed item."""
+        items = [*self.competencies.values(), *self.indicators.values(), *self.responsibilities.values()]
+        index = {alias: item.id for item in items for alias in item.aliases}
+        for section in self.sections:
+            index.update({alias: section.id for alias in section.aliases})
+        return index
 
     def kind_of(self, item_id: str) -> str | None:
         """The object type of an item id, or None when the model has no such item."""

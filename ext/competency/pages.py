@@ -45,8 +45,17 @@ class PageContext:
     item: str
     #: The page's document name.
     docname: str
+    #: The model as written in its file (every item, the model's own wording).
+    written: Model
     #: Site address for permanent links, or "".
     base_url: str = ""
+    #: Address of the generic site ("" = the sibling folder written by `make variants`).
+    generic_url: str = ""
+
+    def generic_href(self, docname: str) -> str:
+        """Where the generic site shows a page, as seen from this page."""
+        base = self.generic_url or "../" * (self.docname.count("/") + 2) + "generic/html/"
+        return base + docname + ".html"
 
     def docname_of(self, objtype: str, item_id: str) -> str:
         return page_docname(self.model.id, objtype, item_id)
@@ -56,16 +65,20 @@ def page_docname(model_id: str, objtype: str, item_id: str) -> str:
     """The permanent document name (and URL path) of an item page: derived from ids only."""
     if objtype == "model":
         return f"{model_id}/index"
-    if objtype in ("matrix", "profile"):
+    if objtype in ("matrix", "profile", "variant"):
         return f"{model_id}/{objtype}"
     return f"{model_id}/{PAGE_FOLDERS[objtype]}/{item_id}"
 
 
 def with_permalink(ctx: PageContext, section: nodes.section) -> nodes.section:
+    """Every page ends the same way: its permanent link, and what the utility changed in it."""
     node = permalink()
     node["path"] = ctx.docname + ".html"
     node["base_url"] = ctx.base_url.rstrip("/") + "/" if ctx.base_url else ""
     section.insert(1, node)
+    from .variant_pages import variant_notice
+
+    section.insert(2, variant_notice(ctx))
     return section
 
 
@@ -82,6 +95,13 @@ def model_page(ctx: PageContext) -> nodes.section:
         note = nodes.note()
         note += text_paragraphs(model.note)
         page += note
+    variant = model.variant
+    if variant and variant.utility_name:
+        page += paragraph(f"This is {variant.utility_name}'s version of the model: ",
+                          doc_link(page_docname(model.id, "variant", ""), "what it changes"), ".",
+                          classes=["comp-variant-intro"])
+        for note_text in variant.notes:
+            page += paragraph(*inline_nodes(note_text), classes=["comp-local-note"])
     page += heading("Sections")
     page += bullet_list(
         [paragraph(section_link(model, s), " ", badge(s.kind), " ", _section_count(model, s))]
@@ -92,10 +112,14 @@ def model_page(ctx: PageContext) -> nodes.section:
         paragraph(doc_link(page_docname(model.id, "matrix", ""), "Responsibilities and the competencies that support them")),
         paragraph(doc_link(page_docname(model.id, "profile", ""), "Printable job profile (the whole model on one page)")),
         paragraph(_index_link("Index of every indicator")),
+        paragraph(doc_link(page_docname(model.id, "variant", ""), "Utility variants of this model")),
     ])
+    from .variant_pages import departments
+
+    page += departments(model, None)
     page += hidden_toctree(ctx.docname, [
         *(ctx.docname_of("section", s.id) for s in model.sections),
-        page_docname(model.id, "matrix", ""), page_docname(model.id, "profile", ""),
+        *(page_docname(model.id, kind, "") for kind in ("matrix", "profile", "variant")),
     ])
     return with_permalink(ctx, page)
 
@@ -278,6 +302,9 @@ def responsibility_page(ctx: PageContext) -> nodes.section:
             items.append(paragraph(indicator_link(model, model.indicators[item_id], code)))
     page += bullet_list(items) if items else paragraph("No competency is mapped to this responsibility yet.")
     page += paragraph(doc_link(page_docname(model.id, "matrix", ""), "See all responsibilities against competencies"))
+    from .variant_pages import departments
+
+    page += departments(model, responsibility.id)
     return with_permalink(ctx, page)
 
 

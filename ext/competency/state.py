@@ -7,19 +7,24 @@ stops the build there, before a single page is written.
 
 from __future__ import annotations
 
+import html
 import sys
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from .config import competency_config
 from .model import Model
 from .problems import SourceError
-from .site import Site, load_site
+from .site import Site, load_site, overlay_files
 from .stubs import STUB_SUFFIX, write_stubs
+from .variants import site_for_utility
+from .yamlfile import read_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +42,15 @@ def site_of(env: BuildEnvironment) -> Site:
 
 def indicator_order(model: Model) -> dict[str, int]:
     """Position of each indicator in published order (cached per model object)."""
-    cache: dict[int, dict[str, int]] = _ORDER_CACHE
-    key = id(model)
-    if key not in cache:
+    cached = _ORDER_CACHE.get(id(model))
+    if cached is None or cached[0] is not model:  # the model is kept, so its id() is not reused
         order = [p.indicator for c in model.competency_placements() for p in c.indicators]
-        cache[key] = {item: n for n, item in reversed(list(enumerate(order)))}
-    return cache[key]
+        cached = (model, {item: n for n, item in reversed(list(enumerate(order)))})
+        _ORDER_CACHE[id(model)] = cached
+    return cached[1]
 
 
-_ORDER_CACHE: dict[int, dict[str, int]] = {}
+_ORDER_CACHE: dict[int, tuple[Model, dict[str, int]]] = {}
 
 
 def load_sources(app: Sphinx) -> None:
@@ -54,7 +59,8 @@ def load_sources(app: Sphinx) -> None:
     source_dir = Path(app.confdir, settings.source_dir)
     try:
         site = load_site(source_dir)
-        written = write_stubs(Path(app.srcdir), list(site.models.values()))
+        written = write_stubs(Path(app.srcdir), site)
+        site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
     except SourceError as exc:
         for problem in exc.problems:
             where = problem.location
@@ -71,8 +77,55 @@ def load_sources(app: Sphinx) -> None:
         logger.info("competency: %d page stub(s) written for %d model(s)", written, len(site.models))
 
 
+#: Tags Sphinx sets itself; they never select a variant.
+BUILDER_TAGS = {"html", "format_html", "builder_html"}
+
+
+def choose_variant(app: Sphinx, config: Config) -> None:
+    """config-inited: the utility comes from the -t tag naming an overlay.
+
+    The utility and the tags become configuration values that invalidate the
+    environment, so switching variants in one doctree folder re-reads everything
+    instead of serving another variant's pages.
+    """
+    source_dir = Path(app.confdir, config.competency_source_dir)
+    known = {p.stem: p for p in overlay_files(source_dir)}
+    tags = sorted(set(app.tags) - BUILDER_TAGS) if hasattr(app.tags, "__iter__") else []
+    config.competency_active_tags = tags
+    chosen = [t for t in tags if t in known]
+    if not config.competency_utility and chosen:
+        if len(chosen) > 1:
+            raise ConfigError(f"tags {', '.join(chosen)} each name a utility; build one utility at a time")
+        config.competency_utility = chosen[0]
+    utility = config.competency_utility
+    if not utility:
+        return
+    if utility not in known:
+        raise ConfigError(f"unknown utility '{utility}'; known utilities: {', '.join(sorted(known)) or 'none'}")
+    name = _display_name(known[utility]) or utility
+    config.html_title = f"{config.html_title or config.project} · {name}"
+    banner = f'<span class="comp-variant-banner">{html.escape(name)}</span>: this utility\'s version of the ' \
+        "competency models"
+    if config.html_theme == "pydata_sphinx_theme":
+        # The theme shows its announcement at the top of every page: readers always know whose site it is.
+        config.html_theme_options = {**config.html_theme_options, "announcement": banner}
+    else:
+        app.connect("html-page-context", lambda _app, _page, _template, context, _doctree: context.update(
+            body=f'<p class="comp-variant-banner-line">{banner}</p>\n' + context.get("body", "")))
+
+
+def _display_name(path: Path) -> str:
+    try:
+        name = read_yaml(path).data.get("name", "")
+    except (SourceError, AttributeError):
+        return ""  # the full check at builder-inited reports the problem
+    return str(name)
+
+
 def setup_state(app: Sphinx) -> None:
+    app.add_config_value("competency_active_tags", [], "env", types=[list])
     app.add_source_suffix(STUB_SUFFIX, "competency")
+    app.connect("config-inited", choose_variant)
     app.connect("builder-inited", load_sources)
 
 

@@ -12,43 +12,56 @@ no file and Sphinx re-reads nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .model import Model
 from .pages import page_docname
 from .problems import Location, Problem, SourceError
+from .site import Site
 
 STUB_SUFFIX = ".comp"
 MARKER = ".competency-generated"
 MARKER_TEXT = "This folder is generated from competency_src/ by the competency extension. Do not edit.\n"
 
 
-def model_stubs(model: Model) -> Iterator[tuple[str, dict[str, str]]]:
-    """(docname, stub content) of every page of a model."""
-    def stub(kind: str, item: str) -> tuple[str, dict[str, str]]:
-        return page_docname(model.id, kind, item), {"page": kind, "model": model.id, "item": item}
+def model_stubs(model: Model, added: Iterable[tuple[str, str]] = ()) -> Iterator[tuple[str, dict[str, str]]]:
+    """(docname, stub content) of every page of a model as written, plus pages of items utilities add.
 
-    yield stub("model", model.id)
-    yield stub("matrix", model.id)
-    yield stub("profile", model.id)
-    for section in model.sections:
-        yield stub("section", section.id)
-    for competency_id in model.competencies:
-        yield stub("competency", competency_id)
-    for indicator_id in model.indicators:
-        yield stub("indicator", indicator_id)
-    for responsibility_id in model.responsibilities:
-        yield stub("responsibility", responsibility_id)
+    Every variant has a page at every one of these URLs, so an HR link works in every variant.
+    """
+    def stub(kind: str, item: str, **extra: str) -> tuple[str, dict[str, str]]:
+        return page_docname(model.id, kind, item), {"page": kind, "model": model.id, "item": item, **extra}
+
+    for kind in ("model", "matrix", "profile", "variant"):
+        yield stub(kind, model.id)
+    items = [("section", s.id) for s in model.sections]
+    items += [("competency", i) for i in model.competencies]
+    items += [("indicator", i) for i in model.indicators]
+    items += [("responsibility", i) for i in model.responsibilities]
+    items += sorted(set(added) - set(items))
+    for kind, item_id in items:
+        yield stub(kind, item_id)
+    yield from _redirect_stubs(model, dict(items))
 
 
-def write_stubs(srcdir: Path, models: list[Model]) -> int:
-    """Bring the stub folders in line with the models; return how many files were written."""
+def _redirect_stubs(model: Model, kinds: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """A page at every former id's URL, sending the reader to the item's current page."""
+    for alias, current in model.aliases_index().items():
+        kind = model.kind_of(current) or kinds.get(current, "")
+        yield page_docname(model.id, kind, alias), {"page": "redirect", "model": model.id, "item": current,
+                                                    "kind": kind, "alias": alias}
+
+
+def write_stubs(srcdir: Path, site: Site) -> int:
+    """Bring the stub folders in line with the sources; return how many files were written."""
     wanted: dict[Path, str] = {}
-    for model in models:
+    for model in site.written.values():
         folder = srcdir / model.id
         _claim_folder(folder, model)
-        for docname, content in model_stubs(model):
+        added = [pair for overlay in site.overlays.values()
+                 if model.id in overlay.models for pair in overlay.models[model.id].added_ids()]
+        for docname, content in model_stubs(model, added):
             wanted[srcdir / (docname + STUB_SUFFIX)] = json.dumps(content, sort_keys=True) + "\n"
     written = 0
     for path, text in wanted.items():
@@ -56,7 +69,7 @@ def write_stubs(srcdir: Path, models: list[Model]) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             written += 1
-    _remove_stale(srcdir, {m.id for m in models}, set(wanted))
+    _remove_stale(srcdir, set(site.written), set(wanted))
     return written
 
 

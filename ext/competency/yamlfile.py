@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scanner import RoundTripScanner
 
 from .problems import Location, Problem, SourceError
 
-#: Larger files are refused before parsing: the longest real model is well under 1 MB.
-MAX_BYTES = 4 * 1024 * 1024
+#: Larger files are refused before parsing (reading 1 MB takes seconds; the longest real model is 16 kB).
+MAX_BYTES = 1024 * 1024
 #: Deeper nesting is refused: the model format needs about 10 levels.
 MAX_DEPTH = 40
 
@@ -61,14 +65,23 @@ def read_yaml(path: Path) -> YamlDocument:
     """Parse one YAML file, or raise SourceError describing what is wrong with it."""
     raw = _read_bytes(path)
     text = _decode(path, raw)
+    empty = _problem(path, 1, 1, "the file is empty", "write a model or remove the file")
     if not text.strip():
-        raise SourceError([_problem(path, 1, 1, "the file is empty", "write a model or remove the file")])
+        raise SourceError([empty])
     try:
-        node = YAML(typ="rt").compose(text)
+        node = _compose(text)
+    except _Refused as exc:
+        raise SourceError([_problem(path, exc.line, exc.column, exc.message, exc.hint)]) from None
     except MarkedYAMLError as exc:
         raise SourceError([_syntax_problem(path, exc, text)]) from None
-    except YAMLError as exc:  # unmarked errors are rare; still name the file
-        raise SourceError([_problem(path, 1, 1, f"invalid YAML: {exc}", "")]) from None
+    except ReaderError as exc:
+        raise SourceError([_reader_problem(path, exc, text)]) from None
+    except (YAMLError, ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+        # Unmarked errors (and the odd parser slip on pathological input) still name the file, never a traceback.
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise SourceError([_problem(path, 1, 1, f"invalid YAML: {message}", "")]) from None
+    if node is None or (isinstance(node, ScalarNode) and _tag(node) == f"{_CORE}null" and not node.value):
+        raise SourceError([empty])  # only comments, or an empty document (---)
     positions = Positions(path=path)
     problems: list[Problem] = []
     data = _convert(node, (), positions, problems, seen=set(), depth=0)
@@ -77,18 +90,89 @@ def read_yaml(path: Path) -> YamlDocument:
     return YamlDocument(path=path, data=data, positions=positions)
 
 
+class _Refused(Exception):
+    """A construct refused while composing (an alias, too deep nesting), with its place."""
+
+    def __init__(self, mark: Any, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.line = mark.line + 1 if mark else 1
+        self.column = mark.column + 1 if mark else 1
+        self.message = message
+        self.hint = hint
+
+
+class _SafeComposer(Composer):
+    """ruamel's composer, refusing aliases and deep nesting *before* building anything.
+
+    The stock composer is recursive (deep nesting would exhaust Python's stack) and shares the node of
+    an anchor with every alias (a "billion laughs" file is small but expands without end); both are
+    stopped here at the first offending event, located in the file.
+    """
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise _Refused(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed",
+                           "write the value out, or use `ref:` to reuse an item")
+        if not self.parser.check_event(MappingStartEvent, SequenceStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(self.parser.peek_event().start_mark, f"nesting deeper than {MAX_DEPTH} levels",
+                               "the model format never needs this; check the indentation")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _SafeScanner(RoundTripScanner):
+    """ruamel's scanner, refusing deep flow nesting ([[[[...) as soon as it is read.
+
+    The scanner looks up to 1024 characters ahead for keys at every open bracket, which makes a line of
+    brackets take seconds; the composer's depth limit would come too late.
+    """
+
+    def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:  # noqa: N803 - ruamel's name
+        if self.flow_level >= MAX_DEPTH:
+            raise _Refused(self.reader.get_mark(), f"nesting deeper than {MAX_DEPTH} levels",
+                           "the model format never needs this; check the brackets")
+        super().fetch_flow_collection_start(TokenClass, to_push)
+
+
+def _compose(text: str) -> Node | None:
+    yaml = YAML(typ="rt")
+    yaml.Scanner = _SafeScanner
+    yaml.Composer = _SafeComposer
+    return yaml.compose(text)
+
+
+def _reader_problem(path: Path, exc: ReaderError, text: str) -> Problem:
+    """A character YAML does not allow (control characters such as NUL)."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = exc.character if isinstance(exc.character, int) else 0
+    return _problem(path, line, column, f"the character U+{character:04X} is not allowed in a YAML file",
+                    "remove it: source files hold printable text only")
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise SourceError([_problem(
-                path, 0, 0,
+                path, 1, 1,
                 f"the file is {size / 1048576:.1f} MB; source files are limited to {MAX_BYTES // 1048576} MB",
                 "split the model or check that the right file is in competency_src/",
             )])
         return path.read_bytes()
     except OSError as exc:
-        raise SourceError([_problem(path, 0, 0, f"cannot read the file: {exc.strerror}", "")]) from None
+        raise SourceError([_problem(path, 1, 1, f"cannot read the file: {exc.strerror}", "")]) from None
 
 
 def _decode(path: Path, raw: bytes) -> str:
@@ -113,6 +197,9 @@ def _syntax_problem(path: Path, exc: MarkedYAMLError, text: str) -> Problem:
     column = mark.column + 1 if mark else 1
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "another document" in problem:
+        return _problem(path, line, column, "a second YAML document (---) is not allowed",
+                        "a source file holds one model; remove the '---' line or move the rest to its own file")
     if "\t" in source_line[: max(column, 1)] or "'\\t'" in problem:
         return _problem(path, line, column, "a tab character is used for indentation",
                         "YAML indents with spaces only; replace the tab with spaces")
@@ -195,7 +282,8 @@ def _tag(node: Node) -> str:
 
 
 def _tag_problem(path: Path, line: int, column: int, tag: str) -> Problem:
-    return _problem(path, line, column, f"the YAML tag '{tag}' is not allowed",
+    shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag  # as written in the file
+    return _problem(path, line, column, f"the YAML tag '{shown}' is not allowed",
                     "remove the tag: sources hold plain text, lists and mappings only")
 
 

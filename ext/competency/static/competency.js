@@ -1,4 +1,4 @@
-// Copy an item page's permanent link to the clipboard.
+// Copy an item page's permanent link to the clipboard; small accessibility and print helpers.
 // Intranet sites are often served over plain http, where navigator.clipboard does not exist,
 // so a hidden text area and execCommand("copy") are the fallback.
 (function () {
@@ -41,4 +41,45 @@
       status.textContent = "Copy failed: select the link and copy it";
     });
   });
+
+  // Name each expand/collapse toggle of the navigation after the page it opens, for screen readers
+  // (the template gives them a generic name when scripts do not run).
+  function nameToggles() {
+    document.querySelectorAll(".bd-sidenav li.has-children > details > summary").forEach(function (summary) {
+      var link = summary.closest("li").querySelector(":scope > a");
+      if (link) { summary.setAttribute("aria-label", "Show or hide the pages under " + link.textContent.trim()); }
+    });
+  }
+
+  // Printed pages show where each link of the article goes, as a full address (see competency.css).
+  function notePrintAddresses() {
+    document.querySelectorAll(".bd-article a[href]:not(.headerlink)").forEach(function (anchor) {
+      var address = anchor.href;
+      if (address && anchor.textContent.trim() !== address) { anchor.setAttribute("data-print-href", address); }
+    });
+  }
+
+  // Printing shows everything: folded parts are opened first.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(".bd-article details:not([open])").forEach(function (details) {
+      details.setAttribute("open", "");
+      details.setAttribute("data-opened-for-print", "");
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("details[data-opened-for-print]").forEach(function (details) {
+      details.removeAttribute("open");
+      details.removeAttribute("data-opened-for-print");
+    });
+  });
+
+  function ready() {
+    nameToggles();
+    notePrintAddresses();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
 })();

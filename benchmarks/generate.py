@@ -1,0 +1,154 @@
+"""Synthetic job competency models in the project's YAML format, for the benchmark.
+
+A model looks like a published one (docs/examples/meter-reader.yaml): sections I to V,
+indicator texts of 8-25 words, competency titles of 2-5 words, notes of a few sentences,
+foundational groups reusing competency I.1, responsibilities mapped to competencies, and a
+superior-performance section that reuses indicators of section II through `ref`.
+The output is deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+VERBS = ("Explains", "Checks", "Records", "Reports", "Inspects", "Maintains", "Operates", "Plans", "Reviews",
+         "Coordinates", "Documents", "Monitors", "Calibrates", "Schedules", "Communicates", "Identifies")
+WORDS = ("water", "meter", "pump", "valve", "hydrant", "main", "service", "line", "customer", "billing", "account",
+         "pressure", "flow", "sample", "chlorine", "reservoir", "tank", "station", "crew", "supervisor", "work",
+         "order", "safety", "procedure", "policy", "system", "record", "route", "district", "complaint", "repair",
+         "leak", "quality", "report", "permit", "contractor", "schedule", "equipment", "vehicle", "map", "data",
+         "the", "and", "with", "for", "of", "to", "on", "in", "before", "after", "during", "each", "every")
+TITLE_WORDS = ("Water", "Quality", "Distribution", "Customer", "Service", "Safety", "Billing", "Systems", "Meter",
+               "Maintenance", "Communication", "Teamwork", "Planning", "Records", "Equipment", "Operations",
+               "Problem", "Solving", "Regulations", "Hydraulics", "Leadership", "Initiative", "Judgement")
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """The loader refuses YAML aliases, so never write any."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+class _Text:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.used: set[str] = set()
+
+    def words(self, low: int, high: int, pool: tuple[str, ...] = WORDS) -> list[str]:
+        return [self.rng.choice(pool) for _ in range(self.rng.randint(low, high))]
+
+    def indicator(self) -> str:
+        return " ".join([self.rng.choice(VERBS), *self.words(7, 24)])
+
+    def title(self) -> str:
+        return " ".join(self.words(2, 5, TITLE_WORDS))
+
+    def note(self) -> str:
+        sentences = (" ".join(self.words(8, 18)).capitalize() + "." for _ in range(self.rng.randint(2, 4)))
+        return " ".join(sentences)
+
+    def id_for(self, text: str) -> str:
+        """A readable id from the first words, made unique in the model."""
+        base = "-".join(w.lower() for w in text.split()[:4])
+        item_id, n = base, 1
+        while item_id in self.used:
+            n += 1
+            item_id = f"{base}-{n}"
+        self.used.add(item_id)
+        return item_id
+
+
+def _split(total: int, rng: random.Random, low: int = 3, high: int = 8) -> list[int]:
+    """Sizes of consecutive chunks (each low..high where possible) adding up to total."""
+    sizes: list[int] = []
+    while total > 0:
+        size = min(total, rng.randint(low, high))
+        sizes.append(size)
+        total -= size
+    return sizes
+
+
+def _competencies(text: _Text, indicator_count: int) -> list[dict[str, Any]]:
+    result = []
+    for size in _split(indicator_count, text.rng):
+        title = text.title()
+        indicators = []
+        for _ in range(size):
+            words = text.indicator()
+            indicators.append({"id": text.id_for(words), "text": words})
+        result.append({"id": text.id_for(title), "title": title,
+                       "preamble": "Applying knowledge and expertise in the following areas:",
+                       "indicators": indicators})
+    return result
+
+
+def generate_model(model_id: str, indicator_count: int, seed: int = 0) -> dict[str, Any]:
+    """One model with exactly `indicator_count` indicators defined (section V adds references)."""
+    text = _Text(seed)
+    text.used.add(model_id)
+    superior_new = max(1, indicator_count // 12)
+    technical_count = max(1, (indicator_count - superior_new) * 2 // 5)
+    technical = _competencies(text, technical_count)
+    non_technical = _competencies(text, indicator_count - superior_new - technical_count)
+    superior_own = _competencies(text, superior_new)
+    # Section V marks some of section II's indicators for superior performance: references, not copies.
+    reused = [{"ref": c["id"], "indicators": [{"ref": i["id"]} for i in c["indicators"][:3]]}
+              for c in non_technical[::3]]
+    foundational = [
+        {"id": "technical-foundational", "title": "Technical Foundational Competencies",
+         "competencies": [{"ref": technical[0]["id"]},
+                          *({"id": text.id_for(t), "title": t, "qualifier": "Basic Expertise"}
+                            for t in (text.title(), text.title()))]},
+        {"id": "non-technical-foundational", "title": "Non-Technical Foundational Competencies",
+         "competencies": [{"id": text.id_for(t), "title": t, "description": " ".join(text.words(5, 10))}
+                          for t in (text.title(), text.title(), text.title())]},
+    ]
+    every = [c["id"] for c in technical + non_technical] + [i["id"] for c in non_technical for i in c["indicators"]]
+    responsibilities = []
+    for _ in range(max(3, indicator_count // 30)):
+        words = text.indicator()
+        responsibilities.append({"id": text.id_for(words), "text": words,
+                                 "supported_by": sorted(set(text.rng.sample(every, min(3, len(every)))))})
+    return {
+        "id": model_id,
+        "title": f"{text.title()} {text.rng.choice(('Operator', 'Technician', 'Representative', 'Supervisor'))}",
+        "source": "A synthetic model generated by benchmarks/generate.py.",
+        "note": text.note() + "\n\n" + text.note(),
+        "sections": [
+            {"id": "technical", "kind": "technical", "title": "Technical Competencies", "competencies": technical},
+            {"id": "non-technical", "kind": "non-technical", "title": "Non-Technical Competencies",
+             "note": text.note(), "competencies": non_technical},
+            {"id": "foundational", "kind": "foundational", "title": "Foundational Competencies",
+             "qualifier": "Mostly expected on entry into the position", "groups": foundational},
+            {"id": "responsibilities", "kind": "responsibilities", "title": "Most Important Responsibilities",
+             "note": text.note(), "responsibilities": responsibilities},
+            {"id": "superior-performance", "kind": "superior-performance",
+             "title": "Competencies for Superior Performance", "note": text.note(),
+             "competencies": reused + superior_own},
+        ],
+    }
+
+
+def model_sizes(total: int, per_model: int = 280) -> list[int]:
+    """Indicators per model: `total` split evenly over about total/per_model models."""
+    count = max(1, round(total / per_model))
+    return [total // count + (1 if n < total % count else 0) for n in range(count)]
+
+
+def write_models(folder: Path, total: int, seed: int = 0) -> list[Path]:
+    """Write the models of a site with `total` indicators into folder; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, size in enumerate(model_sizes(total)):
+        model_id = f"job-{n + 1:02d}"
+        path = folder / f"{model_id}.yaml"
+        data = generate_model(model_id, size, seed=seed * 1000 + n)
+        path.write_text(yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100),
+                        encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -1,0 +1,56 @@
+"""The CSV export: one row per indicator occurrence, for spreadsheets.
+
+An indicator shown at two positions (II.4.a and V.1.a) has two rows with the
+same id. The text is UTF-8 with a byte order mark and CRLF line endings, so
+Excel and LibreOffice open accents and curly quotes correctly; write it
+unchanged (`newline=""`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from .export_json import item_url, utility_of
+from .inline import plain_text
+from .model import Model
+
+COLUMNS = (
+    "model", "utility", "section_code", "section_title", "competency_code", "competency_title",
+    "indicator_code", "indicator_id", "indicator_text", "url", "original_code",
+)
+
+BOM = "\ufeff"
+
+
+def indicator_rows(model: Model) -> Iterator[dict[str, str]]:
+    """Every indicator occurrence of a model, in published order."""
+    for section in model.sections:
+        for placement in section.placements():
+            competency = model.competencies[placement.competency]
+            for shown in placement.indicators:
+                indicator = model.indicators[shown.indicator]
+                yield {
+                    "model": model.id,
+                    "utility": utility_of(model) or "",
+                    "section_code": section.code,
+                    "section_title": section.title,
+                    "competency_code": placement.code,
+                    "competency_title": competency.title,
+                    "indicator_code": shown.code,
+                    "indicator_id": indicator.id,
+                    "indicator_text": plain_text(indicator.text),
+                    "url": item_url(model.id, "indicator", indicator.id),
+                    "original_code": model.home_of_indicator(indicator.id)[1].code if shown.is_reference else "",
+                }
+
+
+def export_csv(models: Iterable[Model]) -> str:
+    """The CSV text, BOM first, CRLF line endings."""
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for model in models:
+        writer.writerows(indicator_rows(model))
+    return BOM + buffer.getvalue()

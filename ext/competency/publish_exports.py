@@ -1,0 +1,77 @@
+"""The site's downloads: every model as JSON, CSV and CASE in `_exports/`, linked by ``{comp:downloads}``.
+
+The files are written at build-finished, by HTML builders only and only when
+the build succeeded, from the models the build loaded (a utility's variant in a
+variant build). They are written deterministically (see export_files.py) and
+only when their content changes.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .config import competency_config
+from .export_case import DEFAULT_CREATOR
+from .export_files import EXPORT_FOLDER, export_file_name, write_model_exports
+from .model import Model
+from .page_parts import bullet_list, paragraph
+from .state import site_of
+
+logger = logging.getLogger(__name__)
+
+#: Format -> link text, in the order the links are shown.
+DOWNLOAD_LABELS = {"json": "JSON", "csv": "CSV (spreadsheet)", "case": "CASE 1.1 (JSON)"}
+
+
+def publish_exports(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: write `_exports/<model-id>.json|.csv|.case.json` into the HTML output."""
+    if exception is not None or not _succeeded(app) or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    if getattr(app.builder, "embedded", False):  # HTML help and similar: no downloads
+        return
+    site = site_of(app.env)
+    settings = competency_config(app.config)
+    creator = str(app.config.author or DEFAULT_CREATOR)
+    paths = write_model_exports(app.builder.outdir / EXPORT_FOLDER, list(site.models.values()), creator=creator,
+                                base_url=settings.base_url)
+    logger.info("competency: %d export file(s) in %s", len(paths), EXPORT_FOLDER)
+
+
+def _succeeded(app: Sphinx) -> bool:
+    """No error so far, and no warning when warnings are errors (-W --keep-going fails after this event)."""
+    if app.statuscode != 0:
+        return False
+    return not (getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0))
+
+
+class DownloadsDirective(SphinxDirective):
+    """``{comp:downloads}``: per model, links to its exports (relative, so a plain file server works)."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        site = site_of(self.env)
+        prefix = "../" * self.env.docname.count("/")
+        items = []
+        for model in site.models.values():
+            self.env.note_dependency(str(model.path))
+            items.append(self.model_line(model, prefix))
+        return [bullet_list(items, classes=["comp-downloads"])]
+
+    def model_line(self, model: Model, prefix: str) -> nodes.paragraph:
+        line = paragraph(nodes.strong(model.title, model.title), ": ")
+        for n, (fmt, label) in enumerate(DOWNLOAD_LABELS.items()):
+            if n:
+                line += nodes.Text(" · ")
+            uri = f"{prefix}{EXPORT_FOLDER}/{export_file_name(model.id, fmt)}"
+            line += nodes.reference(label, label, refuri=uri, classes=["comp-download", f"comp-download-{fmt}"])
+        return line
+
+
+def setup_exports(app: Sphinx) -> None:
+    app.add_directive_to_domain("comp", "downloads", DownloadsDirective)
+    app.connect("build-finished", publish_exports)

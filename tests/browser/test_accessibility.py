@@ -1,0 +1,49 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on the main pages, in light and dark mode."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import PAGES
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+    # axe would fetch every stylesheet again to read @import rules, resolving theme.css's
+    # `@import "../basic.css"` against the page instead of the stylesheet (a 404 of axe's own).
+    "preload": False,
+}
+AXE_PAGES = ["home", "model", "section", "competency", "indicator", "responsibility", "matrix",
+             "indicator-index", "search"]
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {node['target']}: {' '.join(node['failureSummary'].split())[:300]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_no_wcag_violations(new_context, mode: str) -> None:  # noqa: ANN001
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    # The theme follows the system colour scheme (default_mode "auto"); the emulated one is used.
+    page = new_context(color_scheme=mode).new_page()
+    failures = {}
+    for name in AXE_PAGES:
+        page.goto(PAGES[name])
+        if name == "search":
+            page.locator("#search-results li").first.wait_for()  # the results are checked too
+        assert page.evaluate("document.documentElement.dataset.theme") == mode
+        results = axe.run(page, options=AXE_OPTIONS).response
+        assert results["passes"], f"axe checked nothing on {name}"
+        violations = results["violations"]
+        if violations:
+            failures[name] = _describe(violations)
+    assert not failures, "\n".join(f"{mode} {name}:\n{text}" for name, text in failures.items())

@@ -1,0 +1,68 @@
+"""Screenshots of the main pages for docs/screenshots.md, taken by the browser.
+
+With UPDATE_SCREENSHOTS=1 the screenshots are (re)written; otherwise each must exist and be a PNG of
+the width it is taken at.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+import pytest
+
+from ..conftest import REPO
+from .conftest import PAGES
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = REPO / "docs" / "screenshots"
+HEIGHT = 900
+#: file name: (page, viewport width, colour scheme)
+SHOTS = {
+    "home.png": ("home", 1280, "light"),
+    "competency.png": ("competency", 1280, "light"),
+    "indicator.png": ("indicator", 1280, "light"),
+    "search.png": ("search", 1280, "light"),
+    "indicator-phone.png": ("indicator", 375, "light"),
+    "home-dark.png": ("home", 1280, "dark"),
+}
+UPDATE = os.environ.get("UPDATE_SCREENSHOTS") == "1"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    assert data[12:16] == b"IHDR", f"{path.name} has no PNG header chunk"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_screenshots_page_shows_every_screenshot() -> None:
+    page = (REPO / "docs" / "screenshots.md").read_text(encoding="utf-8")
+    for name in SHOTS:
+        assert f"(screenshots/{name})" in page
+
+
+@pytest.mark.skipif(not UPDATE, reason="screenshots are written only with UPDATE_SCREENSHOTS=1")
+def test_write_screenshots(new_context) -> None:  # noqa: ANN001
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for name, (page_name, width, scheme) in SHOTS.items():
+        context = new_context(viewport={"width": width, "height": HEIGHT}, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(PAGES[page_name])
+        if page_name == "search":
+            page.locator("#search-results li").first.wait_for()
+        page.evaluate("document.fonts.ready")
+        page.screenshot(path=str(SCREENSHOTS / name), animations="disabled", caret="hide")
+        context.close()
+
+
+@pytest.mark.parametrize("name", list(SHOTS))
+def test_screenshot_is_a_png_of_the_expected_width(name: str) -> None:
+    if UPDATE:
+        pytest.skip("being rewritten by test_write_screenshots in this run")
+    path = SCREENSHOTS / name
+    assert path.is_file(), f"missing {path}: run UPDATE_SCREENSHOTS=1 pytest tests/browser -k screenshots"
+    width, height = png_size(path)
+    assert (width, height) == (SHOTS[name][1], HEIGHT)
