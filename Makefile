@@ -31,7 +31,8 @@ $(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
 
 html: $(BIN)/.installed
 	$(BIN)/python -m competency.cli variant-check "$(UTILITY)"
-	$(BIN)/sphinx-build -b html $(SPHINX_OPTS) $(TAGS) -d $(OUT)/doctrees docs $(OUT)/html
+	$(BIN)/sphinx-build -b html $(SPHINX_OPTS) $(TAGS) -d $(OUT)/doctrees docs $(OUT)/.work/html
+	$(BIN)/python -m competency.publish $(OUT)/.work/html $(OUT)/html
 	@echo "The site is in $(OUT)/html (make serve$(if $(UTILITY), UTILITY=$(UTILITY)) to browse it)."
 
 variants: $(BIN)/.installed

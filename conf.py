@@ -43,8 +43,10 @@ html_last_updated_fmt = None
 html_show_sourcelink = False
 html_copy_source = False
 html_theme_options = {
-    # Only the current branch of the navigation is rendered into each page (see docs/performance.md).
-    "navigation_depth": 2,
+    # The sidebar shows the current model's whole tree (model -> section -> competency -> indicator),
+    # folded below level 1. Depth 3 reaches every item page, so the theme renders the tree once per
+    # folder and reuses it; depth 2 re-resolves it for every indicator page, 2x slower (docs/performance.md).
+    "navigation_depth": 3,
     "show_nav_level": 1,
     "collapse_navigation": False,
     "navbar_align": "left",

@@ -15,16 +15,105 @@ from typing import Any
 
 import yaml
 
-VERBS = ("Explains", "Checks", "Records", "Reports", "Inspects", "Maintains", "Operates", "Plans", "Reviews",
-         "Coordinates", "Documents", "Monitors", "Calibrates", "Schedules", "Communicates", "Identifies")
-WORDS = ("water", "meter", "pump", "valve", "hydrant", "main", "service", "line", "customer", "billing", "account",
-         "pressure", "flow", "sample", "chlorine", "reservoir", "tank", "station", "crew", "supervisor", "work",
-         "order", "safety", "procedure", "policy", "system", "record", "route", "district", "complaint", "repair",
-         "leak", "quality", "report", "permit", "contractor", "schedule", "equipment", "vehicle", "map", "data",
-         "the", "and", "with", "for", "of", "to", "on", "in", "before", "after", "during", "each", "every")
-TITLE_WORDS = ("Water", "Quality", "Distribution", "Customer", "Service", "Safety", "Billing", "Systems", "Meter",
-               "Maintenance", "Communication", "Teamwork", "Planning", "Records", "Equipment", "Operations",
-               "Problem", "Solving", "Regulations", "Hydraulics", "Leadership", "Initiative", "Judgement")
+VERBS = (
+    "Explains",
+    "Checks",
+    "Records",
+    "Reports",
+    "Inspects",
+    "Maintains",
+    "Operates",
+    "Plans",
+    "Reviews",
+    "Coordinates",
+    "Documents",
+    "Monitors",
+    "Calibrates",
+    "Schedules",
+    "Communicates",
+    "Identifies",
+)
+WORDS = (
+    "water",
+    "meter",
+    "pump",
+    "valve",
+    "hydrant",
+    "main",
+    "service",
+    "line",
+    "customer",
+    "billing",
+    "account",
+    "pressure",
+    "flow",
+    "sample",
+    "chlorine",
+    "reservoir",
+    "tank",
+    "station",
+    "crew",
+    "supervisor",
+    "work",
+    "order",
+    "safety",
+    "procedure",
+    "policy",
+    "system",
+    "record",
+    "route",
+    "district",
+    "complaint",
+    "repair",
+    "leak",
+    "quality",
+    "report",
+    "permit",
+    "contractor",
+    "schedule",
+    "equipment",
+    "vehicle",
+    "map",
+    "data",
+    "the",
+    "and",
+    "with",
+    "for",
+    "of",
+    "to",
+    "on",
+    "in",
+    "before",
+    "after",
+    "during",
+    "each",
+    "every",
+)
+TITLE_WORDS = (
+    "Water",
+    "Quality",
+    "Distribution",
+    "Customer",
+    "Service",
+    "Safety",
+    "Billing",
+    "Systems",
+    "Meter",
+    "Maintenance",
+    "Communication",
+    "Teamwork",
+    "Planning",
+    "Records",
+    "Equipment",
+    "Operations",
+    "Problem",
+    "Solving",
+    "Regulations",
+    "Hydraulics",
+    "Leadership",
+    "Initiative",
+    "Judgement",
+)
 
 
 class _NoAliasDumper(yaml.SafeDumper):
@@ -81,9 +170,14 @@ def _competencies(text: _Text, indicator_count: int) -> list[dict[str, Any]]:
         for _ in range(size):
             words = text.indicator()
             indicators.append({"id": text.id_for(words), "text": words})
-        result.append({"id": text.id_for(title), "title": title,
-                       "preamble": "Applying knowledge and expertise in the following areas:",
-                       "indicators": indicators})
+        result.append(
+            {
+                "id": text.id_for(title),
+                "title": title,
+                "preamble": "Applying knowledge and expertise in the following areas:",
+                "indicators": indicators,
+            }
+        )
     return result
 
 
@@ -97,23 +191,41 @@ def generate_model(model_id: str, indicator_count: int, seed: int = 0) -> dict[s
     non_technical = _competencies(text, indicator_count - superior_new - technical_count)
     superior_own = _competencies(text, superior_new)
     # Section V marks some of section II's indicators for superior performance: references, not copies.
-    reused = [{"ref": c["id"], "indicators": [{"ref": i["id"]} for i in c["indicators"][:3]]}
-              for c in non_technical[::3]]
+    reused = [
+        {"ref": c["id"], "indicators": [{"ref": i["id"]} for i in c["indicators"][:3]]} for c in non_technical[::3]
+    ]
     foundational = [
-        {"id": "technical-foundational", "title": "Technical Foundational Competencies",
-         "competencies": [{"ref": technical[0]["id"]},
-                          *({"id": text.id_for(t), "title": t, "qualifier": "Basic Expertise"}
-                            for t in (text.title(), text.title()))]},
-        {"id": "non-technical-foundational", "title": "Non-Technical Foundational Competencies",
-         "competencies": [{"id": text.id_for(t), "title": t, "description": " ".join(text.words(5, 10))}
-                          for t in (text.title(), text.title(), text.title())]},
+        {
+            "id": "technical-foundational",
+            "title": "Technical Foundational Competencies",
+            "competencies": [
+                {"ref": technical[0]["id"]},
+                *(
+                    {"id": text.id_for(t), "title": t, "qualifier": "Basic Expertise"}
+                    for t in (text.title(), text.title())
+                ),
+            ],
+        },
+        {
+            "id": "non-technical-foundational",
+            "title": "Non-Technical Foundational Competencies",
+            "competencies": [
+                {"id": text.id_for(t), "title": t, "description": " ".join(text.words(5, 10))}
+                for t in (text.title(), text.title(), text.title())
+            ],
+        },
     ]
     every = [c["id"] for c in technical + non_technical] + [i["id"] for c in non_technical for i in c["indicators"]]
     responsibilities = []
     for _ in range(max(3, indicator_count // 30)):
         words = text.indicator()
-        responsibilities.append({"id": text.id_for(words), "text": words,
-                                 "supported_by": sorted(set(text.rng.sample(every, min(3, len(every)))))})
+        responsibilities.append(
+            {
+                "id": text.id_for(words),
+                "text": words,
+                "supported_by": sorted(set(text.rng.sample(every, min(3, len(every))))),
+            }
+        )
     return {
         "id": model_id,
         "title": f"{text.title()} {text.rng.choice(('Operator', 'Technician', 'Representative', 'Supervisor'))}",
@@ -121,15 +233,34 @@ def generate_model(model_id: str, indicator_count: int, seed: int = 0) -> dict[s
         "note": text.note() + "\n\n" + text.note(),
         "sections": [
             {"id": "technical", "kind": "technical", "title": "Technical Competencies", "competencies": technical},
-            {"id": "non-technical", "kind": "non-technical", "title": "Non-Technical Competencies",
-             "note": text.note(), "competencies": non_technical},
-            {"id": "foundational", "kind": "foundational", "title": "Foundational Competencies",
-             "qualifier": "Mostly expected on entry into the position", "groups": foundational},
-            {"id": "responsibilities", "kind": "responsibilities", "title": "Most Important Responsibilities",
-             "note": text.note(), "responsibilities": responsibilities},
-            {"id": "superior-performance", "kind": "superior-performance",
-             "title": "Competencies for Superior Performance", "note": text.note(),
-             "competencies": reused + superior_own},
+            {
+                "id": "non-technical",
+                "kind": "non-technical",
+                "title": "Non-Technical Competencies",
+                "note": text.note(),
+                "competencies": non_technical,
+            },
+            {
+                "id": "foundational",
+                "kind": "foundational",
+                "title": "Foundational Competencies",
+                "qualifier": "Mostly expected on entry into the position",
+                "groups": foundational,
+            },
+            {
+                "id": "responsibilities",
+                "kind": "responsibilities",
+                "title": "Most Important Responsibilities",
+                "note": text.note(),
+                "responsibilities": responsibilities,
+            },
+            {
+                "id": "superior-performance",
+                "kind": "superior-performance",
+                "title": "Competencies for Superior Performance",
+                "note": text.note(),
+                "competencies": reused + superior_own,
+            },
         ],
     }
 
@@ -148,7 +279,8 @@ def write_models(folder: Path, total: int, seed: int = 0) -> list[Path]:
         model_id = f"job-{n + 1:02d}"
         path = folder / f"{model_id}.yaml"
         data = generate_model(model_id, size, seed=seed * 1000 + n)
-        path.write_text(yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100),
-                        encoding="utf-8")
+        path.write_text(
+            yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+        )
         paths.append(path)
     return paths

@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,7 +35,6 @@ from competency.loader import load_model  # noqa: E402
 from competency.stubs import model_stubs  # noqa: E402
 
 GIB = 1024**3
-BUDGET_SECONDS = 25 * 60
 TIME = Path("/usr/bin/time")
 READ_LINE = re.compile(r"^reading sources\.\.\. \[\s*\d+%\] (\S+)", re.MULTILINE)
 WRITE_LINE = re.compile(r"^writing output\.\.\. \[\s*\d+%\] (\S+)", re.MULTILINE)
@@ -50,6 +50,8 @@ smartquotes = False
 @dataclass
 class Build:
     seconds: float
+    #: User + system CPU time of the build and its workers: steadier than wall time on a shared machine.
+    cpu: float
     peak_bytes: int
     output: str
 
@@ -59,10 +61,27 @@ def sphinx_build(folder: Path, out: str, jobs: int = 1, *, fresh: bool = True, q
     build_dir = folder / out
     if fresh:
         shutil.rmtree(build_dir, ignore_errors=True)
-    command = [sys.executable, "-m", "sphinx", "-b", "html", "-n", "-W", "--keep-going", "-j", str(jobs),
-               *(["-q"] if quiet else []), "-c", str(folder), "-d", str(build_dir / "doctrees"),
-               str(folder / "docs"), str(build_dir / "html")]
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-n",
+        "-W",
+        "--keep-going",
+        "-j",
+        str(jobs),
+        *(["-q"] if quiet else []),
+        "-c",
+        str(folder),
+        "-d",
+        str(build_dir / "doctrees"),
+        str(folder / "docs"),
+        str(build_dir / "html"),
+    ]
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.NamedTemporaryFile("r") as rss:
         if TIME.exists():  # GNU time: peak resident set of the build and the workers it waited for
             command = [str(TIME), "-f", "%M", "-o", rss.name, *command]
@@ -70,9 +89,11 @@ def sphinx_build(folder: Path, out: str, jobs: int = 1, *, fresh: bool = True, q
         done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
         seconds = time.perf_counter() - start
         peak_kib = int(rss.read().split()[-1]) if TIME.exists() else 0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode:
         sys.exit(f"sphinx-build failed in {folder}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    return Build(seconds, peak_kib * 1024, done.stdout)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Build(seconds, cpu, peak_kib * 1024 or after.ru_maxrss * 1024, done.stdout)
 
 
 # -- the sites ------------------------------------------------------------------------------------
@@ -91,8 +112,12 @@ def make_site(size: int) -> dict:
     (folder / "docs" / "index.md").write_text("# Benchmark site\n\n```{comp:catalogue}\n```\n", encoding="utf-8")
     models = [load_model(path) for path in write_models(folder / "models", size)]  # the project's own checks
     pages = {docname for model in models for docname, _ in model_stubs(model)}
-    return {"folder": folder, "models": models, "indicators": sum(len(m.indicators) for m in models),
-            "pages": len(pages) + 1}
+    return {
+        "folder": folder,
+        "models": models,
+        "indicators": sum(len(m.indicators) for m in models),
+        "pages": len(pages) + 1,
+    }
 
 
 def make_floor(size: int, pages: int) -> Path:
@@ -110,15 +135,19 @@ def make_floor(size: int, pages: int) -> Path:
             (docs / f"{name}.md").write_text(f"# Page {name} {words[:40]}\n\n{words}.\n", encoding="utf-8")
         groups.append(f"g{group:05d}")
         (docs / f"{groups[-1]}.md").write_text(
-            f"# Group {group}\n\n```{{toctree}}\n:hidden:\n\n" + "\n".join(names[1:]) + "\n```\n", encoding="utf-8")
+            f"# Group {group}\n\n```{{toctree}}\n:hidden:\n\n" + "\n".join(names[1:]) + "\n```\n", encoding="utf-8"
+        )
         (docs / f"{names[0]}.md").unlink()  # the group page takes the place of its first page
     (docs / "index.md").write_text("# Floor\n\n```{toctree}\n\n" + "\n".join(groups) + "\n```\n", encoding="utf-8")
     return folder
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".doctrees" not in p.parts}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".doctrees" not in p.parts
+    }
 
 
 def edit_one_indicator(model_path: Path) -> str:
@@ -152,12 +181,23 @@ def one_round(site: dict, floor: Path) -> dict:
     outside = sorted(set(reread) - model_pages - {"index"})
     floor_build = sphinx_build(floor, "_build", jobs=1)
     return {
-        "full": full.seconds, "full_j2": parallel.seconds, "noop": noop.seconds, "edit": edit.seconds,
-        "floor": floor_build.seconds, "peak_bytes": max(full.peak_bytes, parallel.peak_bytes),
+        "full": full.seconds,
+        "full_j2": parallel.seconds,
+        "noop": noop.seconds,
+        "edit": edit.seconds,
+        "floor": floor_build.seconds,
+        "full_cpu": full.cpu,
+        "floor_cpu": floor_build.cpu,
+        "load": os.getloadavg()[0],
+        "peak_bytes": max(full.peak_bytes, parallel.peak_bytes),
         "noop_reread": len(READ_LINE.findall(noop.output)),
-        "edit_reread": len(reread), "edit_written": len(WRITE_LINE.findall(edit.output)),
-        "edit_model_pages": len(model_pages), "edit_reread_outside_model": outside,
-        "j1_j2_files": len(one), "j1_j2_differing": differing[:20], "j1_j2_same": not differing,
+        "edit_reread": len(reread),
+        "edit_written": len(WRITE_LINE.findall(edit.output)),
+        "edit_model_pages": len(model_pages),
+        "edit_reread_outside_model": outside,
+        "j1_j2_files": len(one),
+        "j1_j2_differing": differing[:20],
+        "j1_j2_same": not differing,
     }
 
 
@@ -178,35 +218,83 @@ def targets(results: dict[int, dict]) -> list[tuple[str, bool, str]]:
     small, large = results[min(results)], results[max(results)]
     per_small = small["full"] / small["indicators"]
     per_large = large["full"] / large["indicators"]
+    cpu_ratio = (large["full_cpu"] / large["indicators"]) / (small["full_cpu"] / small["indicators"])
     at = f"at {large['indicators']:,} indicators"
     return [
-        ("full build within 1.5x of the floor at every size",
-         all(r["full"] <= 1.5 * r["floor"] for r in results.values()),
-         ", ".join(f"{r['full'] / r['floor']:.2f}x" for r in results.values())),
-        (f"time per indicator at {large['indicators']:,} within 1.3x of {small['indicators']:,}",
-         per_large <= 1.3 * per_small, f"{per_large * 1000:.1f} ms vs {per_small * 1000:.1f} ms: "
-                                       f"{per_large / per_small:.2f}x"),
+        (
+            "full build within 1.5x of the floor at every size",
+            all(r["full"] <= 1.5 * r["floor"] for r in results.values()),
+            ", ".join(
+                f"{r['full'] / r['floor']:.2f}x (CPU time {r['full_cpu'] / r['floor_cpu']:.2f}x)"
+                for r in results.values()
+            ),
+        ),
+        (
+            f"time per indicator at {large['indicators']:,} within 1.3x of {small['indicators']:,}",
+            per_large <= 1.3 * per_small,
+            f"{per_large * 1000:.1f} ms vs {per_small * 1000:.1f} ms: "
+            f"{per_large / per_small:.2f}x (CPU time {cpu_ratio:.2f}x)",
+        ),
         (f"no-op rebuild under 3 s {at}", large["noop"] < 3, f"{large['noop']:.2f} s"),
-        (f"one-indicator edit under 10% of the full build {at}", large["edit"] < 0.1 * large["full"],
-         f"{large['edit']:.1f} s = {large['edit'] / large['full']:.0%}"),
-        ("one-indicator edit re-reads only the edited model's pages (and the home page)",
-         all(not r["edit_reread_outside_model"] for r in results.values()),
-         ", ".join(f"{r['edit_reread']} of {r['pages']}" for r in results.values())),
-        ("-j 2 faster than -j 1 and the same site",
-         all(r["full_j2"] < r["full"] and r["j1_j2_same"] for r in results.values()),
-         ", ".join(f"{r['full_j2'] / r['full']:.2f}x{'' if r['j1_j2_same'] else ' DIFFERENT'}"
-                   for r in results.values())),
+        (
+            f"one-indicator edit under 10% of the full build {at}",
+            large["edit"] < 0.1 * large["full"],
+            f"{large['edit']:.1f} s = {large['edit'] / large['full']:.0%}",
+        ),
+        (
+            "one-indicator edit re-reads only the edited model's pages (and the home page)",
+            all(not r["edit_reread_outside_model"] for r in results.values()),
+            ", ".join(f"{r['edit_reread']} of {r['pages']}" for r in results.values()),
+        ),
+        (
+            "-j 2 faster than -j 1 and the same site",
+            all(r["full_j2"] < r["full"] and r["j1_j2_same"] for r in results.values()),
+            ", ".join(
+                f"{r['full_j2'] / r['full']:.2f}x{'' if r['j1_j2_same'] else ' DIFFERENT'}" for r in results.values()
+            ),
+        ),
         (f"peak memory under 1 GiB {at}", large["peak_bytes"] < GIB, f"{large['peak_bytes'] / 2**20:.0f} MiB"),
     ]
 
 
 def report(results: dict[int, dict]) -> str:
-    head = ("indicators", "models", "pages", "runs", "floor s", "full -j1 s", "x floor", "ms/indicator",
-            "full -j2 s", "no-op s", "edit s", "re-read", "peak MiB")
-    rows = [(f"{r['indicators']:,}", r["models"], f"{r['pages']:,}", r["repeats"], f"{r['floor']:.1f}",
-             f"{r['full']:.1f}", f"{r['full'] / r['floor']:.2f}", f"{r['full'] / r['indicators'] * 1000:.1f}",
-             f"{r['full_j2']:.1f}", f"{r['noop']:.2f}", f"{r['edit']:.1f}", r["edit_reread"],
-             f"{r['peak_bytes'] / 2**20:.0f}") for r in results.values()]
+    head = (
+        "indicators",
+        "models",
+        "pages",
+        "runs",
+        "load",
+        "floor s",
+        "full -j1 s",
+        "x floor",
+        "CPU x floor",
+        "ms/indicator",
+        "full -j2 s",
+        "no-op s",
+        "edit s",
+        "re-read",
+        "peak MiB",
+    )
+    rows = [
+        (
+            f"{r['indicators']:,}",
+            r["models"],
+            f"{r['pages']:,}",
+            r["repeats"],
+            f"{r['load']:.1f}",
+            f"{r['floor']:.1f}",
+            f"{r['full']:.1f}",
+            f"{r['full'] / r['floor']:.2f}",
+            f"{r['full_cpu'] / r['floor_cpu']:.2f}",
+            f"{r['full'] / r['indicators'] * 1000:.1f}",
+            f"{r['full_j2']:.1f}",
+            f"{r['noop']:.2f}",
+            f"{r['edit']:.1f}",
+            r["edit_reread"],
+            f"{r['peak_bytes'] / 2**20:.0f}",
+        )
+        for r in results.values()
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     lines += ["", "| target | result | measured |", "| --- | --- | --- |"]
@@ -214,18 +302,26 @@ def report(results: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
-def planned_repeats(size: int, wanted: int, round_seconds: float, elapsed: float, later: list[int]) -> int:
-    """Rounds for this size: as many as wanted while the whole run stays within the budget."""
-    later_first_rounds = sum(round_seconds * s / size for s in later)  # builds grow about linearly
-    affordable = int((BUDGET_SECONDS - elapsed - later_first_rounds) // round_seconds)
+def planned_repeats(
+    size: int, wanted: int, round_seconds: float, elapsed: float, later: list[int], budget: float
+) -> int:
+    """Rounds for this size: as many as wanted while the run stays within the budget, keeping room
+    for one round of each larger size (estimated as growing linearly)."""
+    later_first_rounds = sum(round_seconds * s / size for s in later)
+    affordable = int((budget - elapsed - later_first_rounds) // round_seconds)
     return max(1, min(wanted, 1 + affordable))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="500,2000,5000", help="indicator counts, comma-separated")
-    parser.add_argument("--repeat", type=int, default=3, help="rounds per size (medians); fewer for large "
-                        f"sizes when the run would exceed {BUDGET_SECONDS // 60} minutes")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="rounds per size (medians); fewer for large sizes when the run would exceed the budget",
+    )
+    parser.add_argument("--budget", type=float, default=25, help="minutes the whole run should take (default 25)")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     started = time.perf_counter()
@@ -237,19 +333,35 @@ def main() -> None:
         round_start = time.perf_counter()
         rounds = [one_round(site, floor)]
         round_seconds = time.perf_counter() - round_start
-        repeats = planned_repeats(size, args.repeat, round_seconds, time.perf_counter() - started, sizes[n + 1:])
+        repeats = planned_repeats(
+            size, args.repeat, round_seconds, time.perf_counter() - started, sizes[n + 1 :], args.budget * 60
+        )
         print(f"  round 1 took {round_seconds:.0f} s; {repeats} round(s) at this size", flush=True)
         rounds += [one_round(site, floor) for _ in range(repeats - 1)]
-        results[size] = {**median_of(rounds), "indicators": site["indicators"], "models": len(site["models"]),
-                         "pages": site["pages"], "repeats": repeats, "rounds": rounds}
+        results[size] = {
+            **median_of(rounds),
+            "indicators": site["indicators"],
+            "models": len(site["models"]),
+            "pages": site["pages"],
+            "repeats": repeats,
+            "rounds": rounds,
+        }
     table = report(results)
     print(table)
     WORK.mkdir(parents=True, exist_ok=True)
     machine = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
-    (WORK / "results.json").write_text(json.dumps(
-        {"machine": machine, "sizes": {str(k): v for k, v in results.items()},
-         "targets": [{"target": t, "pass": ok, "measured": m} for t, ok, m in targets(results)]},
-        indent=2, default=str), encoding="utf-8")
+    (WORK / "results.json").write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "sizes": {str(k): v for k, v in results.items()},
+                "targets": [{"target": t, "pass": ok, "measured": m} for t, ok, m in targets(results)],
+            },
+            indent=2,
+            default=str,
+        ),
+        encoding="utf-8",
+    )
     print(f"results: {WORK / 'results.json'} (total {time.perf_counter() - started:.0f} s)")
 
 

@@ -43,6 +43,12 @@ class ObjectEntry(NamedTuple):
     order: str = ""
     #: Search priority: 1 for live items, -1 for hidden ones (excluded from a variant, aliases).
     priority: int = 1
+    #: The document that recorded the object, when it is not the one it points to (a former id's page).
+    recorded_by: str = ""
+
+    @property
+    def owner(self) -> str:
+        return self.recorded_by or self.docname
 
 
 class CompetencyRole(XRefRole):
@@ -106,9 +112,9 @@ class CompetencyDomain(Domain):
 
     def note_object(self, objtype: str, fullname: str, entry: ObjectEntry, location: Any = None) -> None:
         key = (objtype, fullname)
-        if key in self.objects and self.objects[key].docname != entry.docname:
-            other = self.objects[key].docname
-            logger.warning("%s '%s' is shown on two pages: %s and %s", objtype, fullname, other, entry.docname,
+        if key in self.objects and self.objects[key].owner != entry.owner:
+            other = self.objects[key].owner
+            logger.warning("%s '%s' is shown on two pages: %s and %s", objtype, fullname, other, entry.owner,
                            type="competency", subtype="duplicate", location=location)
         self.objects[key] = entry
         self.__dict__.pop("_bare_names", None)
@@ -117,7 +123,7 @@ class CompetencyDomain(Domain):
         self.data["redirects"][docname] = target
 
     def clear_doc(self, docname: str) -> None:
-        for key in [k for k, v in self.objects.items() if v.docname == docname]:
+        for key in [k for k, v in self.objects.items() if v.owner == docname]:
             del self.objects[key]
         self.data["referrers"].pop(docname, None)
         self.data["redirects"].pop(docname, None)
@@ -125,7 +131,7 @@ class CompetencyDomain(Domain):
 
     def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
         for key, entry in otherdata["objects"].items():
-            if entry.docname in docnames:
+            if entry.owner in docnames:
                 self.objects[key] = entry
         for docname in docnames & set(otherdata["referrers"]):
             self.data["referrers"][docname] = True
@@ -157,7 +163,10 @@ class CompetencyDomain(Domain):
             name = f"{context_model}/{target}"
             return [(name, self.objects[(objtype, name)])]
         names = self._bare_index().get((objtype, target), [])
-        return [(name, self.objects[(objtype, name)]) for name in names]
+        found = [(name, self.objects[(objtype, name)]) for name in names]
+        # Former names (of a renamed model) point at the same pages: one page is no ambiguity.
+        live = [pair for pair in found if pair[1].priority > 0] or found
+        return list({entry.docname: (name, entry) for name, entry in reversed(live)}.values())
 
     def _bare_index(self) -> dict[tuple[str, str], list[str]]:
         cached: dict[tuple[str, str], list[str]] | None = self.__dict__.get("_bare_names")

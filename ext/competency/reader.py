@@ -100,9 +100,13 @@ def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, 
     if kind == "redirect":
         # The former id still resolves, in roles and in objects.inv, to the item's current page.
         target = page_docname(model.id, stub["kind"], ctx.item)
-        shown = ObjectEntry(target, "", _display(ctx, stub["kind"]), priority=-1)
-        domain.note_object(stub["kind"], f"{model.id}/{stub['alias']}", shown, location=docname)
         domain.note_redirect(docname, target)
+        if stub["kind"] in ("matrix", "profile", "variant"):
+            return
+        old_model = stub.get("alias_model", model.id)
+        name = old_model if stub["kind"] == "model" else f"{old_model}/{stub['alias']}"
+        shown = ObjectEntry(target, "", _display(ctx, stub["kind"]), priority=-1, recorded_by=docname)
+        domain.note_object(stub["kind"], name, shown, location=docname)
         return
     fullname = model.id if kind == "model" else f"{model.id}/{ctx.item}"
     parent = order = ""

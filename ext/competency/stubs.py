@@ -61,7 +61,12 @@ def write_stubs(srcdir: Path, site: Site) -> int:
         _claim_folder(folder, model)
         added = [pair for overlay in site.overlays.values()
                  if model.id in overlay.models for pair in overlay.models[model.id].added_ids()]
-        for docname, content in model_stubs(model, added):
+        stubs = list(model_stubs(model, added))
+        for old_id in model.aliases:
+            # A renamed model keeps every old URL: its old folder redirects page by page.
+            _claim_folder(srcdir / old_id, model)
+            stubs += [(old_id + docname[len(model.id):], _moved(content, old_id)) for docname, content in stubs]
+        for docname, content in stubs:
             wanted[srcdir / (docname + STUB_SUFFIX)] = json.dumps(content, sort_keys=True) + "\n"
     written = 0
     for path, text in wanted.items():
@@ -69,8 +74,17 @@ def write_stubs(srcdir: Path, site: Site) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             written += 1
-    _remove_stale(srcdir, set(site.written), set(wanted))
+    folders = set(site.written) | {alias for model in site.written.values() for alias in model.aliases}
+    _remove_stale(srcdir, folders, set(wanted))
     return written
+
+
+def _moved(content: dict[str, str], old_model_id: str) -> dict[str, str]:
+    """The redirect stub of a page at the old model id's URL."""
+    if content["page"] == "redirect":
+        return {**content, "alias_model": old_model_id}
+    return {"page": "redirect", "model": content["model"], "item": content["item"], "kind": content["page"],
+            "alias": content["item"], "alias_model": old_model_id}
 
 
 def _claim_folder(folder: Path, model: Model) -> None:

@@ -74,12 +74,15 @@ def redirect_page(ctx: PageContext, kind: str, alias: str) -> nodes.section:
     """The page at a former id's URL: a link (and, in HTML, an immediate redirect) to the current page."""
     page = page_section("redirect", alias, [nodes.Text(f"Moved: {alias}")])
     target = page_docname(ctx.model.id, kind, ctx.item)
-    page += paragraph(f"This {kind} was renamed. Its page is now ", doc_link(target, display_or_id(ctx, kind)),
+    what = kind if kind in ("section", "competency", "indicator", "responsibility") else "page"
+    page += paragraph(f"This {what} was renamed. Its page is now ", doc_link(target, display_or_id(ctx, kind)),
                       ". Please update your link.")
     return page
 
 
 def display_or_id(ctx: PageContext, kind: str) -> str:
+    if kind in ("matrix", "profile", "variant"):
+        return f"{ctx.model.title}: {kind}"
     for model in (ctx.model, ctx.written):
         if model.kind_of(ctx.item) == kind:
             return display(model, kind, ctx.item)

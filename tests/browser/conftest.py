@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import pytest
@@ -42,13 +42,17 @@ PAGES = {
 }
 
 
-def _chromium_or_skip() -> Path:
-    if CHROMIUM.exists():
-        return CHROMIUM
-    reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium; .ci/run installs it)"
+def missing_tool(reason: str) -> NoReturn:
+    """Fail in CI (a missing tool must never pass as skipped tests there); skip on a developer machine."""
     if os.environ.get("CI"):
-        pytest.fail(reason, pytrace=False)  # in CI a missing browser is a failure, never a skip
+        pytest.fail(reason, pytrace=False)
     pytest.skip(reason)
+
+
+def _chromium_or_skip() -> Path:
+    if not CHROMIUM.exists():
+        missing_tool(f"Chromium not found at {CHROMIUM} (apt-get install chromium; .ci/run installs it)")
+    return CHROMIUM
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +63,11 @@ def site_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(site)
     assert result.returncode == 0, result.stderr
     return site / "out"
+
+
+def wait_for_search(page) -> None:
+    """Wait until Sphinx's search has finished listing its results."""
+    page.wait_for_function("document.querySelector('#search-results h2')?.textContent === 'Search Results'")
 
 
 def _free_port() -> int:
@@ -73,7 +82,8 @@ def base_url(site_out: Path) -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site_out)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -114,8 +124,8 @@ class Watch:
     foreign_requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    def attach(self, context) -> None:  # noqa: ANN001 - playwright's BrowserContext
-        def route(route) -> None:  # noqa: ANN001
+    def attach(self, context) -> None:
+        def route(route) -> None:
             url = route.request.url
             if url.startswith(("data:", "blob:", "about:")) or _origin(url) == self.origin:
                 route.continue_()
@@ -126,13 +136,23 @@ class Watch:
         context.route("**/*", route)
         context.on("page", self.watch_page)
 
-    def watch_page(self, page) -> None:  # noqa: ANN001
+    def watch_page(self, page) -> None:
         page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"{page.url}: {msg.text}"))
         page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
-        page.on("requestfailed", lambda request: _origin(request.url) == self.origin and self.errors.append(
-            f"{page.url}: request failed {request.url}"))
-        page.on("response", lambda response: response.status >= 400 and self.errors.append(
-            f"{page.url}: HTTP {response.status} for {response.url}"))
+        page.on(
+            "requestfailed",
+            lambda request: (
+                _origin(request.url) == self.origin
+                and request.failure != "net::ERR_ABORTED"  # cancelled by leaving the page, not a failure
+                and self.errors.append(f"{page.url}: request failed {request.url} ({request.failure})")
+            ),
+        )
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400 and self.errors.append(f"{page.url}: HTTP {response.status} for {response.url}")
+            ),
+        )
 
     def check(self) -> None:
         assert not self.foreign_requests, f"requests to other hosts: {self.foreign_requests}"
@@ -150,7 +170,7 @@ def new_context(browser, base_url: str) -> Iterator:
     watches: list[Watch] = []
     contexts = []
 
-    def make(**options):  # noqa: ANN202
+    def make(**options):
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(base_url=base_url, **options)
         watch = Watch(_origin(base_url))
@@ -169,9 +189,5 @@ def new_context(browser, base_url: str) -> Iterator:
 
 
 @pytest.fixture
-def page(new_context):  # noqa: ANN001, ANN201
+def page(new_context):
     return new_context().new_page()
-
-
-def has_pdftotext() -> bool:
-    return shutil.which("pdftotext") is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PAGES
+from .conftest import PAGES, wait_for_search
 
 pytestmark = pytest.mark.browser
 
@@ -15,8 +15,17 @@ AXE_OPTIONS = {
     # `@import "../basic.css"` against the page instead of the stylesheet (a 404 of axe's own).
     "preload": False,
 }
-AXE_PAGES = ["home", "model", "section", "competency", "indicator", "responsibility", "matrix",
-             "indicator-index", "search"]
+AXE_PAGES = [
+    "home",
+    "model",
+    "section",
+    "competency",
+    "indicator",
+    "responsibility",
+    "matrix",
+    "indicator-index",
+    "search",
+]
 
 
 def _describe(violations: list[dict]) -> str:
@@ -29,7 +38,7 @@ def _describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
-def test_no_wcag_violations(new_context, mode: str) -> None:  # noqa: ANN001
+def test_no_wcag_violations(new_context, mode: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
@@ -39,7 +48,7 @@ def test_no_wcag_violations(new_context, mode: str) -> None:  # noqa: ANN001
     for name in AXE_PAGES:
         page.goto(PAGES[name])
         if name == "search":
-            page.locator("#search-results li").first.wait_for()  # the results are checked too
+            wait_for_search(page)  # the results are checked too
         assert page.evaluate("document.documentElement.dataset.theme") == mode
         results = axe.run(page, options=AXE_OPTIONS).response
         assert results["passes"], f"axe checked nothing on {name}"

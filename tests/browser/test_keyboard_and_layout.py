@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PAGES
+from .conftest import PAGES, wait_for_search
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ FOCUSED = """() => {
 
 
 @pytest.mark.parametrize("name", ["home", "indicator", "competency"])
-def test_every_control_is_reached_with_tab_and_shows_its_focus(new_context, name: str) -> None:  # noqa: ANN001
+def test_every_control_is_reached_with_tab_and_shows_its_focus(new_context, name: str) -> None:
     page = new_context().new_page()
     page.goto(PAGES[name])
     controls = page.evaluate(MARK_CONTROLS)
@@ -62,7 +62,7 @@ def test_every_control_is_reached_with_tab_and_shows_its_focus(new_context, name
     assert not invisible, f"focused without a visible outline: {invisible}"
 
 
-def test_skip_link_moves_to_the_main_content(page) -> None:  # noqa: ANN001
+def test_skip_link_moves_to_the_main_content(page) -> None:
     page.goto(PAGES["indicator"])
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
@@ -75,13 +75,14 @@ PHONE_PAGES = ["home", "model", "section", "competency", "indicator", "responsib
 
 
 @pytest.mark.parametrize("name", PHONE_PAGES)
-def test_no_sideways_scrolling_on_a_phone(new_context, name: str) -> None:  # noqa: ANN001
+def test_no_sideways_scrolling_on_a_phone(new_context, name: str) -> None:
     page = new_context(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True).new_page()
     page.goto(PAGES[name])
     if name == "search":
-        page.locator("#search-results li").first.wait_for()
-    widths = page.evaluate("({scroll: document.documentElement.scrollWidth,"
-                           " client: document.documentElement.clientWidth})")
+        wait_for_search(page)
+    widths = page.evaluate(
+        "({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
+    )
     assert widths["client"] == 375
     if widths["scroll"] > widths["client"]:
         wide = page.evaluate("""() => [...document.querySelectorAll('body *')]

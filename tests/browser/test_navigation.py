@@ -13,11 +13,11 @@ pytestmark = pytest.mark.browser
 INDICATOR_TEXT = "Clearly explains to customers how their bill is calculated"
 
 
-def _h1(page) -> str:  # noqa: ANN001
+def _h1(page) -> str:
     return " ".join(page.locator("article h1").first.inner_text().replace("#", "").split())
 
 
-def test_home_to_indicator_and_back_through_the_breadcrumbs(page, base_url: str) -> None:  # noqa: ANN001
+def test_home_to_indicator_and_back_through_the_breadcrumbs(page, base_url: str) -> None:
     page.goto("index.html")
     page.locator(".comp-card-title a", has_text="Non-Technical Competencies").click()
     page.wait_for_url(f"{base_url}{MODEL}/sections/non-technical.html")
@@ -47,12 +47,12 @@ def test_home_to_indicator_and_back_through_the_breadcrumbs(page, base_url: str)
     assert _h1(page) == "Water utility competency models"
 
 
-def _search_results(page) -> list[str]:  # noqa: ANN001
+def _search_results(page) -> list[str]:
     page.locator("#search-results li").first.wait_for(timeout=15_000)
     return page.locator("#search-results li a").evaluate_all("links => links.map(a => a.href)")
 
 
-def test_search_finds_an_indicator_by_a_word_of_its_text(page, base_url: str) -> None:  # noqa: ANN001
+def test_search_finds_an_indicator_by_a_word_of_its_text(page, base_url: str) -> None:
     # Typed into the home page's search box, as a member of staff would.
     page.goto("index.html")
     page.get_by_label("Search every competency, indicator and responsibility").fill("calculated")
@@ -61,12 +61,12 @@ def test_search_finds_an_indicator_by_a_word_of_its_text(page, base_url: str) ->
     assert f"{base_url}{PAGES['indicator']}" in _search_results(page)
 
 
-def test_search_finds_a_competency_by_its_title(page, base_url: str) -> None:  # noqa: ANN001
+def test_search_finds_a_competency_by_its_title(page, base_url: str) -> None:
     page.goto("search.html?q=Conscientiousness")
     assert f"{base_url}{MODEL}/competencies/conscientiousness.html" in _search_results(page)
 
 
-def test_the_theme_search_dialog_finds_a_competency(page, base_url: str) -> None:  # noqa: ANN001
+def test_the_theme_search_dialog_finds_a_competency(page, base_url: str) -> None:
     page.goto(PAGES["indicator"])
     page.keyboard.press("Control+k")
     field = page.locator("#pst-search-dialog input[name=q]")
@@ -77,7 +77,7 @@ def test_the_theme_search_dialog_finds_a_competency(page, base_url: str) -> None
     assert f"{base_url}{MODEL}/competencies/critical-and-analytical-thinking.html" in _search_results(page)
 
 
-def test_copy_link_puts_the_permanent_url_on_the_clipboard(new_context, base_url: str) -> None:  # noqa: ANN001
+def test_copy_link_puts_the_permanent_url_on_the_clipboard(new_context, base_url: str) -> None:
     page = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
     page.goto(PAGES["indicator"] + "#comp-indicator-explains-bill-calculation")
     page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
@@ -88,7 +88,21 @@ def test_copy_link_puts_the_permanent_url_on_the_clipboard(new_context, base_url
     assert copied == page.url.split("#")[0]
 
 
-def test_no_page_loads_anything_from_another_host_or_logs_an_error(new_context, base_url: str) -> None:  # noqa: ANN001
+def test_copy_link_works_without_the_clipboard_api(new_context, base_url: str) -> None:
+    """On a plain-http intranet host navigator.clipboard does not exist: the fallback copies all the same."""
+    page = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
+    page.goto(PAGES["indicator"])
+    page.evaluate("""() => {
+        window.realClipboard = navigator.clipboard;
+        window.realClipboard.writeText('nothing copied yet');
+        Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined, configurable: true});
+    }""")
+    page.get_by_role("button", name="Copy link").click()
+    assert page.get_by_role("status").inner_text(timeout=5_000) == "Link copied"
+    assert page.evaluate("window.realClipboard.readText()") == f"{base_url}{PAGES['indicator']}"
+
+
+def test_no_page_loads_anything_from_another_host_or_logs_an_error(new_context, base_url: str) -> None:
     context = new_context()
     page = context.new_page()
     requested: list[str] = []
@@ -100,7 +114,8 @@ def test_no_page_loads_anything_from_another_host_or_logs_an_error(new_context, 
     assert any("/_static/scripts/fontawesome.js" in url for url in requested)
     assert any("/_static/styles/pydata-sphinx-theme.css" in url for url in requested)
     assert all(url.startswith(base_url) or url.startswith("data:") for url in requested), [
-        url for url in requested if not url.startswith(base_url)]
+        url for url in requested if not url.startswith(base_url)
+    ]
     # No stylesheet names a font, image or import on another host, even one this page does not use.
     urls = page.evaluate("""() => [...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
         .flatMap(rule => [...rule.cssText.matchAll(/url\\(["']?([^"')]+)/g)].map(m => m[1]))""")
@@ -109,7 +124,7 @@ def test_no_page_loads_anything_from_another_host_or_logs_an_error(new_context, 
     # The context's watch (conftest) fails the test on any console error, failed load or foreign request.
 
 
-def test_a_foreign_request_would_be_caught(new_context) -> None:  # noqa: ANN001
+def test_a_foreign_request_would_be_caught(new_context) -> None:
     """The watch is not blind: a page that asks another host for a script is recorded."""
     from .conftest import Watch, _origin
 
@@ -128,4 +143,3 @@ def test_a_foreign_request_would_be_caught(new_context) -> None:  # noqa: ANN001
     assert _origin(page.url) == watch.origin
     watch.foreign_requests.clear()  # expected here: do not fail this test's own teardown
     watch.errors.clear()
-

@@ -12,23 +12,30 @@ from competency.inline import plain_text
 from competency.loader import load_model
 
 from ..conftest import REPO
-from .conftest import MODEL, PAGES
+from .conftest import MODEL, PAGES, missing_tool
 
 pytestmark = pytest.mark.browser
 
-HIDDEN_IN_PRINT = ["#pst-header", "#pst-primary-sidebar", ".bd-breadcrumbs", ".prev-next-area", ".bd-footer",
-                   ".comp-copy-link", "#pst-skip-link"]
+HIDDEN_IN_PRINT = [
+    "#pst-header",
+    "#pst-primary-sidebar",
+    ".bd-breadcrumbs",
+    ".prev-next-area",
+    ".bd-footer",
+    ".comp-copy-link",
+    "#pst-skip-link",
+]
 
 
-def _display(page, selector: str) -> str:  # noqa: ANN001
+def _display(page, selector: str) -> str:
     return page.locator(selector).first.evaluate("el => getComputedStyle(el).display")
 
 
-def _after(page, selector: str) -> str:  # noqa: ANN001
+def _after(page, selector: str) -> str:
     return page.locator(selector).first.evaluate("el => getComputedStyle(el, '::after').content")
 
 
-def test_print_hides_navigation_and_shows_link_addresses(page, base_url: str) -> None:  # noqa: ANN001
+def test_print_hides_navigation_and_shows_link_addresses(page, base_url: str) -> None:
     page.goto(PAGES["indicator"])
     competency_link = ".comp-meta a[href$='communication.html']"
     assert _display(page, "#pst-header") != "none"
@@ -45,7 +52,7 @@ def test_print_hides_navigation_and_shows_link_addresses(page, base_url: str) ->
     assert _after(page, competency_link) == '" (../competencies/communication.html)"'
 
 
-def test_printed_home_page_shows_every_section_card(page) -> None:  # noqa: ANN001
+def test_printed_home_page_shows_every_section_card(page) -> None:
     page.goto("index.html")
     page.emulate_media(media="print")
     cards = page.locator(".comp-card")
@@ -58,13 +65,14 @@ def test_printed_home_page_shows_every_section_card(page) -> None:  # noqa: ANN0
 def _pdf_text(pdf: Path) -> str:
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
-        pytest.fail("pdftotext is missing: apt-get install poppler-utils (.ci/run installs it)", pytrace=False)
-    result = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True,
-                            timeout=60)
+        missing_tool("pdftotext is missing: apt-get install poppler-utils (.ci/run installs it)")
+    result = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60
+    )
     return result.stdout
 
 
-def test_job_profile_pdf_has_every_indicator_of_the_model(page, tmp_path: Path) -> None:  # noqa: ANN001
+def test_job_profile_pdf_has_every_indicator_of_the_model(page, tmp_path: Path) -> None:
     model = load_model(REPO / "competency_src" / f"{MODEL}.yaml")
     page.goto(PAGES["profile"])
     pdf = tmp_path / "profile.pdf"

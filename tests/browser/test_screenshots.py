@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO
-from .conftest import PAGES
+from .conftest import PAGES, wait_for_search
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +45,14 @@ def test_the_screenshots_page_shows_every_screenshot() -> None:
 
 
 @pytest.mark.skipif(not UPDATE, reason="screenshots are written only with UPDATE_SCREENSHOTS=1")
-def test_write_screenshots(new_context) -> None:  # noqa: ANN001
+def test_write_screenshots(new_context) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     for name, (page_name, width, scheme) in SHOTS.items():
         context = new_context(viewport={"width": width, "height": HEIGHT}, color_scheme=scheme)
         page = context.new_page()
         page.goto(PAGES[page_name])
         if page_name == "search":
-            page.locator("#search-results li").first.wait_for()
+            wait_for_search(page)
         page.evaluate("document.fonts.ready")
         page.screenshot(path=str(SCREENSHOTS / name), animations="disabled", caret="hide")
         context.close()

@@ -1,0 +1,49 @@
+"""Building a copy of the real site the way `make html` does: Sphinx into a work folder, then publish."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from ..conftest import REPO
+
+#: SOURCE_DATE_EPOCH for test builds (the Makefile takes the date of the last commit).
+EPOCH = "1700000000"
+
+
+def make_html_commands(site: Path, out: Path, *, warnings_are_errors: bool = False) -> list[list[str]]:
+    """The commands of the Makefile's `html` target for a site copy, output in `out` (like `_build/generic`).
+
+    Warnings are not errors by default: these tests are about what the build writes, and must not fail
+    because a page elsewhere in docs/ is being written.
+    """
+    options = ["-W", "--keep-going"] if warnings_are_errors else ["--keep-going"]
+    return [
+        [sys.executable, "-m", "sphinx", "-b", "html", *options, "-n", "-q", "-j", "auto", "-c", str(site),
+         "-d", str(out / "doctrees"), str(site / "docs"), str(out / ".work" / "html")],
+        [sys.executable, "-m", "competency.publish", str(out / ".work" / "html"), str(out / "html")],
+    ]
+
+
+def build_env() -> dict[str, str]:
+    return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO / "ext")}
+
+
+def make_html(site: Path, out: Path, *, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the commands one after the other, stopping at the first failure (as make does)."""
+    result: subprocess.CompletedProcess[str] | None = None
+    for command in make_html_commands(site, out):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
+                                env=build_env(), cwd=site)
+        if result.returncode != 0:
+            break
+    assert result is not None
+    return result
+
+
+def shell_command(site: Path, out: Path) -> str:
+    """The same as one shell line (`sphinx-build ... && publish ...`), for a process that is killed."""
+    return " && ".join(shlex.join(command) for command in make_html_commands(site, out))

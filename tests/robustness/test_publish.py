@@ -1,0 +1,185 @@
+"""Nothing lost: a failed or interrupted build leaves the published site exactly as it was.
+
+`make html` builds into `_build/<variant>/.work/html` and then publishes with `python -m
+competency.publish`, which swaps a complete copy in (see ext/competency/publish.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from competency import publish as publishing
+from competency.publish import PublishError, main, publish, recover
+
+from ..conftest import REPO
+from ..test_real_site import MODEL, copy_site
+from .sitebuild import build_env, make_html, shell_command
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of a folder (relative path -> SHA-256), and every folder (-> "dir")."""
+    return {
+        str(p.relative_to(folder)): "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def site_files(folder: Path, pages: dict[str, str]) -> Path:
+    for name, text in pages.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def builds(tmp_path: Path) -> tuple[Path, Path, Path]:
+    old = site_files(tmp_path / "old", {"index.html": "old", "gone.html": "only in the old site",
+                                        "_static/a.css": "old css"})
+    new = site_files(tmp_path / "new", {"index.html": "new", "added/page.html": "new page",
+                                        "_static/a.css": "new css"})
+    return old, new, tmp_path / "_build" / "generic" / "html"
+
+
+def test_first_publication_creates_the_folder(builds: tuple[Path, Path, Path]) -> None:
+    _, new, published = builds
+    publish(new, published)
+    assert snapshot(published) == snapshot(new)
+
+
+@pytest.mark.parametrize("atomic_exchange", [True, False], ids=["renameat2", "two-renames"])
+def test_publication_replaces_the_whole_site(builds: tuple[Path, Path, Path], atomic_exchange: bool,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new, published = builds
+    publish(old, published)
+    if not atomic_exchange:
+        monkeypatch.setattr(publishing, "_exchange", lambda first, second: False)
+    before = snapshot(new)
+    publish(new, published)
+    assert snapshot(published) == snapshot(new) == before  # the build folder stays, for incremental builds
+    assert not (published / "gone.html").exists()
+    assert sorted(p.name for p in published.parent.iterdir()) == ["html"]  # no temporary folder left
+
+
+def test_an_incomplete_build_is_not_published(builds: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+                                              ) -> None:
+    old, new, published = builds
+    publish(old, published)
+    before = snapshot(published)
+    (new / "index.html").unlink()
+    assert main([str(new), str(published)]) == 1
+    assert "has no index.html" in capsys.readouterr().err
+    assert main([str(new.parent / "missing"), str(published)]) == 1
+    with pytest.raises(PublishError, match="overlap"):
+        publish(published.parent, published)
+    assert snapshot(published) == before
+
+
+def test_an_interrupted_copy_leaves_the_old_site(builds: tuple[Path, Path, Path],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    old, new, published = builds
+    publish(old, published)
+    before = snapshot(published)
+    copy = shutil.copy2
+    copied: list[str] = []
+
+    def copy_then_die(source: str, target: str, **kwargs: object) -> object:
+        if copied:
+            raise KeyboardInterrupt  # as if killed while copying the second file
+        copied.append(source)
+        return copy(source, target)
+
+    monkeypatch.setattr(shutil, "copy2", copy_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        publish(new, published)
+    monkeypatch.undo()
+    assert snapshot(published) == before
+    publish(new, published)  # the next run cleans up what the interrupted one left
+    assert snapshot(published) == snapshot(new)
+    assert sorted(p.name for p in published.parent.iterdir()) == ["html"]
+
+
+def test_an_interruption_between_the_two_renames_is_undone(builds: tuple[Path, Path, Path]) -> None:
+    old, new, published = builds
+    publish(old, published)
+    before = snapshot(published)
+    published.rename(published.with_name(".html.old"))  # killed right after the first rename
+    shutil.copytree(new, published.with_name(".html.new"))
+    recover(published)
+    assert snapshot(published) == before
+    publish(new, published)
+    assert snapshot(published) == snapshot(new)
+
+
+# -- the real site, killed while building --------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_build_killed_midway_leaves_the_published_site_untouched(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    out = site / "_build" / "generic"
+    first = make_html(site, out)
+    assert first.returncode == 0, first.stderr
+    published = out / "html"
+    old = snapshot(published)
+    model = site / "competency_src" / f"{MODEL}.yaml"
+    model.write_text(model.read_text(encoding="utf-8").replace("title: Customer Service Representative",
+                                                               "title: Customer Service Representative (new)", 1),
+                     encoding="utf-8")
+
+    seen: list[dict[str, str]] = []
+    for delay in (1.0, 0.3, 2.5):
+        process = subprocess.Popen(["/bin/sh", "-c", shell_command(site, out)], cwd=site, env=build_env(),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        seen.append(snapshot(published))
+
+    final = make_html(site, out)
+    assert final.returncode == 0, final.stderr
+    new = snapshot(published)
+    assert new != old and "(new)" in (published / MODEL / "index.html").read_text(encoding="utf-8")
+    assert new == snapshot(out / ".work" / "html")
+    for state in seen:
+        assert state in (old, new)  # exactly the old site or exactly the new one, never a mix
+    assert seen[0] == old  # a second into a build, nothing was published yet
+    assert sorted(p.name for p in out.iterdir()) == [".work", "doctrees", "html"]
+
+
+@pytest.mark.slow
+def test_a_failed_build_publishes_nothing(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    out = site / "_build" / "generic"
+    assert make_html(site, out).returncode == 0
+    before = snapshot(out / "html")
+    model = site / "competency_src" / f"{MODEL}.yaml"
+    model.write_text(model.read_text(encoding="utf-8").replace("    kind: technical", "    knd: technical"),
+                     encoding="utf-8")
+    result = make_html(site, out)
+    assert result.returncode == 1
+    assert "unknown key 'knd'" in result.stderr
+    assert snapshot(out / "html") == before
+
+
+def test_the_makefile_builds_elsewhere_then_publishes(tmp_path: Path) -> None:
+    """`make -n html` (print, run nothing) shows the two steps in order, for the generic site and a variant."""
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
+    for variables, out in [([], "_build/generic"), (["UTILITY=demo"], "_build/demo")]:
+        result = subprocess.run(["make", "-n", "-s", "html", *variables], cwd=REPO, env=env, capture_output=True,
+                                text=True, timeout=60, check=False)
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        build = next(n for n, line in enumerate(lines) if "sphinx-build" in line)
+        assert lines[build].endswith(f"-d {out}/doctrees docs {out}/.work/html")
+        assert lines[build + 1].endswith(f"python -m competency.publish {out}/.work/html {out}/html")
