@@ -49,6 +49,10 @@ def test_editing_one_indicator_updates_every_page_showing_it(
         assert NEW in text and OLD not in text, page
     assert "meter-reader/indicators/reports-hazards" in read
     assert not [d for d in read if d.startswith("line-locator/")], "the untouched model was re-read"
+    # a hand-written page naming the indicator through a role shows the new wording too
+    assert "roles" not in read
+    roles = page_text(outdir / "roles.html")
+    assert f"II.1.b {NEW}" in roles and OLD not in roles
     assert second.warning.getvalue() == ""
 
 

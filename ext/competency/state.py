@@ -122,10 +122,26 @@ def _display_name(path: Path) -> str:
     return str(name)
 
 
+def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated: re-write hand-written pages whose roles show items, when a source file changed.
+
+    Roles show an item's code and title, which are filled in when a page is written; a page
+    that is not re-read would otherwise keep the old wording.
+    """
+    domain = env.get_domain("comp")
+    site = site_of(env)
+    fingerprint = {str(path): path.stat().st_mtime_ns for path in site.files() if path.exists()}
+    if domain.data.get("fingerprint") == fingerprint:
+        return []
+    domain.data["fingerprint"] = fingerprint
+    return sorted(domain.data["referrers"])
+
+
 def setup_state(app: Sphinx) -> None:
     app.add_config_value("competency_active_tags", [], "env", types=[list])
     app.add_source_suffix(STUB_SUFFIX, "competency")
     app.connect("config-inited", choose_variant)
     app.connect("builder-inited", load_sources)
+    app.connect("env-get-updated", pages_naming_changed_items)
 
 

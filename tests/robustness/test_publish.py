@@ -78,7 +78,7 @@ def test_an_incomplete_build_is_not_published(builds: tuple[Path, Path, Path], c
     assert "has no index.html" in capsys.readouterr().err
     assert main([str(new.parent / "missing"), str(published)]) == 1
     with pytest.raises(PublishError, match="overlap"):
-        publish(published.parent, published)
+        publish(old, old / "published")  # the published folder inside the build
     assert snapshot(published) == before
 
 
@@ -87,16 +87,21 @@ def test_an_interrupted_copy_leaves_the_old_site(builds: tuple[Path, Path, Path]
     old, new, published = builds
     publish(old, published)
     before = snapshot(published)
-    copy = shutil.copy2
+    copytree = shutil.copytree
     copied: list[str] = []
 
-    def copy_then_die(source: str, target: str, **kwargs: object) -> object:
+    def copy_then_die(source: str, target: str) -> object:
         if copied:
             raise KeyboardInterrupt  # as if killed while copying the second file
         copied.append(source)
-        return copy(source, target)
+        return shutil.copy2(source, target)
 
-    monkeypatch.setattr(shutil, "copy2", copy_then_die)
+    def interrupted_copytree(source: Path, target: Path, *args: object, **kwargs: object) -> object:
+        if args:  # copytree's own recursive call, already with copy_then_die
+            return copytree(source, target, *args, **kwargs)  # type: ignore[arg-type]
+        return copytree(source, target, copy_function=copy_then_die, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(publishing.shutil, "copytree", interrupted_copytree)
     with pytest.raises(KeyboardInterrupt):
         publish(new, published)
     monkeypatch.undo()

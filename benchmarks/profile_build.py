@@ -1,0 +1,77 @@
+"""Profile one full build of a generated site: `python benchmarks/profile_build.py 2000`.
+
+Writes benchmarks/_work/prof/build-<size>.prof (CPU time, cProfile) and prints where the time goes:
+our extension (ext/competency), the theme, Sphinx, docutils, and the rest.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.run import WORK, make_site  # noqa: E402
+
+GROUPS = {
+    "ext/competency": "our extension (ext/competency)",
+    "pydata_sphinx_theme": "pydata-sphinx-theme",
+    "/bs4/": "BeautifulSoup (used by the theme)",
+    "/jinja2/": "Jinja2 templates",
+    "/sphinx/": "Sphinx",
+    "/docutils/": "docutils",
+    "/myst_parser/": "MyST",
+    "/ruamel/": "ruamel.yaml",
+    "/jsonschema": "jsonschema",
+}
+
+
+def group_of(filename: str) -> str:
+    return next((name for key, name in GROUPS.items() if key in filename), "Python stdlib and other")
+
+
+def main() -> None:
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    site = make_site(size)
+    folder = site["folder"]
+    shutil.rmtree(folder / "_build", ignore_errors=True)
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+    args = [
+        "-b",
+        "html",
+        "-q",
+        "-n",
+        "-j",
+        "1",
+        "-c",
+        str(folder),
+        "-d",
+        str(folder / "_build/doctrees"),
+        str(folder / "docs"),
+        str(folder / "_build/html"),
+    ]
+    from sphinx.cmd.build import build_main
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.runcall(build_main, args)
+    out = WORK / "prof" / f"build-{size}.prof"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(out)
+    stats = pstats.Stats(str(out))
+    total = sum(tt for _cc, _nc, tt, _ct, _callers in stats.stats.values())
+    own: dict[str, float] = {}
+    for (filename, _line, _func), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():
+        own[group_of(filename)] = own.get(group_of(filename), 0) + tt
+    print(f"{site['pages']} pages, {total:.1f} s CPU (profiled); own time by package:")
+    for name, seconds in sorted(own.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:40} {seconds:7.1f} s  {seconds / total:5.1%}")
+    print(f"profile: {out}")
+
+
+if __name__ == "__main__":
+    main()
