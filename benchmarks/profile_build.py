@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.run import WORK, make_site  # noqa: E402
+from benchmarks.run import WORK, make_site
 
 GROUPS = {
     "ext/competency": "our extension (ext/competency)",

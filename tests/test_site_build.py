@@ -171,4 +171,4 @@ def test_generated_stubs_ignore_themselves_in_git(app: SphinxTestApp) -> None:
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     stubs = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.comp"))
     assert "indicators/reports-hazards.comp" in stubs
-    assert len(stubs) == 3 + 5 + 5 + 5 + 2  # model, matrix, profile; sections; competencies; indicators; resp.
+    assert len(stubs) == 4 + 5 + 5 + 5 + 2  # model, matrix, profile, variant; sections; competencies; indicators; resp.

@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from .config import competency_config
 from .diff import CHANGE_KINDS, Change, ModelDiff, diff_sites, word_changes
 from .page_parts import bullet_list, heading, link, paragraph
 from .problems import SourceError
@@ -36,7 +37,7 @@ class ChangesDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        revision = str(getattr(self.config, CONFIG) or "")
+        revision = competency_config(self.config).changes_since
         if not revision:
             logger.warning("{comp:changes} needs a base version: set %s in conf.py", CONFIG,
                            type="competency", subtype="changes", location=self.get_location())
@@ -118,6 +119,4 @@ def word_nodes(old: str, new: str) -> list[nodes.Node]:
 
 
 def setup_changes(app: Sphinx) -> None:
-    app.add_config_value(CONFIG, "", "env", types=[str],
-                         description="git revision the {comp:changes} page compares with (empty: no page)")
     app.add_directive_to_domain("comp", "changes", ChangesDirective)

@@ -23,6 +23,8 @@ class CompetencyConfig:
     #: Address of the generic site, for links from a utility's pages to the generic wording
     #: ("" = the sibling folder that `make variants` writes: _build/generic/html/).
     generic_url: str = ""
+    #: Git revision (a tag such as v1.0) that the {comp:changes} page compares the sources with.
+    changes_since: str = ""
 
 
 HELP = {
@@ -30,6 +32,7 @@ HELP = {
     "utility": "utility variant to build, empty for the generic site",
     "base_url": "absolute URL of the published site, shown in permanent links",
     "generic_url": "address of the generic site, linked from a utility's changed and unused items",
+    "changes_since": "git revision the {comp:changes} page compares with (empty: no changes page)",
 }
 
 
@@ -49,7 +52,7 @@ def competency_config(config: Config) -> CompetencyConfig:
 
 def _check_config(app: Sphinx, config: Config) -> None:
     settings = competency_config(config)
-    for name in ("base_url", "generic_url"):
+    for name in ("base_url", "generic_url"):  # changes_since is any git revision
         value = getattr(settings, name)
         if value and not value.startswith(("http://", "https://", "/")) and not value.endswith("/"):
             raise ConfigError(f"competency_{name} must be an http(s) address or a path ending in '/', not {value!r}")
