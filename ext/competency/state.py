@@ -21,7 +21,8 @@ from sphinx.util import logging
 from .config import competency_config
 from .model import Model
 from .problems import SourceError
-from .site import Site, load_site, overlay_files
+from .site import Site, overlay_files
+from .source_cache import load_site_cached
 from .stubs import STUB_SUFFIX, write_stubs
 from .variants import site_for_utility
 from .yamlfile import read_yaml
@@ -58,7 +59,7 @@ def load_sources(app: Sphinx) -> None:
     settings = competency_config(app.config)
     source_dir = Path(app.confdir, settings.source_dir)
     try:
-        site = load_site(source_dir)
+        site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle")
         written = write_stubs(Path(app.srcdir), site)
         site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
     except SourceError as exc:

@@ -44,25 +44,19 @@ def test_the_screenshots_page_shows_every_screenshot() -> None:
         assert f"(screenshots/{name})" in page
 
 
-@pytest.mark.skipif(not UPDATE, reason="screenshots are written only with UPDATE_SCREENSHOTS=1")
-def test_write_screenshots(new_context) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    for name, (page_name, width, scheme) in SHOTS.items():
-        context = new_context(viewport={"width": width, "height": HEIGHT}, color_scheme=scheme)
-        page = context.new_page()
+@pytest.mark.parametrize("name", list(SHOTS))
+def test_screenshot(name: str, request: pytest.FixtureRequest) -> None:
+    """With UPDATE_SCREENSHOTS=1 take the screenshot; in every case it must be a PNG of the expected size."""
+    path = SCREENSHOTS / name
+    page_name, width, scheme = SHOTS[name]
+    if UPDATE:
+        new_context = request.getfixturevalue("new_context")  # the browser only when writing
+        page = new_context(viewport={"width": width, "height": HEIGHT}, color_scheme=scheme).new_page()
         page.goto(PAGES[page_name])
         if page_name == "search":
             wait_for_search(page)
         page.evaluate("document.fonts.ready")
-        page.screenshot(path=str(SCREENSHOTS / name), animations="disabled", caret="hide")
-        context.close()
-
-
-@pytest.mark.parametrize("name", list(SHOTS))
-def test_screenshot_is_a_png_of_the_expected_width(name: str) -> None:
-    if UPDATE:
-        pytest.skip("being rewritten by test_write_screenshots in this run")
-    path = SCREENSHOTS / name
-    assert path.is_file(), f"missing {path}: run UPDATE_SCREENSHOTS=1 pytest tests/browser -k screenshots"
-    width, height = png_size(path)
-    assert (width, height) == (SHOTS[name][1], HEIGHT)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(path), animations="disabled", caret="hide")
+    assert path.is_file(), f"missing {path}: run UPDATE_SCREENSHOTS=1 pytest tests/browser -k screenshot"
+    assert png_size(path) == (width, HEIGHT)
