@@ -28,16 +28,16 @@ def make_html_commands(site: Path, out: Path, *, warnings_are_errors: bool = Fal
     ]
 
 
-def build_env() -> dict[str, str]:
-    return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO / "ext")}
+def build_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO / "ext"), **extra}
 
 
-def make_html(site: Path, out: Path, *, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def make_html(site: Path, out: Path, *, timeout: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the commands one after the other, stopping at the first failure (as make does)."""
     result: subprocess.CompletedProcess[str] | None = None
     for command in make_html_commands(site, out):
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
-                                env=build_env(), cwd=site)
+                                env=build_env(**env), cwd=site)
         if result.returncode != 0:
             break
     assert result is not None
