@@ -8,10 +8,12 @@ checkout's path, the hash seed of the Python process, or the number of parallel 
 from __future__ import annotations
 
 import filecmp
+import runpy
 from pathlib import Path
 
 import pytest
 
+from .conftest import REPO
 from .robustness.sitebuild import EPOCH, make_html
 from .test_real_site import MODEL, copy_site
 
@@ -38,7 +40,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         site.mkdir(parents=True)
         copy_site(site)
         out = site / "_build" / "generic"
-        result = make_html(site, out, PYTHONHASHSEED=seed, SPHINX_JOBS=jobs)
+        result = make_html(site, out, jobs=jobs, PYTHONHASHSEED=seed)
         assert result.returncode == 0, result.stderr
         outputs.append(out / "html")
     return outputs[0], outputs[1]
@@ -61,15 +63,9 @@ def test_pages_carry_no_build_time_or_path(two_builds: tuple[Path, Path]) -> Non
     assert str(Path.home()) not in page
 
 
-def test_the_site_date_comes_from_source_date_epoch(tmp_path: Path) -> None:
+def test_the_site_date_comes_from_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     """conf.py turns SOURCE_DATE_EPOCH into `today`, so |today| and the copyright year never drift."""
-    import runpy
-    import os
-
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        config = runpy.run_path(str(Path(__file__).parents[1] / "conf.py"))
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    config = runpy.run_path(str(REPO / "conf.py"))
     assert config["today"] == "2023-11-14"
     assert config["html_last_updated_fmt"] is None
