@@ -99,9 +99,9 @@ def sphinx_build(folder: Path, out: str, jobs: int = 1, *, fresh: bool = True, q
 # -- the sites ------------------------------------------------------------------------------------
 
 
-def make_site(size: int) -> dict:
+def make_site(size: int, name: str = "") -> dict:
     """The project's conf.py and a home page with the catalogue, over generated models."""
-    folder = WORK / f"site-{size}"
+    folder = WORK / (name or f"site-{size}")
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "docs").mkdir(parents=True)
     conf = (ROOT / "conf.py").read_text(encoding="utf-8")
@@ -312,6 +312,38 @@ def planned_repeats(
     return max(1, min(wanted, 1 + affordable))
 
 
+def save(results: dict[int, dict], path: Path) -> None:
+    """Write the results (and the targets, once there are any) as JSON."""
+    machine = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    data = {
+        "machine": machine,
+        "sizes": {str(k): v for k, v in sorted(results.items())},
+        "targets": [{"target": t, "pass": ok, "measured": m} for t, ok, m in targets(results)],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+
+
+def measure(size: int, args: argparse.Namespace, started: float, later: list[int]) -> dict:
+    site = make_site(size)
+    floor = make_floor(size, site["pages"])
+    print(f"{size:,} indicators: {len(site['models'])} models, {site['pages']:,} pages", flush=True)
+    round_start = time.perf_counter()
+    rounds = [one_round(site, floor)]
+    round_seconds = time.perf_counter() - round_start
+    repeats = planned_repeats(size, args.repeat, round_seconds, time.perf_counter() - started, later, args.budget * 60)
+    print(f"  round 1 took {round_seconds:.0f} s; {repeats} round(s) at this size", flush=True)
+    rounds += [one_round(site, floor) for _ in range(repeats - 1)]
+    return {
+        **median_of(rounds),
+        "indicators": site["indicators"],
+        "models": len(site["models"]),
+        "pages": site["pages"],
+        "repeats": repeats,
+        "rounds": rounds,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="500,2000,5000", help="indicator counts, comma-separated")
@@ -322,47 +354,28 @@ def main() -> None:
         help="rounds per size (medians); fewer for large sizes when the run would exceed the budget",
     )
     parser.add_argument("--budget", type=float, default=25, help="minutes the whole run should take (default 25)")
+    parser.add_argument("--results", type=Path, default=WORK / "results.json", help="JSON file written")
+    parser.add_argument(
+        "--combine",
+        nargs="+",
+        type=Path,
+        metavar="JSON",
+        help="measure nothing: report the sizes of earlier results files together",
+    )
     args = parser.parse_args()
-    sizes = sorted(int(s) for s in args.sizes.split(","))
     started = time.perf_counter()
     results: dict[int, dict] = {}
-    for n, size in enumerate(sizes):
-        site = make_site(size)
-        floor = make_floor(size, site["pages"])
-        print(f"{size:,} indicators: {len(site['models'])} models, {site['pages']:,} pages", flush=True)
-        round_start = time.perf_counter()
-        rounds = [one_round(site, floor)]
-        round_seconds = time.perf_counter() - round_start
-        repeats = planned_repeats(
-            size, args.repeat, round_seconds, time.perf_counter() - started, sizes[n + 1 :], args.budget * 60
-        )
-        print(f"  round 1 took {round_seconds:.0f} s; {repeats} round(s) at this size", flush=True)
-        rounds += [one_round(site, floor) for _ in range(repeats - 1)]
-        results[size] = {
-            **median_of(rounds),
-            "indicators": site["indicators"],
-            "models": len(site["models"]),
-            "pages": site["pages"],
-            "repeats": repeats,
-            "rounds": rounds,
-        }
-    table = report(results)
-    print(table)
-    WORK.mkdir(parents=True, exist_ok=True)
-    machine = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
-    (WORK / "results.json").write_text(
-        json.dumps(
-            {
-                "machine": machine,
-                "sizes": {str(k): v for k, v in results.items()},
-                "targets": [{"target": t, "pass": ok, "measured": m} for t, ok, m in targets(results)],
-            },
-            indent=2,
-            default=str,
-        ),
-        encoding="utf-8",
-    )
-    print(f"results: {WORK / 'results.json'} (total {time.perf_counter() - started:.0f} s)")
+    if args.combine:
+        for path in args.combine:
+            results |= {int(k): v for k, v in json.loads(path.read_text(encoding="utf-8"))["sizes"].items()}
+    else:
+        sizes = sorted(int(s) for s in args.sizes.split(","))
+        for n, size in enumerate(sizes):
+            results[size] = measure(size, args, started, sizes[n + 1 :])
+            save(results, args.results)  # a long run keeps what it measured so far
+    print(report(results))
+    save(results, args.results)
+    print(f"results: {args.results} ({time.perf_counter() - started:.0f} s)")
 
 
 if __name__ == "__main__":

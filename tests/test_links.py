@@ -64,9 +64,9 @@ def crawl_site(folder: Path) -> list[str]:
     """Every broken internal link of the site in `folder`, as "page: link (why)"; empty when all resolve.
 
     Files under _static/ are assets, not pages (pydata-sphinx-theme copies a Jinja template,
-    webpack-macros.html, there). Internal links are those without a scheme or host (http:, mailto:, //host are not checked). A link
-    must name a file inside the folder (a folder link means its index.html) and, when it has a
-    #fragment and leads to a page, the page must have an element with that id.
+    webpack-macros.html, there). Internal links are those without a scheme or host (http:, mailto:,
+    //host are not checked). A link must name a file inside the folder (a folder link means its
+    index.html) and, when it has a #fragment and leads to a page, the page must have that id.
     """
     folder = Path(folder).resolve()
     _parse.cache_clear()
@@ -132,55 +132,19 @@ def test_the_crawler_reports_each_kind_of_broken_link(tmp_path: Path) -> None:
 
 # -- built sites ----------------------------------------------------------------------------------------
 
-#: Known bug: page_parts.std_link creates its pending_xref with refdoc="", so Sphinx writes the links to
-#: the matrix, profile, variant and indicator index pages relative to the site root instead of the page
-#: ("meter-reader/matrix.html" on meter-reader/index.html). Fix: drop `refdoc=""` from std_link.
-STD_LINK_BUG = "page_parts.std_link writes links relative to the site root (refdoc=''); drop refdoc=\"\""
 
-
-def _root_relative(folder: Path, broken: str) -> bool:
-    """A broken link that would resolve from the site root: the std_link bug's signature."""
-    page, _, rest = broken.partition(": ")
-    link = rest.rsplit(" (", 1)[0]
-    return "/" in page and (Path(folder) / urlsplit(link).path).is_file()
-
-
-def _check_built(folder: Path) -> None:
-    broken = crawl_site(folder)
-    unknown = [b for b in broken if not _root_relative(folder, b)]
-    assert unknown == []
-
-
-@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
-def test_the_basic_test_root_has_no_other_broken_links(app: SphinxTestApp) -> None:
-    app.build()
-    _check_built(Path(app.outdir))
-
-
-@pytest.mark.xfail(strict=True, reason=STD_LINK_BUG)
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
 def test_the_basic_test_root_has_no_broken_links(app: SphinxTestApp) -> None:
     app.build()
     assert crawl_site(Path(app.outdir)) == []
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = copy_site(tmp_path_factory.mktemp("links"))
+@pytest.mark.slow
+def test_every_internal_link_of_the_real_site_resolves(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
     out = site / "_build" / "generic"
     result = make_html(site, out)
     assert result.returncode == 0, result.stderr
     published = out / "html"
     assert len(list((published / MODEL / "indicators").glob("*.html"))) >= 47
-    return published
-
-
-@pytest.mark.slow
-def test_every_internal_link_of_the_real_site_resolves_but_the_known_bug(real_site: Path) -> None:
-    _check_built(real_site)
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=STD_LINK_BUG)
-def test_every_internal_link_of_the_real_site_resolves(real_site: Path) -> None:
-    assert crawl_site(real_site) == []
+    assert crawl_site(published) == []

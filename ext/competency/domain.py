@@ -9,6 +9,7 @@ model has it.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -77,8 +78,9 @@ class IndicatorIndex(Index):
             code, _, text = entry.display.partition(" ")
             groups.setdefault(entry.parent, []).append(
                 (entry.order, IndexEntry(text, 0, entry.docname, entry.anchor, code, "", "")))
+        # Sphinx's domainindex.html template prints group headings without escaping them.
         content = [
-            (parent, [e for _, e in sorted(entries, key=lambda pair: pair[0])])
+            (html.escape(parent), [e for _, e in sorted(entries, key=lambda pair: pair[0])])
             for parent, entries in sorted(groups.items(), key=lambda kv: min(o for o, _ in kv[1]))
         ]
         return content, False

@@ -23,7 +23,7 @@ from .model import (
     Section,
     index_positions,
 )
-from .problems import Problem, SourceError, did_you_mean
+from .problems import Location, Problem, SourceError, did_you_mean
 from .schema import MODEL_SCHEMA, check_schema
 from .yamlfile import JsonPath, YamlDocument, read_yaml
 
@@ -207,7 +207,7 @@ class _ModelBuilder:
             hint = did_you_mean(target, candidates) or f"define {article} {wanted} with this id first"
             self.problem(where, f"unknown {wanted} '{target}'", hint)
 
-    def at(self, where: JsonPath):  # noqa: ANN201 - Location
+    def at(self, where: JsonPath) -> Location:
         return self.document.positions.at(where)
 
     def problem(self, where: JsonPath, message: str, hint: str) -> None:

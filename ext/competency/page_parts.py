@@ -64,7 +64,7 @@ def link(model_id: str, objtype: str, item_id: str, children: Sequence[nodes.Nod
 def std_link(reftype: str, target: str, text: str) -> addnodes.pending_xref:
     """A link through the standard domain (a document or a label)."""
     ref = addnodes.pending_xref("", refdomain="std", reftype=reftype, reftarget=target, refexplicit=True,
-                                refwarn=True, refdoc="")
+                                refwarn=True)
     ref += nodes.inline(text, text)
     return ref
 

@@ -43,6 +43,12 @@ class Problem:
     #: Warnings are reported but do not stop the build.
     severity: str = "error"
 
+    def __post_init__(self) -> None:
+        # Text quoted from a source may hold invisible characters (U+2028, a tab, a NUL): show them
+        # escaped, so that every problem stays one readable line.
+        for name in ("message", "hint"):
+            object.__setattr__(self, name, visible(getattr(self, name)))
+
     def __str__(self) -> str:
         text = f"{self.location}: {self.severity}: {self.message}"
         if self.hint:
@@ -56,6 +62,13 @@ class SourceError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def visible(text: str) -> str:
+    """Text with characters that do not print (control characters, line separators) escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def display_path(path: Path) -> str:

@@ -57,13 +57,7 @@ def _explain(error: ValidationError, document: YamlDocument) -> list[Problem]:
     instance = error.instance
     kind = error.validator
     if kind == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        problems = []
-        for key in sorted(set(instance) - set(allowed)):
-            hint = did_you_mean(key, allowed) or f"a {noun} has these keys: {', '.join(allowed)}"
-            problems.append(Problem(location=at((*where, key), key=True),
-                                    message=f"unknown key '{key}' in {noun}", hint=hint))
-        return problems
+        return _unknown_keys(error, document)
     if kind == "required":
         key = error.message.split("'")[1]
         return [Problem(location=at(where), message=f"{noun} is missing its '{key}'",
@@ -97,13 +91,26 @@ def _explain(error: ValidationError, document: YamlDocument) -> list[Problem]:
     return [Problem(location=at(where), message=error.message, hint="")]
 
 
+def _unknown_keys(error: ValidationError, document: YamlDocument) -> list[Problem]:
+    """One problem per unknown key, at the key, suggesting the closest known one."""
+    where = tuple(error.absolute_path)
+    noun = _noun(where)
+    allowed = sorted(error.schema.get("properties", {}))
+    problems = []
+    for key in sorted(set(error.instance) - set(allowed)):
+        hint = did_you_mean(key, allowed) or f"{_a(noun)} has these keys: {', '.join(allowed)}"
+        problems.append(Problem(location=document.positions.at((*where, key), key=True),
+                                message=f"unknown key '{key}' in {noun}", hint=hint))
+    return problems
+
+
 def _explain_branch(error: ValidationError, document: YamlDocument) -> list[Problem]:
     """For "a definition or a `ref`" choices, explain against the branch the author meant."""
     instance = error.instance
     if not isinstance(instance, dict):
         where = tuple(error.absolute_path)
         return [Problem(location=document.positions.at(where),
-                        message=f"a {_noun(where)} should be a mapping (keys and values)",
+                        message=f"{_a(_noun(where))} should be a mapping (keys and values)",
                         hint="start it with `- id: ...` or `- ref: ...`")]
     branch = 1 if "ref" in instance else 0
     chosen = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == branch]
@@ -122,6 +129,11 @@ def _noun(where: tuple[str | int, ...]) -> str:
         if isinstance(part, str) and part in _NOUNS:
             return _NOUNS[part]
     return "model" if not where or where[0] != "add" else "overlay"
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: "a section", "an indicator", "an overlay"."""
+    return f"{'an' if noun[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {noun}"
 
 
 def _article(expected: Any) -> str:

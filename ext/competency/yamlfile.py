@@ -3,7 +3,9 @@
 ruamel.yaml composes the file into a node graph; we convert that graph
 ourselves instead of letting ruamel construct Python objects, because that is
 where the safety rules live: no aliases (so no "billion laughs"), no custom
-tags, no duplicate keys, a depth limit, and a size limit. Every value's line
+tags, no duplicate keys, a depth limit, and a size limit. Aliases and deep
+nesting are refused while composing (`_SafeComposer`, `_SafeScanner`), before
+anything is built, so no small file can make reading slow or exhaust the stack. Every value's line
 and column are kept so that schema errors can point at the right place.
 """
 
@@ -70,7 +72,7 @@ def read_yaml(path: Path) -> YamlDocument:
         raise SourceError([empty])
     try:
         node = _compose(text)
-    except _Refused as exc:
+    except _RefusedError as exc:
         raise SourceError([_problem(path, exc.line, exc.column, exc.message, exc.hint)]) from None
     except MarkedYAMLError as exc:
         raise SourceError([_syntax_problem(path, exc, text)]) from None
@@ -90,7 +92,7 @@ def read_yaml(path: Path) -> YamlDocument:
     return YamlDocument(path=path, data=data, positions=positions)
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     """A construct refused while composing (an alias, too deep nesting), with its place."""
 
     def __init__(self, mark: Any, message: str, hint: str) -> None:
@@ -116,15 +118,16 @@ class _SafeComposer(Composer):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.parser.check_event(AliasEvent):
             event = self.parser.peek_event()
-            raise _Refused(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed",
-                           "write the value out, or use `ref:` to reuse an item")
+            raise _RefusedError(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed",
+                                "write the value out, or use `ref:` to reuse an item")
         if not self.parser.check_event(MappingStartEvent, SequenceStartEvent):
             return super().compose_node(parent, index)
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise _Refused(self.parser.peek_event().start_mark, f"nesting deeper than {MAX_DEPTH} levels",
-                               "the model format never needs this; check the indentation")
+                raise _RefusedError(self.parser.peek_event().start_mark,
+                                    f"nesting deeper than {MAX_DEPTH} levels",
+                                    "the model format never needs this; check the indentation")
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -139,8 +142,8 @@ class _SafeScanner(RoundTripScanner):
 
     def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:  # noqa: N803 - ruamel's name
         if self.flow_level >= MAX_DEPTH:
-            raise _Refused(self.reader.get_mark(), f"nesting deeper than {MAX_DEPTH} levels",
-                           "the model format never needs this; check the brackets")
+            raise _RefusedError(self.reader.get_mark(), f"nesting deeper than {MAX_DEPTH} levels",
+                                "the model format never needs this; check the brackets")
         super().fetch_flow_collection_start(TokenClass, to_push)
 
 

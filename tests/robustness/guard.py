@@ -16,7 +16,7 @@ from ..conftest import REPO
 COMPETENCY = Path(sys.executable).with_name("competency")
 
 
-class TookTooLong(AssertionError):
+class TookTooLongError(AssertionError):
     """Raised inside the guarded block when its time is up."""
 
 
@@ -25,7 +25,7 @@ def time_limit(seconds: float) -> Iterator[None]:
     """Fail the test if the block runs longer than `seconds` (SIGALRM: main thread, Unix)."""
 
     def expire(signum: int, frame: object) -> None:
-        raise TookTooLong(f"took longer than {seconds} s")
+        raise TookTooLongError(f"took longer than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)

@@ -58,6 +58,7 @@ def accepted_or_located(path: Path) -> None:
             assert problem.location.line >= 1, str(problem)
             assert problem.location.path == path
             assert problem.message
+            assert "\n" not in problem.message + problem.hint and (problem.message + problem.hint).isprintable()
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:
@@ -78,7 +79,8 @@ def checked_by_cli(folder: Path) -> str:
         status = main(["check", str(folder)])
     assert status in (0, 1)
     if status == 1:
-        assert all(": error: " in line or ": warning: " in line for line in stderr.getvalue().splitlines())
+        lines = stderr.getvalue().rstrip("\n").split("\n")
+        assert all(": error: " in line or ": warning: " in line for line in lines), lines
     return stderr.getvalue()
 
 
