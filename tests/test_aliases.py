@@ -53,12 +53,16 @@ def test_a_renamed_item_keeps_its_old_url_and_id(make_app: Callable[..., SphinxT
     assert f'<meta http-equiv="refresh" content="0; url={NEW}.html">' in redirect
     assert f'<link rel="canonical" href="{NEW}.html">' in redirect
     assert f'href="{NEW}.html"' in redirect  # a plain link too, for browsers that ignore the refresh
-    assert "II.1.b Reports hazards to the supervisor" in (out / "meter-reader" / "indicators" / f"{NEW}.html").read_text(
-        encoding="utf-8")
+    assert "II.1.b Reports hazards to the supervisor" in (
+        out / "meter-reader" / "indicators" / f"{NEW}.html"
+    ).read_text(encoding="utf-8")
     # the old id still resolves in roles ...
     home = (out / "index.html").read_text(encoding="utf-8")
-    assert re.search(rf'href="meter-reader/indicators/{NEW}.html"[^>]*><span class="comp-ref comp-ref-indicator">'
-                     r"II.1.b Reports hazards", home)
+    assert re.search(
+        rf'href="meter-reader/indicators/{NEW}.html"[^>]*><span class="comp-ref comp-ref-indicator">'
+        r"II.1.b Reports hazards",
+        home,
+    )
     # ... and in objects.inv, for other sites linking through intersphinx
     with (out / "objects.inv").open("rb") as stream:
         inventory = InventoryFile.load(stream, "", lambda base, uri: uri)
@@ -72,7 +76,7 @@ def _search_docs(out: Path, word: str) -> list[str]:
     import json
 
     raw = (out / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(raw[raw.index("(") + 1: raw.rindex(")")])
+    index = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
     hits: list[int] = []
     for table in ("terms", "titleterms"):
         found = index[table].get(word, [])
@@ -83,7 +87,9 @@ def _search_docs(out: Path, word: str) -> list[str]:
 def test_an_alias_cannot_be_a_live_id(tmp_path: Path) -> None:
     model = tmp_path / "meter-reader.yaml"
     shutil.copy(ROOT / "competency_src" / "meter-reader.yaml", model)
-    text = model.read_text(encoding="utf-8").replace("id: driving\n", "id: driving\n            aliases: [initiative]\n")
+    text = model.read_text(encoding="utf-8").replace(
+        "id: driving\n", "id: driving\n            aliases: [initiative]\n"
+    )
     model.write_text(text, encoding="utf-8")
     with pytest.raises(SourceError) as caught:
         load_model(model)
@@ -104,7 +110,9 @@ def test_a_reference_by_former_id_says_which_id_to_use(tmp_path: Path) -> None:
 
 def test_a_renamed_model_keeps_every_old_url(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> None:
     model = srcdir / "competency_src" / "meter-reader.yaml"
-    text = model.read_text(encoding="utf-8").replace("id: meter-reader\n", "id: meter-reader\naliases: [meter-man]\n", 1)
+    text = model.read_text(encoding="utf-8").replace(
+        "id: meter-reader\n", "id: meter-reader\naliases: [meter-man]\n", 1
+    )
     model.write_text(text, encoding="utf-8")
     app = make_app("html", srcdir=srcdir, freshenv=True)
     app.build()

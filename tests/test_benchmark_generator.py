@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.generate import model_sizes, write_models
+
 from competency.loader import load_model
 
 

@@ -26,18 +26,24 @@ def revised(text: str) -> str:
     """The example model with known changes."""
     edits = [
         # added at the top of Meter Reading: the two indicators after it move (I.1.a -> I.1.b, I.1.b -> I.1.c)
-        ("        indicators:\n          - id: reads-meters-accurately\n",
-         "        indicators:\n          - id: checks-meter-seals\n            text: Checks meter seals\n"
-         "          - id: reads-meters-accurately\n"),
+        (
+            "        indicators:\n          - id: reads-meters-accurately\n",
+            "        indicators:\n          - id: checks-meter-seals\n            text: Checks meter seals\n"
+            "          - id: reads-meters-accurately\n",
+        ),
         # removed: Driving (III.1.b)
         ("          - id: driving\n            title: Driving\n            qualifier: Basic Expertise\n", ""),
         # reworded
         ("text: Reports hazards to the supervisor\n", "text: Reports every hazard to the supervisor at once\n"),
         # renamed: the new id keeps the old one as an alias
-        ("          - id: watches-for-dogs-and-traffic\n",
-         "          - id: watches-for-route-hazards\n            aliases: [watches-for-dogs-and-traffic]\n"),
-        ("supported_by: [meter-reading, watches-for-dogs-and-traffic]",
-         "supported_by: [meter-reading, watches-for-route-hazards]"),
+        (
+            "          - id: watches-for-dogs-and-traffic\n",
+            "          - id: watches-for-route-hazards\n            aliases: [watches-for-dogs-and-traffic]\n",
+        ),
+        (
+            "supported_by: [meter-reading, watches-for-dogs-and-traffic]",
+            "supported_by: [meter-reading, watches-for-route-hazards]",
+        ),
     ]
     for old, new in edits:
         assert text.count(old) == 1, old
@@ -59,15 +65,22 @@ def versions(tmp_path: Path) -> tuple[Path, Path]:
 def changes_by_kind(old: Path, new: Path) -> dict[str, list[tuple[str, ...]]]:
     found: dict[str, list[tuple[str, ...]]] = {}
     for c in diff_model(load_model(old / "meter-reader.yaml"), load_model(new / "meter-reader.yaml")):
-        detail = {"added": (c.id, c.code), "removed": (c.id, c.code), "renamed": (c.old_id or "", c.id),
-                  "reworded": (c.id, c.field or "", c.words or ""), "moved": (c.id, c.old_code or "", c.code)}
+        detail = {
+            "added": (c.id, c.code),
+            "removed": (c.id, c.code),
+            "renamed": (c.old_id or "", c.id),
+            "reworded": (c.id, c.field or "", c.words or ""),
+            "moved": (c.id, c.old_code or "", c.code),
+        }
         found.setdefault(c.change, []).append((c.type, *detail[c.change]))
     return found
 
 
 def test_word_diff_marks_removed_and_added_words() -> None:
-    assert word_diff("Reports hazards to the supervisor", "Reports every hazard to the supervisor at once") == \
-        "Reports [-hazards-] {+every hazard+} to the supervisor {+at once+}"
+    assert (
+        word_diff("Reports hazards to the supervisor", "Reports every hazard to the supervisor at once")
+        == "Reports [-hazards-] {+every hazard+} to the supervisor {+at once+}"
+    )
     assert word_diff("a b c", "a b c") == "a b c"
 
 
@@ -76,8 +89,9 @@ def test_diff_of_two_versions_lists_every_known_change(versions: tuple[Path, Pat
     assert found["added"] == [("indicator", "checks-meter-seals", "I.1.a")]
     assert found["removed"] == [("competency", "driving", "III.1.b")]
     assert found["renamed"] == [("indicator", "watches-for-dogs-and-traffic", "watches-for-route-hazards")]
-    assert found["reworded"] == [("indicator", "reports-hazards", "text",
-                                  "Reports [-hazards-] {+every hazard+} to the supervisor {+at once+}")]
+    assert found["reworded"] == [
+        ("indicator", "reports-hazards", "text", "Reports [-hazards-] {+every hazard+} to the supervisor {+at once+}")
+    ]
     assert ("indicator", "reads-meters-accurately", "I.1.a", "I.1.b") in found["moved"]
     assert ("indicator", "reports-damaged-meters", "I.1.b", "I.1.c") in found["moved"]
     # a rename is neither a removal nor an addition, and an unchanged item is not reported
@@ -93,8 +107,9 @@ def test_diff_of_identical_versions_is_empty(versions: tuple[Path, Path]) -> Non
     assert "No changes." in diff_text([], "a", "b")
 
 
-def test_cli_diff_of_two_folders_as_text_and_json(versions: tuple[Path, Path],
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_diff_of_two_folders_as_text_and_json(
+    versions: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     old, new = versions
     assert main(["diff", str(old), str(new)]) == 0
     text = capsys.readouterr().out
@@ -127,9 +142,24 @@ def test_diff_of_added_and_removed_models(versions: tuple[Path, Path]) -> None:
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
-                           "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-                          cwd=repo, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+            *args,
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout
 
 
@@ -144,8 +174,9 @@ def make_repo(folder: Path) -> None:
     git(folder, "commit", "-q", "-am", "v2")
 
 
-def test_cli_diff_of_two_git_revisions(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_diff_of_two_git_revisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = tmp_path / "repo"
     (repo / "competency_src").mkdir(parents=True)
     shutil.copy(EXAMPLE, repo / "competency_src" / "meter-reader.yaml")
@@ -162,7 +193,8 @@ def test_cli_diff_of_two_git_revisions(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_changes_page_lists_the_changes_since_the_configured_revision(
-        make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path) -> None:
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
     srcdir = tmp_path / "site"
     shutil.copytree(rootdir / "test-changes", srcdir)
     make_repo(srcdir)
@@ -173,8 +205,10 @@ def test_changes_page_lists_the_changes_since_the_configured_revision(
     assert "Changes to the models since v1." in text
     assert "Added I.1.a Checks meter seals" in text
     assert "Removed III.1.b Driving" in text
-    assert "II.1.a Watches for dogs, traffic and other hazards on the route (formerly watches-for-dogs-and-traffic)" \
+    assert (
+        "II.1.a Watches for dogs, traffic and other hazards on the route (formerly watches-for-dogs-and-traffic)"
         in text
+    )
     assert "II.1.b Reports every hazard to the supervisor at once (text): Reports [-hazards-] {+every hazard+}" in text
     assert "I.1.b Reads all meter types accurately, including AMR meters : I.1.a → I.1.b" in text
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
@@ -182,8 +216,9 @@ def test_changes_page_lists_the_changes_since_the_configured_revision(
     assert 'class="comp-ins"' in html and 'class="comp-del"' in html
 
 
-def test_changes_page_without_a_base_version_warns(make_app: Callable[..., SphinxTestApp], rootdir: Path,
-                                                   tmp_path: Path) -> None:
+def test_changes_page_without_a_base_version_warns(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
     srcdir = tmp_path / "site"
     shutil.copytree(rootdir / "test-changes", srcdir)
     app = make_app("html", srcdir=srcdir, freshenv=True)

@@ -50,8 +50,14 @@ def as_variant(model: Model, utility: str) -> Model:
 
 
 def indicator_entries(data: dict, section_codes: tuple[str, ...]) -> list[dict]:
-    return [indicator for model in data["models"] for section in model["sections"] if section["code"] in section_codes
-            for competency in section["competencies"] for indicator in competency["indicators"]]
+    return [
+        indicator
+        for model in data["models"]
+        for section in model["sections"]
+        if section["code"] in section_codes
+        for competency in section["competencies"]
+        for indicator in competency["indicators"]
+    ]
 
 
 # -- JSON -----------------------------------------------------------------------------------------------
@@ -79,10 +85,17 @@ def test_json_foundational_items_are_competencies_with_their_group(csr: Model) -
     assert len(foundational["competencies"]) == 9
     assert all(c["group"] is not None for c in foundational["competencies"])
     first = foundational["competencies"][0]
-    assert (first["id"], first["code"], first["reused"], first["original_code"]) == ("computer-skills", "III.1.a",
-                                                                                     True, "I.1")
-    assert first["group"] == {"id": "technical-foundational", "code": "III.1",
-                              "title": "Technical Foundational Competencies"}
+    assert (first["id"], first["code"], first["reused"], first["original_code"]) == (
+        "computer-skills",
+        "III.1.a",
+        True,
+        "I.1",
+    )
+    assert first["group"] == {
+        "id": "technical-foundational",
+        "code": "III.1",
+        "title": "Technical Foundational Competencies",
+    }
     listening = next(c for c in foundational["competencies"] if c["id"] == "listening")
     assert listening["code"] == "III.2.c" and listening["description"].startswith("Attending carefully")
 
@@ -119,7 +132,10 @@ def test_csv_has_a_row_per_indicator_occurrence_with_bom_and_crlf(csr: Model) ->
     assert "customer’s previous usage" in row["indicator_text"]  # curly quote kept
     assert row["url"] == "customer-service-representative/indicators/compares-bill-to-previous-usage.html"
     assert (row["competency_code"], row["competency_title"], row["indicator_code"]) == (
-        "I.2", "Billing Systems and Procedures", "I.2.c")
+        "I.2",
+        "Billing Systems and Procedures",
+        "I.2.c",
+    )
     reused = next(r for r in rows if r["indicator_code"] == "V.2.a")
     assert (reused["indicator_id"], reused["original_code"]) == ("views-from-customer-perspective", "II.3.a")
     assert {r["utility"] for r in rows} == {""}
@@ -141,8 +157,13 @@ def test_case_package_validates_against_the_case_schema(csr: Model) -> None:
     identifiers = [document["identifier"], *(i["identifier"] for i in items), *(a["identifier"] for a in associations)]
     assert len(identifiers) == len(set(identifiers))
     types = Counter(i["CFItemType"] for i in items)
-    assert types == {"Section": 5, "Competency group": 2, "Competency": 21, "Behavioural indicator": 54,
-                     "Responsibility": 4}
+    assert types == {
+        "Section": 5,
+        "Competency group": 2,
+        "Competency": 21,
+        "Behavioural indicator": 54,
+        "Responsibility": 4,
+    }
     kinds = Counter(a["associationType"] for a in associations)
     assert kinds == {"isChildOf": len(items), "exactMatchOf": 10, "isRelatedTo": 17}
     codes = {i["humanCodingScheme"] for i in items}
@@ -152,8 +173,11 @@ def test_case_package_validates_against_the_case_schema(csr: Model) -> None:
 def test_case_hierarchy_and_reuse_are_associations(csr: Model) -> None:
     package = export_case(csr, changed=CHANGED)
     by_code = {i["humanCodingScheme"]: i for i in package["CFItems"]}
-    links = {(a["originNodeURI"]["identifier"], a["associationType"]): a["destinationNodeURI"]["identifier"]
-             for a in package["CFAssociations"] if a["associationType"] != "isRelatedTo"}
+    links = {
+        (a["originNodeURI"]["identifier"], a["associationType"]): a["destinationNodeURI"]["identifier"]
+        for a in package["CFAssociations"]
+        if a["associationType"] != "isRelatedTo"
+    }
     assert links[(by_code["II.4.a"]["identifier"], "isChildOf")] == by_code["II.4"]["identifier"]
     assert links[(by_code["V.1.a"]["identifier"], "isChildOf")] == by_code["V.1"]["identifier"]
     assert links[(by_code["V.1.a"]["identifier"], "exactMatchOf")] == by_code["II.4.a"]["identifier"]
@@ -161,17 +185,25 @@ def test_case_hierarchy_and_reuse_are_associations(csr: Model) -> None:
     assert links[(by_code["III.1.a"]["identifier"], "isChildOf")] == by_code["III.1"]["identifier"]
     assert links[(by_code["I"]["identifier"], "isChildOf")] == package["CFDocument"]["identifier"]
     assert by_code["II.1.b"]["identifier"] == case_identifier(csr, "explains-bill-calculation")
-    support = [a for a in package["CFAssociations"] if a["associationType"] == "isRelatedTo"
-               and a["originNodeURI"]["identifier"] == by_code["IV.1"]["identifier"]]
+    support = [
+        a
+        for a in package["CFAssociations"]
+        if a["associationType"] == "isRelatedTo" and a["originNodeURI"]["identifier"] == by_code["IV.1"]["identifier"]
+    ]
     assert len(support) == 5 and all("editorial" in a["notes"] for a in support)
 
 
 def test_case_identifiers_are_stable_across_exports_and_differ_per_utility(csr: Model) -> None:
     first = export_case(load_model(CSR), changed=CHANGED)
     second = export_case(load_model(CSR), changed=datetime(2030, 1, 1, tzinfo=UTC))
+
     def identifiers(package: dict) -> list[str]:
-        return [package["CFDocument"]["identifier"], *(i["identifier"] for i in package["CFItems"]),
-                *(a["identifier"] for a in package["CFAssociations"])]
+        return [
+            package["CFDocument"]["identifier"],
+            *(i["identifier"] for i in package["CFItems"]),
+            *(a["identifier"] for a in package["CFAssociations"]),
+        ]
+
     assert identifiers(first) == identifiers(second)
     variant = export_case(as_variant(csr, "millbrook"), changed=CHANGED)
     validator("case-v1p1-cfpackage-schema.json").validate(variant)
@@ -184,8 +216,10 @@ def test_case_uris_are_pages_when_the_site_address_is_known(csr: Model) -> None:
     package = export_case(csr, changed=CHANGED, base_url="https://intranet.example/competencies/")
     validator("case-v1p1-cfpackage-schema.json").validate(package)
     by_code = {i["humanCodingScheme"]: i for i in package["CFItems"]}
-    assert by_code["II.1.b"]["uri"] == ("https://intranet.example/competencies/customer-service-representative/"
-                                        "indicators/explains-bill-calculation.html")
+    assert by_code["II.1.b"]["uri"] == (
+        "https://intranet.example/competencies/customer-service-representative/"
+        "indicators/explains-bill-calculation.html"
+    )
     assert by_code["V.1.a"]["uri"].startswith("urn:uuid:")  # a repeated position is not the page's record
 
 
@@ -205,8 +239,9 @@ def test_last_change_comes_from_source_date_epoch(csr: Model, monkeypatch: pytes
 # -- command line -----------------------------------------------------------------------------------------
 
 
-def test_cli_exports_each_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exports_each_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     src = REPO / "tests" / "roots" / "test-two-models" / "competency_src"
     assert main(["export", "--format", "json", "--src", str(src), "-o", str(tmp_path / "all.json")]) == 0
@@ -286,8 +321,9 @@ def test_downloads_directive_links_each_export_relative_to_the_page(app: SphinxT
     assert "CASE 1.1" in home
 
 
-def test_exports_are_written_deterministically(make_app: Callable[..., SphinxTestApp], rootdir: Path,
-                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exports_are_written_deterministically(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     outputs = []
     for name in ("one", "two"):
@@ -301,8 +337,9 @@ def test_exports_are_written_deterministically(make_app: Callable[..., SphinxTes
     assert len(outputs[0]) == 3
 
 
-def test_no_exports_for_other_builders_or_failed_builds(make_app: Callable[..., SphinxTestApp], rootdir: Path,
-                                                        tmp_path: Path) -> None:
+def test_no_exports_for_other_builders_or_failed_builds(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
     srcdir = tmp_path / "text"
     shutil.copytree(rootdir / "test-exports", srcdir)
     app = make_app("text", srcdir=srcdir, freshenv=True)

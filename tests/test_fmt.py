@@ -101,7 +101,8 @@ def test_cli_rewrites_in_place_and_leaves_no_temporary_file(tmp_path: Path) -> N
 
 
 def test_cli_check_lists_files_that_would_change_and_writes_nothing(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     messy, tidy = tmp_path / "messy.yaml", tmp_path / "tidy.yaml"
     messy.write_text(MESSY, encoding="utf-8")
     tidy.write_text(CANONICAL, encoding="utf-8")
@@ -112,8 +113,9 @@ def test_cli_check_lists_files_that_would_change_and_writes_nothing(
     assert main(["fmt", "--check", str(tidy)]) == 0
 
 
-def test_cli_refuses_to_alter_data_and_keeps_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refuses_to_alter_data_and_keeps_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "water-operator.yaml"
     path.write_text(MESSY, encoding="utf-8")
     monkeypatch.setattr(yamlformat, "dump", lambda data: MESSY.replace("Pumps", "Pump"))
@@ -131,8 +133,7 @@ def test_cli_reports_invalid_yaml_and_goes_on(tmp_path: Path, capsys: pytest.Cap
     assert messy.read_text(encoding="utf-8") == CANONICAL
 
 
-def test_cli_defaults_to_every_yaml_file_under_competency_src(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_defaults_to_every_yaml_file_under_competency_src(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "competency_src" / "utilities").mkdir(parents=True)
     model = tmp_path / "competency_src" / "water-operator.yaml"
     overlay = tmp_path / "competency_src" / "utilities" / "springfield.yaml"

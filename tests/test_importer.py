@@ -51,26 +51,43 @@ def messages(result: ImportResult, severity: str | None = None) -> list[str]:
 def outline(model: Model) -> list[Any]:
     """Every section, placement and text of a model in order, with ids replaced by what they name."""
     return [
-        (section.code, section.kind, section.title, section.qualifier, collapse(section.note),
-         [(g.code, g.title) for g in section.groups],
-         [placement_outline(model, p) for p in section.placements()],
-         [(model.responsibilities[r].code, collapse(model.responsibilities[r].text)) for r in section.responsibilities])
+        (
+            section.code,
+            section.kind,
+            section.title,
+            section.qualifier,
+            collapse(section.note),
+            [(g.code, g.title) for g in section.groups],
+            [placement_outline(model, p) for p in section.placements()],
+            [
+                (model.responsibilities[r].code, collapse(model.responsibilities[r].text))
+                for r in section.responsibilities
+            ],
+        )
         for section in model.sections
     ]
 
 
 def placement_outline(model: Model, placement: Any) -> tuple[Any, ...]:
     competency = model.competencies[placement.competency]
-    indicators = [(p.code, p.is_reference, collapse(model.indicators[p.indicator].text),
-                   model.indicators[p.indicator].subitems) for p in placement.indicators]
-    return (placement.code, placement.is_reference, competency.title, competency.qualifier,
-            collapse(competency.description), collapse(competency.preamble), indicators)
+    indicators = [
+        (p.code, p.is_reference, collapse(model.indicators[p.indicator].text), model.indicators[p.indicator].subitems)
+        for p in placement.indicators
+    ]
+    return (
+        placement.code,
+        placement.is_reference,
+        competency.title,
+        competency.qualifier,
+        collapse(competency.description),
+        collapse(competency.preamble),
+        indicators,
+    )
 
 
 def count_reuse(model: Model) -> tuple[int, int]:
     placements = list(model.competency_placements())
-    return (sum(p.is_reference for p in placements),
-            sum(i.is_reference for p in placements for i in p.indicators))
+    return (sum(p.is_reference for p in placements), sum(i.is_reference for p in placements for i in p.indicators))
 
 
 # -- nothing lost --------------------------------------------------------------------------------------
@@ -156,7 +173,10 @@ def test_ids_are_readable_and_stable_across_runs() -> None:
     assert render(first, CSR_TEXT) == render(second, CSR_TEXT)
     competencies = first.model["sections"][0]["competencies"]
     assert [c["id"] for c in competencies] == [
-        "computer-skills", "billing-systems-and-procedures", "water-treatment-system-distribution-system"]
+        "computer-skills",
+        "billing-systems-and-procedures",
+        "water-treatment-system-distribution-system",
+    ]
     assert competencies[0]["indicators"][1]["id"] == "using-site-specific-email-system"
 
 
@@ -174,13 +194,16 @@ def test_slugs() -> None:
     assert slugify("Water Treatment System / Distribution System") == "water-treatment-system-distribution-system"
     assert slugify("Customer’s Bill") == "customers-bill"
     assert indicator_slug("Conveys to customers, both through content and tone, that he/she understands") == (
-        "conveys-customers-both-through-content")
+        "conveys-customers-both-through-content"
+    )
     assert len(slugify("word " * 40)) <= 80
 
 
 def test_duplicate_ids_get_numbered_suffixes_in_text_order() -> None:
-    text = ("I. Technical Competencies\n1. Meters\na. Reads meters daily\n"
-            "2. Meters!\na. Reads meters, daily\nb. Reads meters daily!\n")
+    text = (
+        "I. Technical Competencies\n1. Meters\na. Reads meters daily\n"
+        "2. Meters!\na. Reads meters, daily\nb. Reads meters daily!\n"
+    )
     result = import_text(text, path=Path("x.txt"))
     first, second = result.model["sections"][0]["competencies"]
     assert (first["id"], second["id"]) == ("meters", "meters-2")
@@ -207,7 +230,12 @@ def test_small_model_loads_and_loses_nothing(small: ImportResult, tmp_path: Path
     assert small.errors == ()
     model = load_imported(small, tmp_path, DATA / "small-model.txt")
     assert [s.kind for s in model.sections] == [
-        "technical", "non-technical", "foundational", "responsibilities", "superior-performance"]
+        "technical",
+        "non-technical",
+        "foundational",
+        "responsibilities",
+        "superior-performance",
+    ]
     assert [s.id for s in model.sections] == [s.kind for s in model.sections]
     assert lost_lines((DATA / "small-model.txt").read_text(encoding="utf-8"), small) == []
 
@@ -222,15 +250,18 @@ def test_without_title_line_the_file_name_gives_title_and_id() -> None:
     result = import_text("I. Technical Competencies\n1. Safety\n", path=Path("water-operator.txt"))
     assert (result.model["id"], result.model["title"]) == ("water-operator", "Water Operator")
     assert import_text("I. Technical Competencies\n", path=Path("a.txt"), model_id="lab-analyst").model["id"] == (
-        "lab-analyst")
+        "lab-analyst"
+    )
 
 
 def test_general_and_section_notes_keep_their_paragraphs(small: ImportResult) -> None:
     assert small.model["note"] == (
         "This small model exercises every part of the plain-text shape. It has a general note of two "
-        "paragraphs, the first one wrapped.\n\nReaders should check each part against the imported YAML.")
+        "paragraphs, the first one wrapped.\n\nReaders should check each part against the imported YAML."
+    )
     assert section(small, "non-technical")["note"] == (
-        "Non-technical competencies are observed on the job.\n\nThey are the same for every route.")
+        "Non-technical competencies are observed on the job.\n\nThey are the same for every route."
+    )
     assert section(small, "responsibilities")["note"] == "Responsibilities guided the choice of competencies."
 
 
@@ -252,16 +283,23 @@ def test_foundational_items_refs_qualifiers_and_descriptions(small: ImportResult
     assert technical["id"] == "technical-foundational"
     assert technical["competencies"] == [
         {"ref": "meter-reading-equipment"},
-        {"id": "safe-driving", "title": "Safe Driving", "qualifier": "Basic knowledge"}]
-    assert non_technical["competencies"] == [{
-        "id": "reading", "title": "Reading",
-        "description": "Ability to understand written material – route sheets and “work orders”"}]
+        {"id": "safe-driving", "title": "Safe Driving", "qualifier": "Basic knowledge"},
+    ]
+    assert non_technical["competencies"] == [
+        {
+            "id": "reading",
+            "title": "Reading",
+            "description": "Ability to understand written material – route sheets and “work orders”",
+        }
+    ]
 
 
 def test_wrapped_responsibility_joins_its_first_line(small: ImportResult) -> None:
     texts = [r["text"] for r in section(small, "responsibilities")["responsibilities"]]
-    assert texts == ["Reads meters on the assigned route and records each reading before the end of the shift",
-                     "Reports damaged or tampered meters"]
+    assert texts == [
+        "Reads meters on the assigned route and records each reading before the end of the shift",
+        "Reports damaged or tampered meters",
+    ]
 
 
 def test_superior_performance_reuses_and_flags_near_duplicates(small: ImportResult) -> None:
@@ -269,17 +307,21 @@ def test_superior_performance_reuses_and_flags_near_duplicates(small: ImportResu
     assert focus["ref"] == "customer-focus"
     assert focus["indicators"][0] == {"ref": "greets-customers-politely"}
     assert [i.get("text") for i in focus["indicators"][1:]] == [
-        "Explains why the meter is read!", "Remembers regular customers' names",
-        "Thanks customers for their patience"]
+        "Explains why the meter is read!",
+        "Remembers regular customers' names",
+        "Thanks customers for their patience",
+    ]
     assert learning["id"] == "learning-orientation"
     near = [(p.location.line, p.message) for p in small.warnings]
     assert near == [(46, "V.1.b is nearly II.1.b: same indicator?"), (47, "V.1.c is nearly II.1.c: same indicator?")]
 
 
 def test_repeated_competency_with_other_wording_warns_what_the_reference_leaves_out() -> None:
-    text = ("I. Technical Competencies\n1. Safety (Basic Expertise)\na. Wears gloves\n"
-            "III. Foundational Competencies\n1. Technical Foundational Competencies\n"
-            "a. Safety (In-Depth Expertise): Working safely\n")
+    text = (
+        "I. Technical Competencies\n1. Safety (Basic Expertise)\na. Wears gloves\n"
+        "III. Foundational Competencies\n1. Technical Foundational Competencies\n"
+        "a. Safety (In-Depth Expertise): Working safely\n"
+    )
     result = import_text(text, path=Path("x.txt"))
     assert section(result, "foundational")["groups"][0]["competencies"] == [{"ref": "safety"}]
     (warning,) = [p for p in result.warnings if "repeats" in p.message]
@@ -308,16 +350,20 @@ def test_windows_export_bom_crlf_nbsp_tabs_and_curly_punctuation() -> None:
 @pytest.mark.parametrize("ending", ["\r\n", "\r", "\n"])
 def test_line_endings_give_the_same_model(ending: str) -> None:
     text = (DATA / "small-model.txt").read_text(encoding="utf-8")
-    assert import_text(text.replace("\n", ending), path=Path("small-model.txt")).model == import_text(
-        text, path=Path("small-model.txt")).model
+    assert (
+        import_text(text.replace("\n", ending), path=Path("small-model.txt")).model
+        == import_text(text, path=Path("small-model.txt")).model
+    )
 
 
 def test_blank_lines_anywhere_or_none() -> None:
     raw = (DATA / "windows-export.txt").read_bytes().decode("utf-8-sig")
     lines = raw.split("\r\n")
     spaced = "\n\n\n".join(lines)
-    assert import_text(spaced, path=DATA / "windows-export.txt").model == import_text(
-        raw, path=DATA / "windows-export.txt").model
+    assert (
+        import_text(spaced, path=DATA / "windows-export.txt").model
+        == import_text(raw, path=DATA / "windows-export.txt").model
+    )
 
 
 def test_a_roman_i_is_a_letter_when_it_comes_in_turn() -> None:
@@ -336,10 +382,16 @@ DEFECTS = [
     ("defect-duplicate-number.txt", 4, "duplicate competency number 1 (first used on line 2)"),
     ("defect-duplicate-letter.txt", 4, "duplicate indicator letter 'a' in 'Meter Reading' (first used on line 3)"),
     ("defect-missing-section.txt", 7, "section III is missing: section IV follows section II"),
-    ("defect-repeated-section.txt", 7, "section 'II. Non-Technical Competencies' repeats section "
-                                       "'II. Non-Technical Competencies' of line 4"),
-    ("defect-out-of-order-section.txt", 4, "section 'I. Technical Competencies' is out of order: "
-                                           "it comes after 'II. Non-Technical Competencies'"),
+    (
+        "defect-repeated-section.txt",
+        7,
+        "section 'II. Non-Technical Competencies' repeats section 'II. Non-Technical Competencies' of line 4",
+    ),
+    (
+        "defect-out-of-order-section.txt",
+        4,
+        "section 'I. Technical Competencies' is out of order: it comes after 'II. Non-Technical Competencies'",
+    ),
     ("defect-unknown-section.txt", 4, "unknown section 'Competencies for Supervisors'; its lines are skipped"),
     ("defect-latin1.txt", 3, "byte 0xE9 is not valid UTF-8 (the file looks like Windows-1252 or Latin-1)"),
     ("defect-empty-title.txt", 4, "competency 2 has an empty title; what it lists is skipped"),
@@ -358,8 +410,9 @@ def test_defect_is_reported_at_its_line(name: str, line: int, message: str) -> N
 
 
 @pytest.mark.parametrize(("name", "line", "message"), DEFECTS, ids=[d[0] for d in DEFECTS])
-def test_cli_refuses_to_write_a_defective_text(name: str, line: int, message: str, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refuses_to_write_a_defective_text(
+    name: str, line: int, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     output = tmp_path / "meter-reader.yaml"
     assert main(["import", str(DATA / name), "-o", str(output)]) == 1
     assert not output.exists()
@@ -373,8 +426,9 @@ def test_latin1_byte_is_located_by_column() -> None:
     assert "re-save the file as UTF-8" in error.hint
 
 
-def test_force_writes_what_could_be_read_and_lists_what_it_skipped(tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_force_writes_what_could_be_read_and_lists_what_it_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     output = tmp_path / "meter-reader.yaml"
     assert main(["import", str(DATA / "defect-unknown-section.txt"), "-o", str(output), "--force"]) == 0
     stderr = capsys.readouterr().err
@@ -408,8 +462,28 @@ def test_cli_rejects_an_id_that_differs_from_the_output_name(tmp_path: Path) -> 
 
 # -- generated documents ----------------------------------------------------------------------------------
 
-WORDS = ("water", "meter", "pump", "valve", "customer", "billing", "safety", "route", "crew", "report",
-         "pressure", "main", "hydrant", "sample", "record", "checks", "explains", "uses", "keeps", "plans")
+WORDS = (
+    "water",
+    "meter",
+    "pump",
+    "valve",
+    "customer",
+    "billing",
+    "safety",
+    "route",
+    "crew",
+    "report",
+    "pressure",
+    "main",
+    "hydrant",
+    "sample",
+    "record",
+    "checks",
+    "explains",
+    "uses",
+    "keeps",
+    "plans",
+)
 QUALIFIERS = ("Basic Expertise", "In-Depth Expertise", "Basic knowledge")
 
 
@@ -465,9 +539,13 @@ def document(draw: st.DrawFn) -> str:
         lines.append(f"{numeral}. {title}")
         for n in range(1, draw(st.integers(1, 3)) + 1):
             lines += draw(competency_block(n, titles))
-    lines += ["III. Foundational Competencies (Mostly expected on entry into the position)",
-              "1. Technical Foundational Competencies", f"a. {draw(phrase(max_size=3))}",
-              f"b. {draw(phrase(max_size=3))}: {draw(phrase(min_size=2))}", "IV. Most Important Responsibilities"]
+    lines += [
+        "III. Foundational Competencies (Mostly expected on entry into the position)",
+        "1. Technical Foundational Competencies",
+        f"a. {draw(phrase(max_size=3))}",
+        f"b. {draw(phrase(max_size=3))}: {draw(phrase(min_size=2))}",
+        "IV. Most Important Responsibilities",
+    ]
     for n in range(1, draw(st.integers(1, 3)) + 1):
         first, *rest = draw(wrapped(draw(phrase(min_size=2))))
         lines += [f"{n}. {first}", *rest]

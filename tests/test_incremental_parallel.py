@@ -28,12 +28,19 @@ def _rebuild(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> tuple[Sphi
 
 @pytest.mark.sphinx("html", testroot="two-models", freshenv=True)
 def test_editing_one_indicator_updates_every_page_showing_it(
-        app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]
+) -> None:
     app.build()
     app.cleanup()  # as if sphinx-build ended: a second app may register the same nodes
     srcdir, outdir = Path(app.srcdir), Path(app.outdir)
-    showing = ["indicators/reports-hazards", "competencies/safety-awareness", "sections/non-technical",
-               "sections/superior-performance", "responsibilities/reports-problems", "profile"]
+    showing = [
+        "indicators/reports-hazards",
+        "competencies/safety-awareness",
+        "sections/non-technical",
+        "sections/superior-performance",
+        "responsibilities/reports-problems",
+        "profile",
+    ]
     for page in showing:
         assert OLD in page_text(outdir / f"meter-reader/{page}.html"), page
 
@@ -57,8 +64,7 @@ def test_editing_one_indicator_updates_every_page_showing_it(
 
 
 @pytest.mark.sphinx("html", testroot="two-models", freshenv=True)
-def test_a_build_with_nothing_changed_reads_nothing(
-        app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
+def test_a_build_with_nothing_changed_reads_nothing(app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
     app.build()
     app.cleanup()
     stub = Path(app.srcdir, "meter-reader", "indicators", "reports-hazards.comp")
@@ -81,7 +87,8 @@ def test_a_removed_model_loses_its_pages(app: SphinxTestApp, make_app: Callable[
 
 @pytest.mark.sphinx("html", testroot="two-models", freshenv=True, parallel=2)
 def test_parallel_build_gives_the_same_site(
-        app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
     app.build()
     app.cleanup()
     serial = make_app("html", srcdir=Path(app.srcdir), builddir=tmp_path / "serial", freshenv=True, parallel=0)
@@ -90,7 +97,8 @@ def test_parallel_build_gives_the_same_site(
     pages = sorted(p.relative_to(parallel_out) for p in parallel_out.rglob("*.html"))
     assert pages == sorted(p.relative_to(serial_out) for p in serial_out.rglob("*.html"))
     assert len(pages) > 20
-    _match, mismatch, errors = filecmp.cmpfiles(parallel_out, serial_out, [*map(str, pages), "objects.inv"],
-                                                shallow=False)
+    _match, mismatch, errors = filecmp.cmpfiles(
+        parallel_out, serial_out, [*map(str, pages), "objects.inv"], shallow=False
+    )
     assert mismatch == [] and errors == []
     assert app.warning.getvalue() == "" and serial.warning.getvalue() == ""

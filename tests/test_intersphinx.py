@@ -15,12 +15,15 @@ BASE = "https://intranet.example/competencies/"
 
 def _links(html: str) -> dict[str, str]:
     """href -> visible text of every external link of a page."""
-    return {unescape(href): " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split())
-            for href, text in re.findall(r'<a class="reference external" href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)}
+    return {
+        unescape(href): " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split())
+        for href, text in re.findall(r'<a class="reference external" href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)
+    }
 
 
 def test_client_site_links_to_an_indicator_with_its_code_and_text(
-        make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path) -> None:
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
     site_src = tmp_path / "site"
     shutil.copytree(rootdir / "test-basic", site_src)
     site = make_app("html", srcdir=site_src, freshenv=True)
@@ -34,8 +37,10 @@ def test_client_site_links_to_an_indicator_with_its_code_and_text(
     client.build()
     assert client.warning.getvalue().strip() == ""
     links = _links((Path(client.outdir) / "index.html").read_text(encoding="utf-8"))
-    assert links[BASE + "meter-reader/indicators/reads-meters-accurately.html"] == \
-        "I.1.a Reads all meter types accurately, including AMR meters"
+    assert (
+        links[BASE + "meter-reader/indicators/reads-meters-accurately.html"]
+        == "I.1.a Reads all meter types accurately, including AMR meters"
+    )
     assert links[BASE + "meter-reader/indicators/reports-damaged-meters.html"] == "reading meters"
     assert links[BASE + "meter-reader/competencies/meter-reading.html"] == "I.1 Meter Reading (Basic Expertise)"
     # Without the comp domain, the page itself is still reachable through the std domain.

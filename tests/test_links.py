@@ -121,7 +121,8 @@ def test_the_crawler_reports_each_kind_of_broken_link(tmp_path: Path) -> None:
         '<a href="https://example.org/x.html">external</a> <a href="mailto:x@example.org">mail</a> '
         '<a href="a/missing.html">missing</a> <a href="a/index.html#nowhere">anchor</a> '
         '<img src="../outside.png"> <script src="_static/missing.js"></script>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert crawl_site(tmp_path) == [
         "index.html: a/missing.html (no such file)",
         "index.html: a/index.html#nowhere (no id 'nowhere' in a/index.html)",

@@ -23,7 +23,12 @@ def test_customer_service_model_has_every_part_of_the_source() -> None:
     model = load_model(CSR)
     assert [s.code for s in model.sections] == ["I", "II", "III", "IV", "V"]
     assert [s.kind for s in model.sections] == [
-        "technical", "non-technical", "foundational", "responsibilities", "superior-performance"]
+        "technical",
+        "non-technical",
+        "foundational",
+        "responsibilities",
+        "superior-performance",
+    ]
     technical, non_technical, foundational, responsibilities, superior = model.sections
     assert [len(p.indicators) for p in technical.competencies] == [3, 3, 3]
     assert [len(p.indicators) for p in non_technical.competencies] == [6, 6, 3, 5, 4]
@@ -92,8 +97,9 @@ def _line_of(text: str, needle: str) -> int:
 
 
 def test_unknown_key_names_line_column_and_suggestion(tmp_path: Path) -> None:
-    text = _example().replace("        qualifier: Basic Expertise\n        preamble",
-                              "        qualifer: Basic Expertise\n        preamble")
+    text = _example().replace(
+        "        qualifier: Basic Expertise\n        preamble", "        qualifer: Basic Expertise\n        preamble"
+    )
     (problem,) = _broken(tmp_path, text).problems
     assert problem.location.line == _line_of(text, "qualifer:")
     assert problem.location.column == 9
@@ -125,8 +131,9 @@ def test_dangling_reference_suggests_a_known_id(tmp_path: Path) -> None:
 
 
 def test_wrong_type(tmp_path: Path) -> None:
-    text = _example().replace("subitems:\n              - Mechanical meters\n              - Radio-read meters",
-                              "subitems: Mechanical meters")
+    text = _example().replace(
+        "subitems:\n              - Mechanical meters\n              - Radio-read meters", "subitems: Mechanical meters"
+    )
     (problem,) = _broken(tmp_path, text).problems
     assert "should be a list" in problem.message
     assert problem.location.line == _line_of(text, "subitems:")

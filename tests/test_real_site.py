@@ -28,16 +28,34 @@ def copy_site(target: Path) -> Path:
     shutil.copy(REPO / "conf.py", target / "conf.py")
     shutil.copytree(REPO / "competency_src", target / "competency_src")
     shutil.copytree(REPO / "ext", target / "ext", ignore=shutil.ignore_patterns("__pycache__"))  # docs include schemas
-    shutil.copytree(REPO / "docs", target / "docs",
-                    ignore=lambda folder, names: [n for n in names if (Path(folder, n) / ".competency-generated").exists()])
+    shutil.copytree(
+        REPO / "docs",
+        target / "docs",
+        ignore=lambda folder, names: [n for n in names if (Path(folder, n) / ".competency-generated").exists()],
+    )
     return target
 
 
 def build(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-c", str(site), *extra,
-         str(site / "docs"), str(site / "out")],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            "-c",
+            str(site),
+            *extra,
+            str(site / "docs"),
+            str(site / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -129,9 +147,11 @@ def test_notes_are_on_the_site(built_site: Path) -> None:
     source = collapse(SOURCE.read_text(encoding="utf-8"))
     notes = re.findall(r"Note: (.+?)(?= I\. Technical| IV\.| 1\. Responds| 1\. Interpersonal)", source)
     assert len(notes) == 3
-    pages = page_text(built_site / MODEL / "index.html") + page_text(
-        built_site / MODEL / "sections" / "responsibilities.html") + page_text(
-        built_site / MODEL / "sections" / "superior-performance.html")
+    pages = (
+        page_text(built_site / MODEL / "index.html")
+        + page_text(built_site / MODEL / "sections" / "responsibilities.html")
+        + page_text(built_site / MODEL / "sections" / "superior-performance.html")
+    )
     for note in notes:
         assert collapse(note) in pages
     assert "The numbering of the competencies and their behavioral indicators is not the same" in pages
@@ -140,8 +160,9 @@ def test_notes_are_on_the_site(built_site: Path) -> None:
 def test_bad_yaml_stops_the_build_with_a_located_error(tmp_path: Path) -> None:
     site = copy_site(tmp_path)
     model = site / "competency_src" / f"{MODEL}.yaml"
-    model.write_text(model.read_text(encoding="utf-8").replace("    kind: technical", "    knd: technical"),
-                     encoding="utf-8")
+    model.write_text(
+        model.read_text(encoding="utf-8").replace("    kind: technical", "    knd: technical"), encoding="utf-8"
+    )
     result = build(site)
     assert result.returncode == 1
     line = next(n for n, text in enumerate(model.read_text(encoding="utf-8").splitlines(), 1) if "knd:" in text)
@@ -161,9 +182,27 @@ def variant_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for variant in ("generic", *UTILITIES):
         tags = ["-t", variant] if variant != "generic" else []
         result = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-c", str(site), *tags,
-             "-d", str(layout / variant / "doctrees"), str(site / "docs"), str(layout / variant / "html")],
-            capture_output=True, text=True, timeout=600, check=False)
+            [
+                sys.executable,
+                "-m",
+                "sphinx",
+                "-W",
+                "--keep-going",
+                "-n",
+                "-q",
+                "-c",
+                str(site),
+                *tags,
+                "-d",
+                str(layout / variant / "doctrees"),
+                str(site / "docs"),
+                str(layout / variant / "html"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
     return layout
 
@@ -185,6 +224,8 @@ def test_every_link_of_every_variant_resolves(variant_builds: Path) -> None:
     # Crawled together: a variant's links to the generic wording lead into the generic site.
     broken = [b for b in crawl_site(variant_builds) if "/_static/" not in b.split(":")[0]]  # theme assets
     assert broken == []
-    millbrook = (variant_builds / "millbrook" / "html" / MODEL / "indicators" / "uses-email-system.html")
-    assert "../../../../generic/html/customer-service-representative/indicators/uses-email-system.html" in \
-        millbrook.read_text(encoding="utf-8")
+    millbrook = variant_builds / "millbrook" / "html" / MODEL / "indicators" / "uses-email-system.html"
+    assert (
+        "../../../../generic/html/customer-service-representative/indicators/uses-email-system.html"
+        in millbrook.read_text(encoding="utf-8")
+    )

@@ -20,6 +20,7 @@ from .test_real_site import MODEL, copy_site
 
 def differences(first: Path, second: Path) -> list[str]:
     """Files that are in only one folder or differ byte for byte (relative paths)."""
+
     def files(folder: Path) -> set[str]:
         return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 

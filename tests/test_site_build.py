@@ -77,8 +77,11 @@ def test_competency_page_lists_indicators_and_where_it_is_reused(app: SphinxTest
 def test_roles_show_code_and_title(app: SphinxTestApp) -> None:
     app.build()
     html = Path(app.outdir, "index.html").read_text(encoding="utf-8")
-    assert re.search(r'href="meter-reader/indicators/reads-meters-accurately.html"[^>]*>'
-                     r'<span class="comp-ref comp-ref-indicator">I.1.a Reads all meter types', html)
+    assert re.search(
+        r'href="meter-reader/indicators/reads-meters-accurately.html"[^>]*>'
+        r'<span class="comp-ref comp-ref-indicator">I.1.a Reads all meter types',
+        html,
+    )
     assert ">I.1 Meter Reading (Basic Expertise)<" in html
     assert ">Meter Reader<" in html
     assert ">I. Technical Competencies<" in html
@@ -102,16 +105,21 @@ def test_every_item_is_in_objects_inv_with_code_and_title(app: SphinxTestApp) ->
     inventory = _inventory(app)
     indicators = inventory["comp:indicator"]
     assert set(indicators) == {
-        "meter-reader/reads-meters-accurately", "meter-reader/reports-damaged-meters",
-        "meter-reader/watches-for-dogs-and-traffic", "meter-reader/reports-hazards",
-        "meter-reader/suggests-route-improvements"}
+        "meter-reader/reads-meters-accurately",
+        "meter-reader/reports-damaged-meters",
+        "meter-reader/watches-for-dogs-and-traffic",
+        "meter-reader/reports-hazards",
+        "meter-reader/suggests-route-improvements",
+    }
     entry = indicators["meter-reader/reports-hazards"]
     assert entry[2] == "https://intranet.example/meter-reader/indicators/reports-hazards.html"
     assert entry[3] == "II.1.b Reports hazards to the supervisor"
     assert set(inventory["comp:competency"]) >= {"meter-reader/meter-reading", "meter-reader/driving"}
     assert set(inventory["comp:responsibility"]) == {"meter-reader/reads-route", "meter-reader/reports-problems"}
-    assert set(inventory["comp:section"]) == {f"meter-reader/{s}" for s in (
-        "technical", "non-technical", "foundational", "responsibilities", "superior-performance")}
+    assert set(inventory["comp:section"]) == {
+        f"meter-reader/{s}"
+        for s in ("technical", "non-technical", "foundational", "responsibilities", "superior-performance")
+    }
     assert set(inventory["comp:model"]) == {"meter-reader"}
 
 
@@ -119,15 +127,17 @@ def test_every_item_is_in_objects_inv_with_code_and_title(app: SphinxTestApp) ->
 def test_search_index_finds_indicators_by_their_words(app: SphinxTestApp) -> None:
     app.build()
     raw = Path(app.outdir, "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(raw[raw.index("(") + 1: raw.rindex(")")])
+    index = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
     docnames = index["docnames"]
     page = docnames.index("meter-reader/indicators/watches-for-dogs-and-traffic")
     for word in ("dog", "traffic", "hazard"):  # stemmed words of the indicator's text
         found = _as_list(index["terms"].get(word, [])) + _as_list(index["titleterms"].get(word, []))
         assert page in found, word
     objects = [(prefix, entry) for prefix, entries in index["objects"].items() for entry in entries]
-    assert any(f"{prefix}.{entry[4]}" == "II.1.a Watches for dogs, traffic and other hazards on the route"
-               and entry[0] == page for prefix, entry in objects)
+    assert any(
+        f"{prefix}.{entry[4]}" == "II.1.a Watches for dogs, traffic and other hazards on the route" and entry[0] == page
+        for prefix, entry in objects
+    )
 
 
 def _as_list(value: int | list[int]) -> list[int]:

@@ -26,9 +26,12 @@ def test_cache_is_reused_and_refreshed(tmp_path: Path, monkeypatch: pytest.Monke
     second = load_site_cached(source, cache)
     assert loads == [] and second.written.keys() == first.written.keys()
     model = source / "line-locator.yaml"
-    model.write_text(model.read_text(encoding="utf-8").replace("Marks buried lines before digging",
-                                                               "Marks buried lines the day before digging"),
-                     encoding="utf-8")
+    model.write_text(
+        model.read_text(encoding="utf-8").replace(
+            "Marks buried lines before digging", "Marks buried lines the day before digging"
+        ),
+        encoding="utf-8",
+    )
     later = model.stat().st_mtime_ns + 5_000_000_000
     os.utime(model, ns=(later, later))
     third = load_site_cached(source, cache)

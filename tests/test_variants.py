@@ -25,7 +25,7 @@ MODEL = "meter-reader"
 def _searchable(out: Path, word: str) -> list[str]:
     """Documents the search index finds a (stemmed) word in."""
     raw = (out / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(raw[raw.index("(") + 1: raw.rindex(")")])
+    index = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
     found: list[int] = []
     for table in ("terms", "titleterms"):
         hits = index[table].get(word, [])
@@ -37,8 +37,9 @@ def _pages(out: Path) -> set[str]:
     return {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
 
 
-def _build(make_app: Callable[..., SphinxTestApp], srcdir: Path, builddir: Path, *tags: str,
-           parallel: int = 0) -> SphinxTestApp:
+def _build(
+    make_app: Callable[..., SphinxTestApp], srcdir: Path, builddir: Path, *tags: str, parallel: int = 0
+) -> SphinxTestApp:
     app = make_app("html", srcdir=srcdir, builddir=builddir, tags=list(tags), freshenv=True, parallel=parallel)
     app.build()
     assert app.warning.getvalue() == ""
@@ -83,10 +84,12 @@ def test_a_variant_leaves_out_rewords_and_adds(make_app: Callable[..., SphinxTes
     # codes follow the variant's order; the summary lists every change
     assert "I.1.b" not in page_text(out / MODEL / "competencies" / "meter-reading.html")
     summary = page_text(out / MODEL / "variant.html")
-    for expected in ("I.1.b Reports damaged or tampered meters (excluded by the utility)",
-                     "III.1.b Driving (Basic Expertise) (excluded by the utility)",
-                     "Wording, generic wording: Reports hazards to the supervisor",
-                     "Public Works : damaged meters"):
+    for expected in (
+        "I.1.b Reports damaged or tampered meters (excluded by the utility)",
+        "III.1.b Driving (Basic Expertise) (excluded by the utility)",
+        "Wording, generic wording: Reports hazards to the supervisor",
+        "Public Works : damaged meters",
+    ):
         assert expected in summary
     assert "Public Works : damaged meters" in page_text(out / MODEL / "responsibilities" / "reports-problems.html")
     assert "Small Town Water" in (out / "index.html").read_text(encoding="utf-8")  # the banner
@@ -96,10 +99,15 @@ def test_additions_have_pages_and_codes(make_app: Callable[..., SphinxTestApp], 
     app = _build(make_app, srcdir, srcdir / "_build" / "big", "big_city")
     out = Path(app.outdir)
     assert "II.2 Bilingual Service" in page_text(out / MODEL / "competencies" / "bilingual-service.html")
-    assert "II.2.a Greets customers in French" in page_text(out / MODEL / "indicators" / "greets-customers-in-french.html")
+    assert "II.2.a Greets customers in French" in page_text(
+        out / MODEL / "indicators" / "greets-customers-in-french.html"
+    )
     assert "I.1.c Reads smart meters with the handheld unit" in page_text(
-        out / MODEL / "indicators" / "reads-smart-meters.html")
-    assert "IV.3 Handles complaints at the door" in page_text(out / MODEL / "responsibilities" / "handles-complaints.html")
+        out / MODEL / "indicators" / "reads-smart-meters.html"
+    )
+    assert "IV.3 Handles complaints at the door" in page_text(
+        out / MODEL / "responsibilities" / "handles-complaints.html"
+    )
     summary = page_text(out / MODEL / "variant.html")
     assert "II.2 Bilingual Service" in summary and "IV.3 Handles complaints at the door" in summary
     # `only: big_city` holds here
@@ -123,8 +131,9 @@ def test_other_utilities_additions_say_whose_they_are(make_app: Callable[..., Sp
     assert "This site does not use this indicator (used only where `big_city` holds)." in gis
 
 
-def test_switching_variants_gives_each_site_exactly(make_app: Callable[..., SphinxTestApp], srcdir: Path,
-                                                     tmp_path: Path) -> None:
+def test_switching_variants_gives_each_site_exactly(
+    make_app: Callable[..., SphinxTestApp], srcdir: Path, tmp_path: Path
+) -> None:
     first = Path(_build(make_app, srcdir, tmp_path / "first", "small_town").outdir)
     shared = tmp_path / "shared"  # one output and doctrees folder for all three builds: the worst case
     for tags in (("small_town",), ("big_city",), ("small_town",)):
@@ -165,8 +174,9 @@ def _overlay_problem(tmp_path: Path, old: str, new: str, name: str = "small_town
 
 
 def test_unknown_id_in_an_overlay(tmp_path: Path) -> None:
-    message, line, column = _overlay_problem(tmp_path, "exclude: [reports-damaged-meters, driving]",
-                                             "exclude: [reports-damaged-meter, driving]")
+    message, line, column = _overlay_problem(
+        tmp_path, "exclude: [reports-damaged-meters, driving]", "exclude: [reports-damaged-meter, driving]"
+    )
     assert "unknown id 'reports-damaged-meter' in model 'meter-reader'" in message
     assert "did you mean 'reports-damaged-meters'?" in message
     assert (line, column) == (6, 15)
@@ -179,15 +189,19 @@ def test_replacement_that_matches_nothing(tmp_path: Path) -> None:
 
 
 def test_excluded_and_overridden(tmp_path: Path) -> None:
-    message, line, _ = _overlay_problem(tmp_path, "exclude: [reports-damaged-meters, driving]",
-                                        "exclude: [reports-damaged-meters, driving, watches-for-dogs-and-traffic]")
+    message, line, _ = _overlay_problem(
+        tmp_path,
+        "exclude: [reports-damaged-meters, driving]",
+        "exclude: [reports-damaged-meters, driving, watches-for-dogs-and-traffic]",
+    )
     assert "'watches-for-dogs-and-traffic' is both excluded and reworded" in message
     assert line == 11
 
 
 def test_duplicate_added_id(tmp_path: Path) -> None:
-    message, line, _ = _overlay_problem(tmp_path, "id: reads-smart-meters", "id: greets-customers-in-french",
-                                        name="big_city")
+    message, line, _ = _overlay_problem(
+        tmp_path, "id: reads-smart-meters", "id: greets-customers-in-french", name="big_city"
+    )
     assert "the added id 'greets-customers-in-french' is already added on line 9" in message
     assert line == 13
 

@@ -35,16 +35,29 @@ class CatalogueDirective(SphinxDirective):
         heading["heading-level"] = 2
         heading += link(model.id, "model", model.id, model.title)
         grid = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4"])
-        row = create_component("grid-row", ["sd-row", "sd-row-cols-1", "sd-row-cols-sm-2", "sd-row-cols-lg-3",
-                                            "sd-g-3"])
+        row = create_component(
+            "grid-row", ["sd-row", "sd-row-cols-1", "sd-row-cols-sm-2", "sd-row-cols-lg-3", "sd-g-3"]
+        )
         grid += row
         for section in model.sections:
             column = create_component("grid-item", ["sd-col", "sd-d-flex-row"])
-            card = create_component("card", ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm",
-                                             "sd-card-hover", "comp-card", f"comp-card-{section.kind}"])
+            card = create_component(
+                "card",
+                [
+                    "sd-card",
+                    "sd-sphinx-override",
+                    "sd-w-100",
+                    "sd-shadow-sm",
+                    "sd-card-hover",
+                    "comp-card",
+                    f"comp-card-{section.kind}",
+                ],
+            )
             body = create_component("card-body", ["sd-card-body"])
-            title = paragraph(link(model.id, "section", section.id, section.heading),
-                              classes=["sd-card-title", "sd-font-weight-bold", "comp-card-title"])
+            title = paragraph(
+                link(model.id, "section", section.id, section.heading),
+                classes=["sd-card-title", "sd-font-weight-bold", "comp-card-title"],
+            )
             body += title
             body += paragraph(badge(section.kind))
             body += paragraph(_summary(model, section.id), classes=["sd-card-text"])
@@ -66,5 +79,5 @@ def _summary(model: Model, section_id: str) -> str:
     return f"{len(placements)} {what} competencies."
 
 
-def setup_catalogue(app) -> None:  # noqa: ANN001
+def setup_catalogue(app) -> None:
     app.add_directive_to_domain("comp", "catalogue", CatalogueDirective)

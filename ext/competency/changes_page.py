@@ -27,8 +27,13 @@ logger = logging.getLogger(__name__)
 CONFIG = "competency_changes_since"
 #: Object types that have a page to link to (groups have none).
 LINKED = ("model", "section", "competency", "indicator", "responsibility")
-HEADINGS = {"added": "Added", "removed": "Removed", "renamed": "Renamed", "reworded": "Reworded",
-            "moved": "Moved (display code changed)"}
+HEADINGS = {
+    "added": "Added",
+    "removed": "Removed",
+    "renamed": "Renamed",
+    "reworded": "Reworded",
+    "moved": "Moved (display code changed)",
+}
 
 
 class ChangesDirective(SphinxDirective):
@@ -39,8 +44,13 @@ class ChangesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         revision = competency_config(self.config).changes_since
         if not revision:
-            logger.warning("{comp:changes} needs a base version: set %s in conf.py", CONFIG,
-                           type="competency", subtype="changes", location=self.get_location())
+            logger.warning(
+                "{comp:changes} needs a base version: set %s in conf.py",
+                CONFIG,
+                type="competency",
+                subtype="changes",
+                location=self.get_location(),
+            )
             return []
         site = site_of(self.env)
         for model in site.models.values():
@@ -48,18 +58,24 @@ class ChangesDirective(SphinxDirective):
         try:
             old = old_site(site.source_dir, revision)
         except (SourceError, ValueError) as exc:
-            logger.warning("{comp:changes} cannot read the models at %s: %s", revision, exc,
-                           type="competency", subtype="changes", location=self.get_location())
+            logger.warning(
+                "{comp:changes} cannot read the models at %s: %s",
+                revision,
+                exc,
+                type="competency",
+                subtype="changes",
+                location=self.get_location(),
+            )
             return []
         diffs = diff_sites(old.models, site.models)
-        result: list[nodes.Node] = [paragraph(f"Changes to the models since {revision}.",
-                                              classes=["comp-changes-intro"])]
+        result: list[nodes.Node] = [
+            paragraph(f"Changes to the models since {revision}.", classes=["comp-changes-intro"])
+        ]
         if not diffs:
             result.append(paragraph(f"Nothing changed since {revision}."))
         for model_diff in diffs:
             result += model_changes(model_diff)
         return result
-
 
 
 def old_site(source_dir: Path, revision: str) -> Site:
@@ -82,8 +98,11 @@ def model_changes(model_diff: ModelDiff) -> list[nodes.Node]:
         changes = [c for c in model_diff.changes if c.change == kind]
         if changes:
             result.append(paragraph(nodes.strong(HEADINGS[kind], HEADINGS[kind]), classes=["comp-changes-kind"]))
-            result.append(bullet_list((change_line(model_diff.id, c) for c in changes),
-                                      classes=["comp-changes", f"comp-changes-{kind}"]))
+            result.append(
+                bullet_list(
+                    (change_line(model_diff.id, c) for c in changes), classes=["comp-changes", f"comp-changes-{kind}"]
+                )
+            )
     return result
 
 

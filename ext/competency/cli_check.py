@@ -11,14 +11,18 @@ from .site import load_site
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser("check", help="validate every model and overlay (schema, ids, references)")
-    parser.add_argument("src", nargs="?", type=Path, default=Path("competency_src"),
-                        help="source folder (default: competency_src)")
+    parser.add_argument(
+        "src", nargs="?", type=Path, default=Path("competency_src"), help="source folder (default: competency_src)"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     site = load_site(args.src)
     count = sum(len(m.indicators) for m in site.models.values())
-    print(f"{args.src}: {len(site.models)} model(s), {count} indicators, {len(site.overlays)} utility overlay(s): "
-          "no problems found", file=sys.stderr)
+    print(
+        f"{args.src}: {len(site.models)} model(s), {count} indicators, {len(site.overlays)} utility overlay(s): "
+        "no problems found",
+        file=sys.stderr,
+    )
     return 0

@@ -13,14 +13,18 @@ from .revisions import load_version
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(
-        "diff", help="list items added, removed, renamed, reworded and moved between two versions",
+        "diff",
+        help="list items added, removed, renamed, reworded and moved between two versions",
         description="OLD and NEW are source folders or git revisions (tag, branch, commit) of the repository.",
     )
     parser.add_argument("old", help="old version: a folder, or a git revision")
     parser.add_argument("new", help="new version: a folder, or a git revision")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    parser.add_argument("--src", default="competency_src",
-                        help="folder of the models inside the repository, for revisions (default: competency_src)")
+    parser.add_argument(
+        "--src",
+        default="competency_src",
+        help="folder of the models inside the repository, for revisions (default: competency_src)",
+    )
     parser.add_argument("--repo", type=Path, default=None, help="git repository (default: the current one)")
     parser.set_defaults(run=run)
 

@@ -16,11 +16,21 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--format", choices=sorted(FORMATS), default="json", help="export format (default: json)")
     parser.add_argument("--utility", default="", metavar="NAME", help="export a utility's variant")
     parser.add_argument("--src", type=Path, default=Path("competency_src"), help="source folder")
-    parser.add_argument("--model", action="append", default=[], metavar="ID",
-                        help="export only this model (repeat for several; default: every model)")
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="export only this model (repeat for several; default: every model)",
+    )
     parser.add_argument("--base-url", default="", help="site address, used for the uri of CASE items")
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
-                        help="output file (default: standard output); an existing folder gets one file per model")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="output file (default: standard output); an existing folder gets one file per model",
+    )
     parser.set_defaults(run=run)
 
 
@@ -34,13 +44,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     models = [site.models[m] for m in args.model] if args.model else list(site.models.values())
     if args.output is not None and args.output.is_dir():
-        paths = write_model_exports(args.output, models, [args.format], creator=DEFAULT_CREATOR,
-                                    base_url=args.base_url)
+        paths = write_model_exports(args.output, models, [args.format], creator=DEFAULT_CREATOR, base_url=args.base_url)
         print("\n".join(str(p) for p in paths), file=sys.stderr)
         return 0
     if args.format == "case" and len(models) != 1:
-        print("error: a CASE package holds one model: choose one with --model ID, or give -o a folder",
-              file=sys.stderr)
+        print("error: a CASE package holds one model: choose one with --model ID, or give -o a folder", file=sys.stderr)
         return 2
     text = render(args.format, models, base_url=args.base_url)
     if args.output is None:

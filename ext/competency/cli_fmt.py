@@ -16,10 +16,10 @@ SOURCE_DIR = Path("competency_src")
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser("fmt", help="rewrite model and overlay files in the canonical YAML layout")
-    parser.add_argument("files", nargs="*", type=Path,
-                        help=f"YAML files (default: every *.yaml under {SOURCE_DIR}/)")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1 listing the files that would change (for CI)")
+    parser.add_argument("files", nargs="*", type=Path, help=f"YAML files (default: every *.yaml under {SOURCE_DIR}/)")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 listing the files that would change (for CI)"
+    )
     parser.set_defaults(run=run)
 
 

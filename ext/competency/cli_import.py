@@ -17,19 +17,27 @@ from .yamlformat import dump, model_document, write_atomically
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser("import", help="import a model from its published plain text")
     parser.add_argument("src", type=Path, help="the model's text (UTF-8)")
-    parser.add_argument("-o", "--output", type=Path,
-                        help="YAML file to write (default: <id>.yaml; its name must be the model id)")
-    parser.add_argument("--id", dest="model_id",
-                        help="model id (default: from the output name, the title line or the text's file name)")
-    parser.add_argument("--force", action="store_true",
-                        help="write what could be read even when the text has errors, and overwrite OUTPUT")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="YAML file to write (default: <id>.yaml; its name must be the model id)"
+    )
+    parser.add_argument(
+        "--id", dest="model_id", help="model id (default: from the output name, the title line or the text's file name)"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write what could be read even when the text has errors, and overwrite OUTPUT",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.output and args.model_id and args.output.stem != args.model_id:
-        print(f"competency import: the id '{args.model_id}' differs from the output name '{args.output.name}'; "
-              "the model id is the file name: change one of them", file=sys.stderr)
+        print(
+            f"competency import: the id '{args.model_id}' differs from the output name '{args.output.name}'; "
+            "the model id is the file name: change one of them",
+            file=sys.stderr,
+        )
         return 2
     raw = _read(args.src)
     result = import_text(raw, path=args.src, model_id=args.model_id or (args.output.stem if args.output else None))
@@ -37,14 +45,20 @@ def run(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if result.errors and not args.force:
-        print(f"{display_path(args.src)}: {len(result.errors)} error(s); nothing written "
-              "(correct the text, or pass --force to write what could be read)", file=sys.stderr)
+        print(
+            f"{display_path(args.src)}: {len(result.errors)} error(s); nothing written "
+            "(correct the text, or pass --force to write what could be read)",
+            file=sys.stderr,
+        )
         return 1
     if args.force:
         _report_skipped(result, args.src)
     if output.exists() and not args.force:
-        print(f"{display_path(output)}: exists; nothing written (remove it, or pass --force to overwrite it: "
-              "ids of a model already published are permanent, so compare before replacing)", file=sys.stderr)
+        print(
+            f"{display_path(output)}: exists; nothing written (remove it, or pass --force to overwrite it: "
+            "ids of a model already published are permanent, so compare before replacing)",
+            file=sys.stderr,
+        )
         return 1
     text = render(result, args.src)
     problems = validate(text, output, result.model["id"])
@@ -54,8 +68,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{display_path(output)}: the imported model does not load; nothing written", file=sys.stderr)
         return 1
     write_atomically(output, text)
-    print(f"{display_path(output)}: written from {display_path(args.src)} ({_summary(result.model)})",
-          file=sys.stderr)
+    print(f"{display_path(output)}: written from {display_path(args.src)} ({_summary(result.model)})", file=sys.stderr)
     return 0
 
 
@@ -63,8 +76,13 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise SourceError([Problem(location=Location(path=path), message=f"cannot read the file: {exc.strerror}",
-                                   hint="check the path")]) from None
+        raise SourceError(
+            [
+                Problem(
+                    location=Location(path=path), message=f"cannot read the file: {exc.strerror}", hint="check the path"
+                )
+            ]
+        ) from None
 
 
 def render(result: ImportResult, src: Path) -> str:
@@ -85,8 +103,7 @@ def validate(text: str, output: Path, model_id: str) -> list[Problem]:
         try:
             load_model(candidate)
         except SourceError as exc:
-            return [dataclasses.replace(p, location=dataclasses.replace(p.location, path=output))
-                    for p in exc.problems]
+            return [dataclasses.replace(p, location=dataclasses.replace(p.location, path=output)) for p in exc.problems]
     return []
 
 
@@ -94,8 +111,10 @@ def _report_skipped(result: ImportResult, src: Path) -> None:
     for line in result.skipped:
         print(f"{display_path(src)}:{line.number}: skipped: {line.content}", file=sys.stderr)
     if result.errors:
-        print(f"{display_path(src)}: --force: writing what could be read; {len(result.skipped)} line(s) skipped",
-              file=sys.stderr)
+        print(
+            f"{display_path(src)}: --force: writing what could be read; {len(result.skipped)} line(s) skipped",
+            file=sys.stderr,
+        )
 
 
 def _summary(model: dict) -> str:

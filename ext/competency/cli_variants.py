@@ -28,7 +28,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.utility and args.utility not in known:
         listed = ", ".join(known) if known else f"none: there is no overlay in {args.src / OVERLAY_FOLDER}"
-        print(f"error: unknown utility '{args.utility}'. Known utilities: {listed}. "
-              f"(Build the generic site with plain `make html`.)", file=sys.stderr)
+        print(
+            f"error: unknown utility '{args.utility}'. Known utilities: {listed}. "
+            f"(Build the generic site with plain `make html`.)",
+            file=sys.stderr,
+        )
         return 2
     return 0

@@ -39,14 +39,15 @@ HELP = {
 def setup_config(app: Sphinx) -> None:
     for item in fields(CompetencyConfig):
         # Every value changes what pages show, so a change re-reads every page.
-        app.add_config_value(f"competency_{item.name}", item.default, "env", types=[str],
-                             description=HELP[item.name])
+        app.add_config_value(f"competency_{item.name}", item.default, "env", types=[str], description=HELP[item.name])
     app.connect("config-inited", _check_config)
 
 
 def competency_config(config: Config) -> CompetencyConfig:
     """The one way the extension reads its settings."""
-    values: dict[str, Any] = {item.name: getattr(config, f"competency_{item.name}") for item in fields(CompetencyConfig)}
+    values: dict[str, Any] = {
+        item.name: getattr(config, f"competency_{item.name}") for item in fields(CompetencyConfig)
+    }
     return CompetencyConfig(**values)
 
 

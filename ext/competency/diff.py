@@ -93,8 +93,15 @@ def word_diff(old: str, new: str) -> str:
 
 def item_views(model: Model) -> dict[str, ItemView]:
     """Every item of a model by id, in published order (the model itself under its own id)."""
-    views = {model.id: ItemView(objtype="model", id=model.id, codes=(), aliases=model.aliases,
-                                wording=_words(title=model.title, source=model.source, note=model.note))}
+    views = {
+        model.id: ItemView(
+            objtype="model",
+            id=model.id,
+            codes=(),
+            aliases=model.aliases,
+            wording=_words(title=model.title, source=model.source, note=model.note),
+        )
+    }
     for view in _section_views(model):
         views[view.id] = view
     return views
@@ -102,11 +109,21 @@ def item_views(model: Model) -> dict[str, ItemView]:
 
 def _section_views(model: Model) -> Iterator[ItemView]:
     for section in model.sections:
-        yield ItemView(objtype="section", id=section.id, codes=(section.code,), aliases=section.aliases,
-                       wording=_words(title=section.title, qualifier=section.qualifier, note=section.note))
+        yield ItemView(
+            objtype="section",
+            id=section.id,
+            codes=(section.code,),
+            aliases=section.aliases,
+            wording=_words(title=section.title, qualifier=section.qualifier, note=section.note),
+        )
         for group in section.groups:
-            yield ItemView(objtype="group", id=group.id, codes=(group.code,), aliases=group.aliases,
-                           wording=_words(title=group.title))
+            yield ItemView(
+                objtype="group",
+                id=group.id,
+                codes=(group.code,),
+                aliases=group.aliases,
+                wording=_words(title=group.title),
+            )
         for placement in section.placements():
             if not placement.is_reference:
                 yield _competency_view(model, placement.competency)
@@ -114,20 +131,30 @@ def _section_views(model: Model) -> Iterator[ItemView]:
                 if not shown.is_reference:
                     indicator = model.indicators[shown.indicator]
                     codes = tuple(p.code for _, p in model.placements_of_indicator(indicator.id))
-                    yield ItemView(objtype="indicator", id=indicator.id, codes=codes, aliases=indicator.aliases,
-                                   wording=_words(text=indicator.text, subitems=" | ".join(indicator.subitems)))
+                    yield ItemView(
+                        objtype="indicator",
+                        id=indicator.id,
+                        codes=codes,
+                        aliases=indicator.aliases,
+                        wording=_words(text=indicator.text, subitems=" | ".join(indicator.subitems)),
+                    )
         for responsibility_id in section.responsibilities:
             r = model.responsibilities[responsibility_id]
-            yield ItemView(objtype="responsibility", id=r.id, codes=(r.code,), aliases=r.aliases,
-                           wording=_words(text=r.text))
+            yield ItemView(
+                objtype="responsibility", id=r.id, codes=(r.code,), aliases=r.aliases, wording=_words(text=r.text)
+            )
 
 
 def _competency_view(model: Model, competency_id: str) -> ItemView:
     c = model.competencies[competency_id]
     codes = tuple(p.code for p in model.placements_of_competency(c.id))
-    return ItemView(objtype="competency", id=c.id, codes=codes, aliases=c.aliases,
-                    wording=_words(title=c.title, qualifier=c.qualifier, description=c.description,
-                                   preamble=c.preamble))
+    return ItemView(
+        objtype="competency",
+        id=c.id,
+        codes=codes,
+        aliases=c.aliases,
+        wording=_words(title=c.title, qualifier=c.qualifier, description=c.description, preamble=c.preamble),
+    )
 
 
 def _words(**fields: str | None) -> dict[str, str]:
@@ -137,8 +164,9 @@ def _words(**fields: str | None) -> dict[str, str]:
 def diff_model(old: Model, new: Model) -> tuple[Change, ...]:
     """The changes of one model, grouped by kind, each group in published order."""
     before, after = item_views(old), item_views(new)
-    renamed = {alias: view for view in after.values() for alias in view.aliases
-               if alias in before and alias not in after}
+    renamed = {
+        alias: view for view in after.values() for alias in view.aliases if alias in before and alias not in after
+    }
     renamed_to = {view.id for view in renamed.values()}
     found: dict[str, list[Change]] = {kind: [] for kind in CHANGE_KINDS}
     for view in after.values():
@@ -162,9 +190,16 @@ def diff_model(old: Model, new: Model) -> tuple[Change, ...]:
 
 def _rewordings(was: ItemView, now: ItemView) -> list[Change]:
     return [
-        _change("reworded", now, field=name, old=was.wording.get(name, ""), new=text,
-                words=word_diff(was.wording.get(name, ""), text))
-        for name, text in now.wording.items() if text != was.wording.get(name, "")
+        _change(
+            "reworded",
+            now,
+            field=name,
+            old=was.wording.get(name, ""),
+            new=text,
+            words=word_diff(was.wording.get(name, ""), text),
+        )
+        for name, text in now.wording.items()
+        if text != was.wording.get(name, "")
     ]
 
 
@@ -191,10 +226,19 @@ def diff_sites(old: Mapping[str, Model], new: Mapping[str, Model]) -> list[Model
 def diff_data(diffs: list[ModelDiff], old_label: str, new_label: str) -> dict[str, Any]:
     """The JSON form (`competency diff --format json`)."""
     return {
-        "format": FORMAT, "version": VERSION, "old": old_label, "new": new_label,
-        "models": [{"id": d.id, "title": d.title, "status": d.status,
-                    "changes": [{k: v for k, v in asdict(c).items() if v is not None} for c in d.changes]}
-                   for d in diffs],
+        "format": FORMAT,
+        "version": VERSION,
+        "old": old_label,
+        "new": new_label,
+        "models": [
+            {
+                "id": d.id,
+                "title": d.title,
+                "status": d.status,
+                "changes": [{k: v for k, v in asdict(c).items() if v is not None} for c in d.changes],
+            }
+            for d in diffs
+        ],
     }
 
 

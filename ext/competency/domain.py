@@ -55,8 +55,9 @@ class ObjectEntry(NamedTuple):
 class CompetencyRole(XRefRole):
     """``{comp:indicator}`id``` shows the item's code and title, never the bare id."""
 
-    def process_link(self, env: BuildEnvironment, refnode: Element, has_explicit_title: bool,
-                     title: str, target: str) -> tuple[str, str]:
+    def process_link(
+        self, env: BuildEnvironment, refnode: Element, has_explicit_title: bool, title: str, target: str
+    ) -> tuple[str, str]:
         refnode["comp:context-model"] = env.ref_context.get("comp:model", "")
         return title, target.strip()
 
@@ -77,7 +78,8 @@ class IndicatorIndex(Index):
                 continue
             code, _, text = entry.display.partition(" ")
             groups.setdefault(entry.parent, []).append(
-                (entry.order, IndexEntry(text, 0, entry.docname, entry.anchor, code, "", "")))
+                (entry.order, IndexEntry(text, 0, entry.docname, entry.anchor, code, "", ""))
+            )
         # Sphinx's domainindex.html template prints group headings without escaping them.
         content = [
             (html.escape(parent), [e for _, e in sorted(entries, key=lambda pair: pair[0])])
@@ -109,15 +111,23 @@ class CompetencyDomain(Domain):
         objects: dict[tuple[str, str], ObjectEntry] = self.data["objects"]
         return objects
 
-    def get_type_name(self, type: ObjType, primary: bool = False) -> str:  # noqa: A002 - Sphinx's name
+    def get_type_name(self, type: ObjType, primary: bool = False) -> str:
         return type.lname  # "indicator", not "Competency models indicator", in search results
 
     def note_object(self, objtype: str, fullname: str, entry: ObjectEntry, location: Any = None) -> None:
         key = (objtype, fullname)
         if key in self.objects and self.objects[key].owner != entry.owner:
             other = self.objects[key].owner
-            logger.warning("%s '%s' is shown on two pages: %s and %s", objtype, fullname, other, entry.owner,
-                           type="competency", subtype="duplicate", location=location)
+            logger.warning(
+                "%s '%s' is shown on two pages: %s and %s",
+                objtype,
+                fullname,
+                other,
+                entry.owner,
+                type="competency",
+                subtype="duplicate",
+                location=location,
+            )
         self.objects[key] = entry
         self.__dict__.pop("_bare_names", None)
 
@@ -142,8 +152,10 @@ class CompetencyDomain(Domain):
         self.__dict__.pop("_bare_names", None)
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
-        if any(node.get("refdomain") == "comp" and not node.get("comp:generated")
-               for node in document.findall(addnodes.pending_xref)):
+        if any(
+            node.get("refdomain") == "comp" and not node.get("comp:generated")
+            for node in document.findall(addnodes.pending_xref)
+        ):
             self.data["referrers"][docname] = True
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
@@ -179,22 +191,42 @@ class CompetencyDomain(Domain):
             self.__dict__["_bare_names"] = cached
         return cached
 
-    def resolve_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str,
-                     node: pending_xref, contnode: Element) -> Element | None:
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> Element | None:
         found = self.find(typ, target, node.get("comp:context-model", ""))
         if not found:
             return None
         if len(found) > 1:
-            logger.warning("'%s' is ambiguous: %s; write the full name", target,
-                           ", ".join(name for name, _ in found), type="competency", subtype="ambiguous-ref",
-                           location=node)
+            logger.warning(
+                "'%s' is ambiguous: %s; write the full name",
+                target,
+                ", ".join(name for name, _ in found),
+                type="competency",
+                subtype="ambiguous-ref",
+                location=node,
+            )
         _name, entry = found[0]
         if not node.get("refexplicit"):
             contnode = nodes.inline(entry.display, entry.display, classes=["comp-ref", f"comp-ref-{typ}"])
         return make_refnode(builder, fromdocname, entry.docname, entry.anchor, contnode, entry.display)
 
-    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
-                         node: pending_xref, contnode: Element) -> list[tuple[str, Element]]:
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, Element]]:
         results = []
         for objtype in OBJECT_TYPES:
             ref = self.resolve_xref(env, fromdocname, builder, objtype, target, node, contnode)
@@ -214,8 +246,16 @@ def warn_unknown_reference(app: Any, domain: Domain, node: pending_xref) -> bool
         return None
     assert isinstance(domain, CompetencyDomain)
     typ, target = node["reftype"], node["reftarget"]
-    logger.warning("unknown %s '%s' in {comp:%s} (%s)", typ, target, typ, domain.suggest(typ, target),
-                   type="competency", subtype="unknown-ref", location=node)
+    logger.warning(
+        "unknown %s '%s' in {comp:%s} (%s)",
+        typ,
+        target,
+        typ,
+        domain.suggest(typ, target),
+        type="competency",
+        subtype="unknown-ref",
+        location=node,
+    )
     return True
 
 

@@ -56,8 +56,9 @@ def case_timestamp(changed: datetime) -> str:
     return changed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def export_case(model: Model, *, changed: datetime, creator: str = DEFAULT_CREATOR,
-                base_url: str = "") -> dict[str, Any]:
+def export_case(
+    model: Model, *, changed: datetime, creator: str = DEFAULT_CREATOR, base_url: str = ""
+) -> dict[str, Any]:
     """The CFPackage of one model; `changed` is every record's lastChangeDateTime."""
     package = _Package(model=model, stamp=case_timestamp(changed), base_url=base_url.rstrip("/"))
     return package.build(creator)
@@ -85,8 +86,13 @@ class _Package:
         title = f"{model.title} ({utility})" if utility else model.title
         uri = f"{self.base_url}/_exports/{model.id}.case.json" if self.base_url else f"urn:uuid:{identifier}"
         document: dict[str, Any] = {
-            "identifier": identifier, "uri": uri, "creator": creator, "title": title,
-            "lastChangeDateTime": self.stamp, "caseVersion": "1.1", "frameworkType": FRAMEWORK_TYPE,
+            "identifier": identifier,
+            "uri": uri,
+            "creator": creator,
+            "title": title,
+            "lastChangeDateTime": self.stamp,
+            "caseVersion": "1.1",
+            "frameworkType": FRAMEWORK_TYPE,
             "language": "en",
         }
         if model.note:
@@ -102,14 +108,29 @@ class _Package:
 
     # -- items ------------------------------------------------------------------------------------
 
-    def item(self, key: str, objtype: str, item_id: str, code: str, statement: str, *,
-             page: str | None = None, notes: str | None = None, reused: bool = False) -> str:
+    def item(
+        self,
+        key: str,
+        objtype: str,
+        item_id: str,
+        code: str,
+        statement: str,
+        *,
+        page: str | None = None,
+        notes: str | None = None,
+        reused: bool = False,
+    ) -> str:
         identifier = case_identifier(self.model, key)
         page_url = item_url(self.model.id, page, item_id) if page else None
         uri = f"{self.base_url}/{page_url}" if self.base_url and page_url and not reused else f"urn:uuid:{identifier}"
         record: dict[str, Any] = {
-            "identifier": identifier, "uri": uri, "fullStatement": statement, "humanCodingScheme": code,
-            "listEnumeration": code.rpartition(".")[2], "CFItemType": ITEM_TYPES[objtype], "language": "en",
+            "identifier": identifier,
+            "uri": uri,
+            "fullStatement": statement,
+            "humanCodingScheme": code,
+            "listEnumeration": code.rpartition(".")[2],
+            "CFItemType": ITEM_TYPES[objtype],
+            "language": "en",
             "lastChangeDateTime": self.stamp,
         }
         if notes:
@@ -121,8 +142,9 @@ class _Package:
 
     def section(self, section: Section, document: str, sequence: int) -> None:
         model = self.model
-        me = self.item(section.id, "section", section.id, section.code, section.title, page="section",
-                       notes=section.note)
+        me = self.item(
+            section.id, "section", section.id, section.code, section.title, page="section", notes=section.note
+        )
         self.associate("isChildOf", me, document, sequence)
         for n, placement in enumerate(section.competencies, 1):
             self.competency(section, placement, me, n)
@@ -133,8 +155,14 @@ class _Package:
                 self.competency(section, placement, group_item, m)
         for n, responsibility_id in enumerate(section.responsibilities, 1):
             responsibility = model.responsibilities[responsibility_id]
-            item = self.item(responsibility.id, "responsibility", responsibility.id, responsibility.code,
-                             plain_text(responsibility.text), page="responsibility")
+            item = self.item(
+                responsibility.id,
+                "responsibility",
+                responsibility.id,
+                responsibility.code,
+                plain_text(responsibility.text),
+                page="responsibility",
+            )
             self.associate("isChildOf", item, me, n)
             for supporter in responsibility.supported_by:
                 self.associate("isRelatedTo", item, case_identifier(model, supporter), notes=EDITORIAL_NOTE)
@@ -144,34 +172,56 @@ class _Package:
         competency = model.competencies[placement.competency]
         key = competency.id if not placement.is_reference else f"{competency.id}/in/{section.id}"
         notes = "\n\n".join(plain_text(t) for t in (competency.description, competency.preamble) if t) or None
-        me = self.item(key, "competency", competency.id, placement.code, competency_label(competency),
-                       page="competency", notes=notes, reused=placement.is_reference)
+        me = self.item(
+            key,
+            "competency",
+            competency.id,
+            placement.code,
+            competency_label(competency),
+            page="competency",
+            notes=notes,
+            reused=placement.is_reference,
+        )
         self.associate("isChildOf", me, parent, sequence)
         if placement.is_reference:
             self.associate("exactMatchOf", me, case_identifier(model, competency.id))
         for n, shown in enumerate(placement.indicators, 1):
             indicator = model.indicators[shown.indicator]
             key = indicator.id if not shown.is_reference else f"{indicator.id}/in/{section.id}/{competency.id}"
-            subitems = "Sub-items: " + "; ".join(plain_text(s) for s in indicator.subitems) \
-                if indicator.subitems else None
-            item = self.item(key, "indicator", indicator.id, shown.code, plain_text(indicator.text),
-                             page="indicator", notes=subitems, reused=shown.is_reference)
+            subitems = (
+                "Sub-items: " + "; ".join(plain_text(s) for s in indicator.subitems) if indicator.subitems else None
+            )
+            item = self.item(
+                key,
+                "indicator",
+                indicator.id,
+                shown.code,
+                plain_text(indicator.text),
+                page="indicator",
+                notes=subitems,
+                reused=shown.is_reference,
+            )
             self.associate("isChildOf", item, me, n)
             if shown.is_reference:
                 self.associate("exactMatchOf", item, case_identifier(model, indicator.id))
 
     # -- associations -----------------------------------------------------------------------------
 
-    def associate(self, kind: str, origin: str, destination: str, sequence: int | None = None,
-                  notes: str | None = None) -> None:
+    def associate(
+        self, kind: str, origin: str, destination: str, sequence: int | None = None, notes: str | None = None
+    ) -> None:
         self.associations.append((kind, origin, destination, sequence, notes))
 
-    def association(self, kind: str, origin: str, destination: str, sequence: int | None,
-                    notes: str | None) -> dict[str, Any]:
+    def association(
+        self, kind: str, origin: str, destination: str, sequence: int | None, notes: str | None
+    ) -> dict[str, Any]:
         identifier = str(uuid.uuid5(NAMESPACE, f"{origin} {kind} {destination}"))
         record: dict[str, Any] = {
-            "identifier": identifier, "associationType": kind, "uri": f"urn:uuid:{identifier}",
-            "originNodeURI": self.link(origin), "destinationNodeURI": self.link(destination),
+            "identifier": identifier,
+            "associationType": kind,
+            "uri": f"urn:uuid:{identifier}",
+            "originNodeURI": self.link(origin),
+            "destinationNodeURI": self.link(destination),
             "lastChangeDateTime": self.stamp,
         }
         if sequence is not None:

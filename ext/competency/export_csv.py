@@ -17,8 +17,17 @@ from .inline import plain_text
 from .model import Model
 
 COLUMNS = (
-    "model", "utility", "section_code", "section_title", "competency_code", "competency_title",
-    "indicator_code", "indicator_id", "indicator_text", "url", "original_code",
+    "model",
+    "utility",
+    "section_code",
+    "section_title",
+    "competency_code",
+    "competency_title",
+    "indicator_code",
+    "indicator_id",
+    "indicator_text",
+    "url",
+    "original_code",
 )
 
 BOM = "\ufeff"

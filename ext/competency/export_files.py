@@ -43,8 +43,14 @@ def last_change(model: Model) -> datetime:
 
 def _commit_time(path: Path) -> datetime | None:
     try:
-        done = subprocess.run(["git", "log", "-1", "--format=%ct", "--", path.name], cwd=path.resolve().parent,
-                              capture_output=True, text=True, timeout=30, check=False)
+        done = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", path.name],
+            cwd=path.resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     stamp = done.stdout.strip()
@@ -75,8 +81,14 @@ def write_text(path: Path, text: str) -> bool:
     return True
 
 
-def write_model_exports(folder: Path, models: Sequence[Model], formats: Sequence[str] = tuple(FORMATS), *,
-                        creator: str = DEFAULT_CREATOR, base_url: str = "") -> list[Path]:
+def write_model_exports(
+    folder: Path,
+    models: Sequence[Model],
+    formats: Sequence[str] = tuple(FORMATS),
+    *,
+    creator: str = DEFAULT_CREATOR,
+    base_url: str = "",
+) -> list[Path]:
     """`<model-id>.json|.csv|.case.json` for each model in `folder`; the paths written or kept."""
     paths = []
     for model in models:

@@ -42,11 +42,43 @@ COMPETENCY_KINDS = frozenset({"technical", "non-technical", "superior-performanc
 ROMAN_VALUES = {numeral: n for n, numeral in enumerate(ROMAN, start=1)}
 
 #: Words left out of indicator ids, so that ids carry the meaning-bearing words.
-STOPWORDS = frozenset({
-    "a", "an", "the", "and", "or", "of", "to", "for", "in", "by", "with", "from", "as", "into", "its", "it",
-    "is", "are", "be", "that", "this", "these", "those", "their", "his", "her", "he", "she", "they", "them",
-    "he-she", "his-her", "s",
-})
+STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "for",
+        "in",
+        "by",
+        "with",
+        "from",
+        "as",
+        "into",
+        "its",
+        "it",
+        "is",
+        "are",
+        "be",
+        "that",
+        "this",
+        "these",
+        "those",
+        "their",
+        "his",
+        "her",
+        "he",
+        "she",
+        "they",
+        "them",
+        "he-she",
+        "his-her",
+        "s",
+    }
+)
 ID_WORDS = 5
 MAX_ID = 80
 
@@ -61,8 +93,9 @@ _LETTERED = re.compile(r"^(?P<marker>[a-z])\.(?:\s+(?P<text>.*))?$")
 _TRAILING_PARENS = re.compile(r"^(?P<title>.*?)\s*\((?P<qualifier>[^()]*)\)$")
 #: A parenthesis after a competency title is a qualifier only when it says a level, so
 #: that titles such as "Supervisory Control and Data Acquisition (SCADA)" stay whole.
-_QUALIFIER_WORDS = re.compile(r"\b(expertise|knowledge|expected|proficien\w*|awareness|familiarity|level)\b",
-                              re.IGNORECASE)
+_QUALIFIER_WORDS = re.compile(
+    r"\b(expertise|knowledge|expected|proficien\w*|awareness|familiarity|level)\b", re.IGNORECASE
+)
 _DESCRIPTION = re.compile(r"^(?P<title>[^:]+?)\s*:\s+(?P<description>.+)$")
 
 
@@ -174,9 +207,11 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[Problem]]:
     text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
     others = text.count("\ufffd") - 1
     more = f"; {others} more such byte(s) follow" if others > 0 else ""
-    problem = Problem(location=Location(path=path, line=line, column=column),
-                      message=f"byte 0x{byte:02X} is not valid UTF-8 (the file looks like {guess}){more}",
-                      hint="re-save the file as UTF-8; the bad bytes were read as \ufffd")
+    problem = Problem(
+        location=Location(path=path, line=line, column=column),
+        message=f"byte 0x{byte:02X} is not valid UTF-8 (the file looks like {guess}){more}",
+        hint="re-save the file as UTF-8; the bad bytes were read as \ufffd",
+    )
     return text, [problem]
 
 
@@ -192,8 +227,14 @@ def classify(number: int, raw: str) -> SourceLine:
     content = collapse(stripped)
     if not content:
         return SourceLine(number=number, indent=indent, kind="blank")
-    for kind, pattern in (("section", _SECTION), ("note", _NOTE), ("number-sub", _NUMBER_SUB),
-                          ("numbered", _NUMBERED), ("roman-sub", _ROMAN_SUB), ("lettered", _LETTERED)):
+    for kind, pattern in (
+        ("section", _SECTION),
+        ("note", _NOTE),
+        ("number-sub", _NUMBER_SUB),
+        ("numbered", _NUMBERED),
+        ("roman-sub", _ROMAN_SUB),
+        ("lettered", _LETTERED),
+    ):
         match = pattern.match(content)
         if match:
             marker = match.groupdict().get("marker") or ""
@@ -303,14 +344,19 @@ class _Reader:
             self.title_line = line
             return
         handlers: dict[str, Callable[[SourceLine], None]] = {
-            "section": self.on_section, "note": self.on_note, "text": self.on_text,
+            "section": self.on_section,
+            "note": self.on_note,
+            "text": self.on_text,
         }
         handler = handlers.get(line.kind)
         if handler:
             handler(line)
         elif not self.sections:
-            self.nowhere(line, "numbered and lettered lines belong in a section: "
-                               "put a heading such as 'I. Technical Competencies' above them")
+            self.nowhere(
+                line,
+                "numbered and lettered lines belong in a section: "
+                "put a heading such as 'I. Technical Competencies' above them",
+            )
         elif self.sections[-1].kind is None:
             self.skipped.append(line)
         else:
@@ -319,8 +365,9 @@ class _Reader:
     # -- problems ----------------------------------------------------------------------------------
 
     def report(self, line: SourceLine, message: str, hint: str = "", severity: str = "error") -> None:
-        self.problems.append(Problem(location=Location(path=self.path, line=line.number), message=message,
-                                     hint=hint, severity=severity))
+        self.problems.append(
+            Problem(location=Location(path=self.path, line=line.number), message=message, hint=hint, severity=severity)
+        )
 
     def skip(self, line: SourceLine, message: str, hint: str = "") -> None:
         """Report a line that cannot be imported, and what continues it is skipped with it."""
@@ -338,12 +385,18 @@ class _Reader:
         kind = SECTION_TITLES.get(_title_key(title))
         section = _Section(line=line, kind=kind, title=title, qualifier=qualifier)
         if not title:
-            self.skip(line, f"section {line.marker} has an empty title",
-                      "write the section's title after the numeral, e.g. 'II. Non-Technical Competencies'")
+            self.skip(
+                line,
+                f"section {line.marker} has an empty title",
+                "write the section's title after the numeral, e.g. 'II. Non-Technical Competencies'",
+            )
         elif kind is None:
             known = list(KIND_TITLES.values())
-            self.skip(line, f"unknown section '{title}'; its lines are skipped",
-                      did_you_mean(title, known) or f"the sections are: {', '.join(known)}")
+            self.skip(
+                line,
+                f"unknown section '{title}'; its lines are skipped",
+                did_you_mean(title, known) or f"the sections are: {', '.join(known)}",
+            )
         else:
             self.check_order(section)
             self.open = section.note
@@ -362,17 +415,24 @@ class _Reader:
         last_kind = known[-1].kind if known else None
         if same_kind or same_numeral:
             first = same_kind or same_numeral
-            self.report(line, f"section '{_heading(section)}' repeats section '{_heading(first)}' "
-                              f"of line {first.line.number}",
-                        "merge the two sections, or correct the numeral and title")
+            self.report(
+                line,
+                f"section '{_heading(section)}' repeats section '{_heading(first)}' of line {first.line.number}",
+                "merge the two sections, or correct the numeral and title",
+            )
         elif last_kind and SECTION_KINDS.index(section.kind) < SECTION_KINDS.index(last_kind):
-            self.report(line, f"section '{_heading(section)}' is out of order: it comes after "
-                              f"'{_heading(known[-1])}'", "sections go: " + ", ".join(SECTION_KINDS))
+            self.report(
+                line,
+                f"section '{_heading(section)}' is out of order: it comes after '{_heading(known[-1])}'",
+                "sections go: " + ", ".join(SECTION_KINDS),
+            )
         elif value and numbered and value != max(numbered) + 1:
             missing = ", ".join(ROMAN[n - 1] for n in range(max(numbered) + 1, value)) or "?"
-            self.report(line, f"section {missing} is missing: section {numeral} follows "
-                              f"section {ROMAN[max(numbered) - 1]}",
-                        "add the missing section or correct the numerals")
+            self.report(
+                line,
+                f"section {missing} is missing: section {numeral} follows section {ROMAN[max(numbered) - 1]}",
+                "add the missing section or correct the numerals",
+            )
 
     def on_note(self, line: SourceLine) -> None:
         section = self.sections[-1] if self.sections else None
@@ -392,8 +452,11 @@ class _Reader:
         elif isinstance(target, _Item) and not self.after_blank:
             target.parts.append(line.text)
         else:
-            self.nowhere(line, "to continue the item above, remove the blank line before this one; "
-                               "to add a note, start the paragraph with 'Note:'")
+            self.nowhere(
+                line,
+                "to continue the item above, remove the blank line before this one; "
+                "to add a note, start the paragraph with 'Note:'",
+            )
 
     # -- numbered and lettered lines ------------------------------------------------------------------
 
@@ -441,29 +504,39 @@ class _Reader:
         new = _Heading(line=line, title=line.text, skipped=not line.text)
         section.headings.append(new)
         if new.skipped:
-            self.skip(line, f"{_what(section)} {number} has an empty title; what it lists is skipped",
-                      "write the title after the number")
+            self.skip(
+                line,
+                f"{_what(section)} {number} has an empty title; what it lists is skipped",
+                "write the title after the number",
+            )
         else:
             self.open = new.preamble if section.kind in COMPETENCY_KINDS else None
 
     def starts_list(self, line: SourceLine) -> bool:
         """Whether a numbered line heads a list of its own (the next line with words is 'a.' or a preamble)."""
-        following = next((n for n in self.lines[line.number:] if n.kind != "blank"), None)
+        following = next((n for n in self.lines[line.number :] if n.kind != "blank"), None)
         return following is not None and (following.kind == "text" or following.marker == "a")
 
     def add_misnumbered(self, line: SourceLine, section: _Section) -> None:
         heading = section.headings[-1]
         expected = letter(len(heading.items))
-        self.report(line, f"indicator numbered '{line.marker}.' inside the lettered list of "
-                          f"'{heading.title}'; imported as its indicator '{expected}.'",
-                    "if it starts a new competency, renumber it in the text and import again", "warning")
+        self.report(
+            line,
+            f"indicator numbered '{line.marker}.' inside the lettered list of "
+            f"'{heading.title}'; imported as its indicator '{expected}.'",
+            "if it starts a new competency, renumber it in the text and import again",
+            "warning",
+        )
         self.add_item(line, section, letter_marker=expected, corrected_from=line.marker)
 
     def check_number(self, line: SourceLine, section: _Section, what: str) -> None:
         number = int(line.marker)
         if number in section.numbers:
-            self.report(line, f"duplicate {what} number {number} (first used on line {section.numbers[number]})",
-                        "renumber the items of this section 1, 2, 3, ...")
+            self.report(
+                line,
+                f"duplicate {what} number {number} (first used on line {section.numbers[number]})",
+                "renumber the items of this section 1, 2, 3, ...",
+            )
             return
         last = max(section.numbers, default=0)
         if number != last + 1:
@@ -474,8 +547,11 @@ class _Reader:
         heading = section.headings[-1] if section.headings else None
         what = "indicator" if section.kind in COMPETENCY_KINDS else "lettered item"
         if heading is None:
-            self.skip(line, f"{what} '{line.marker}.' comes before any {_what(section)}",
-                      f"put a numbered {_what(section)} heading above it")
+            self.skip(
+                line,
+                f"{what} '{line.marker}.' comes before any {_what(section)}",
+                f"put a numbered {_what(section)} heading above it",
+            )
         elif heading.skipped:
             self.skipped.append(line)
             self.open = _SKIP
@@ -489,20 +565,30 @@ class _Reader:
 
     def check_letter(self, line: SourceLine, heading: _Heading, marker: str, what: str) -> None:
         if marker in heading.letters:
-            self.report(line, f"duplicate {what} letter '{marker}' in '{heading.title}' "
-                              f"(first used on line {heading.letters[marker]})",
-                        "reletter the list a, b, c, ...")
+            self.report(
+                line,
+                f"duplicate {what} letter '{marker}' in '{heading.title}' "
+                f"(first used on line {heading.letters[marker]})",
+                "reletter the list a, b, c, ...",
+            )
             return
         expected = letter(len(heading.items))
         if marker != expected:
-            self.report(line, f"{what} '{marker}.' of '{heading.title}' comes where '{expected}.' was expected",
-                        "is one missing?", "warning")
+            self.report(
+                line,
+                f"{what} '{marker}.' of '{heading.title}' comes where '{expected}.' was expected",
+                "is one missing?",
+                "warning",
+            )
         heading.letters[marker] = line.number
 
     def on_responsibility_line(self, line: SourceLine, section: _Section) -> None:
         if line.kind not in ("numbered", "number-sub"):
-            self.skip(line, f"a lettered item '{line.marker}.' among the responsibilities",
-                      "responsibilities are numbered 1., 2., ...: number it, or join it to the one above")
+            self.skip(
+                line,
+                f"a lettered item '{line.marker}.' among the responsibilities",
+                "responsibilities are numbered 1., 2., ...: number it, or join it to the one above",
+            )
         elif not line.text:
             self.skip(line, f"responsibility {line.marker} is empty", "write its text after the number")
         else:
@@ -561,8 +647,9 @@ class _Builder:
         return candidate
 
     def warn(self, line: SourceLine, message: str, hint: str, severity: str = "warning") -> None:
-        self.problems.append(Problem(location=Location(path=self.path, line=line.number), message=message,
-                                     hint=hint, severity=severity))
+        self.problems.append(
+            Problem(location=Location(path=self.path, line=line.number), message=message, hint=hint, severity=severity)
+        )
 
     def sections(self, drafts: list[_Section]) -> list[dict[str, Any]]:
         built: list[dict[str, Any]] = []
@@ -581,22 +668,29 @@ class _Builder:
         elif draft.kind == "foundational":
             entry["groups"] = self.groups(draft, code, (*where, "groups"))
         else:
-            entry["competencies"] = [self.competency(h, f"{code}.{n}", (*where, "competencies", n - 1))
-                                     for n, h in enumerate((h for h in draft.headings if not h.skipped), start=1)]
+            entry["competencies"] = [
+                self.competency(h, f"{code}.{n}", (*where, "competencies", n - 1))
+                for n, h in enumerate((h for h in draft.headings if not h.skipped), start=1)
+            ]
         return entry
 
     def groups(self, draft: _Section, code: str, where: JsonPath) -> list[dict[str, Any]]:
         groups: list[dict[str, Any]] = []
         for heading in (h for h in draft.headings if not h.skipped):
             if not heading.items:
-                self.warn(heading.line, f"group '{heading.title}' lists no items; it is left out",
-                          "add its lettered items, or remove the heading", "error")
+                self.warn(
+                    heading.line,
+                    f"group '{heading.title}' lists no items; it is left out",
+                    "add its lettered items, or remove the heading",
+                    "error",
+                )
                 continue
             group_code = f"{code}.{len(groups) + 1}"
             slug = re.sub(r"-competenc(y|ies)$", "", slugify(heading.title))
             group = {"id": self.claim(slug, "group"), "title": heading.title}
-            group["competencies"] = [self.foundational_item(item, f"{group_code}.{letter(n)}")
-                                     for n, item in enumerate(heading.items)]
+            group["competencies"] = [
+                self.foundational_item(item, f"{group_code}.{letter(n)}") for n, item in enumerate(heading.items)
+            ]
             groups.append(group)
         return groups
 
@@ -614,14 +708,17 @@ class _Builder:
             _put(entry, "qualifier", qualifier)
             _put(entry, "preamble", preamble)
             self.competencies[title.casefold()] = _Defined(entry["id"], code, title, qualifier, preamble)
-        indicators = [self.indicator(item, f"{code}.{letter(n)}", (*where, "indicators", n))
-                      for n, item in enumerate(heading.items)]
+        indicators = [
+            self.indicator(item, f"{code}.{letter(n)}", (*where, "indicators", n))
+            for n, item in enumerate(heading.items)
+        ]
         if indicators:
             entry["indicators"] = indicators
         return entry
 
-    def check_repeat(self, line: SourceLine, code: str, earlier: _Defined, qualifier: str | None,
-                     extra: str | None, extra_name: str) -> None:
+    def check_repeat(
+        self, line: SourceLine, code: str, earlier: _Defined, qualifier: str | None, extra: str | None, extra_name: str
+    ) -> None:
         """A repeated competency becomes a reference; say so when its wording differs from the first."""
         differences = []
         if qualifier != earlier.qualifier:
@@ -629,9 +726,12 @@ class _Builder:
         if extra and extra != earlier.extra:
             differences.append(f"{extra_name} '{extra}'")  # whole, so that no word is lost unseen
         if differences:
-            self.warn(line, f"{code} repeats {earlier.code} '{earlier.text}' and is imported as a reference, "
-                            f"but its {' and '.join(differences)} differs and is not kept",
-                      f"if {code} is a different competency, give it its own title in the YAML")
+            self.warn(
+                line,
+                f"{code} repeats {earlier.code} '{earlier.text}' and is imported as a reference, "
+                f"but its {' and '.join(differences)} differs and is not kept",
+                f"if {code} is a different competency, give it its own title in the YAML",
+            )
 
     def indicator(self, item: _Item, code: str, where: JsonPath) -> dict[str, Any]:
         text = item.text
@@ -641,16 +741,24 @@ class _Builder:
             return {"ref": earlier.id}
         similar = self.near.get(near_key(text))
         if similar and similar.text != text:
-            self.warn(item.line, f"{code} is nearly {similar.code}: same indicator?",
-                      f"they differ only in punctuation or quote style; if they are the same, "
-                      f"write `- ref: {similar.id}` for {code}")
+            self.warn(
+                item.line,
+                f"{code} is nearly {similar.code}: same indicator?",
+                f"they differ only in punctuation or quote style; if they are the same, "
+                f"write `- ref: {similar.id}` for {code}",
+            )
         entry: dict[str, Any] = {"id": self.claim(indicator_slug(text), "indicator"), "text": text}
         if subitems:
             entry["subitems"] = subitems
         if item.corrected_from:
-            self.comments.append((where, f"Indicator {code.rsplit('.', 1)[-1]}: the text (line {item.line.number}) "
-                                         f"numbers it '{item.corrected_from}.', a numbering slip;\n"
-                                         "imported as the next letter of this list."))
+            self.comments.append(
+                (
+                    where,
+                    f"Indicator {code.rsplit('.', 1)[-1]}: the text (line {item.line.number}) "
+                    f"numbers it '{item.corrected_from}.', a numbering slip;\n"
+                    "imported as the next letter of this list.",
+                )
+            )
         defined = _Defined(entry["id"], code, text, extra="\n".join(subitems))
         self.indicators.setdefault(text, defined)
         self.near.setdefault(near_key(text), defined)
@@ -698,11 +806,17 @@ def import_text(raw: bytes | str, *, path: Path, model_id: str | None = None) ->
     model["sections"] = builder.sections(reader.sections)
     _check_sections(reader, model, path)
     if model_id is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", model_id):
-        reader.problems.append(Problem(location=Location(path=path), message=f"the model id '{model_id}' is not "
-                                       "lowercase words joined by hyphens", hint="e.g. --id water-operator"))
+        reader.problems.append(
+            Problem(
+                location=Location(path=path),
+                message=f"the model id '{model_id}' is not lowercase words joined by hyphens",
+                hint="e.g. --id water-operator",
+            )
+        )
     problems_found = sorted([*reader.problems, *builder.problems], key=lambda p: p.location.line)
-    return ImportResult(model=model, problems=tuple(problems_found), skipped=tuple(reader.skipped),
-                        comments=tuple(builder.comments))
+    return ImportResult(
+        model=model, problems=tuple(problems_found), skipped=tuple(reader.skipped), comments=tuple(builder.comments)
+    )
 
 
 def _model_title(reader: _Reader, path: Path) -> tuple[str, str | None]:
@@ -712,8 +826,11 @@ def _model_title(reader: _Reader, path: Path) -> tuple[str, str | None]:
     if line and match and match["title"].strip():
         return collapse(match["title"]), line.content
     if line:
-        reader.report(line, "the title line has an empty job title; the file name gives the title",
-                      "write the job title after 'Competency Model:'")
+        reader.report(
+            line,
+            "the title line has an empty job title; the file name gives the title",
+            "write the job title after 'Competency Model:'",
+        )
         reader.skipped.append(line)
     return title_from_file(path), None
 
@@ -721,13 +838,22 @@ def _model_title(reader: _Reader, path: Path) -> tuple[str, str | None]:
 def _check_sections(reader: _Reader, model: dict[str, Any], path: Path) -> None:
     kinds = [s["kind"] for s in model["sections"]]
     if not reader.sections:
-        reader.problems.append(Problem(location=Location(path=path, line=1), message="no section headings found",
-                                       hint="a model's text has headings such as 'I. Technical Competencies'"))
+        reader.problems.append(
+            Problem(
+                location=Location(path=path, line=1),
+                message="no section headings found",
+                hint="a model's text has headings such as 'I. Technical Competencies'",
+            )
+        )
         return
     missing = [kind for kind in SECTION_KINDS if kind not in kinds]
     if missing:
         names = ", ".join(f"'{KIND_TITLES[kind]}'" for kind in missing)
-        reader.problems.append(Problem(location=Location(path=path, line=reader.sections[-1].line.number),
-                                       message=f"the text has no {names} section{'s' if len(missing) > 1 else ''}",
-                                       severity="warning",
-                                       hint="fine if this job's model has none; otherwise add the heading"))
+        reader.problems.append(
+            Problem(
+                location=Location(path=path, line=reader.sections[-1].line.number),
+                message=f"the text has no {names} section{'s' if len(missing) > 1 else ''}",
+                severity="warning",
+                hint="fine if this job's model has none; otherwise add the heading",
+            )
+        )

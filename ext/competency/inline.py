@@ -49,7 +49,7 @@ def inline_nodes(text: str) -> list[nodes.Node]:
     return list(stack[0].children)
 
 
-def _open(token) -> nodes.Element:  # noqa: ANN001 - markdown_it Token
+def _open(token) -> nodes.Element:
     if token.type == "em_open":
         return nodes.emphasis()
     if token.type == "strong_open":

@@ -76,8 +76,11 @@ class _ModelBuilder:
         data = self.document.data
         path = self.document.path
         if self.check_file_name and path.stem != data["id"]:
-            self.problem(("id",), f"the model id '{data['id']}' differs from the file name '{path.name}'",
-                         f"rename the file to {data['id']}.yaml or change the id: the id is the folder of every URL")
+            self.problem(
+                ("id",),
+                f"the model id '{data['id']}' differs from the file name '{path.name}'",
+                f"rename the file to {data['id']}.yaml or change the id: the id is the folder of every URL",
+            )
         self.claim(data["id"], ("id",), aliases=data.get("aliases", ()))
         if len(data["sections"]) > len(ROMAN):
             self.problem(("sections",), f"a model has at most {len(ROMAN)} sections", "")
@@ -85,10 +88,18 @@ class _ModelBuilder:
         self.check_refs()
         competency_positions, indicator_positions = index_positions(sections)
         return Model(
-            id=data["id"], title=data["title"], source=data.get("source"), note=data.get("note"),
-            aliases=tuple(data.get("aliases", ())), path=path, sections=sections,
-            competencies=self.competencies, indicators=self.indicators, responsibilities=self.responsibilities,
-            competency_positions=competency_positions, indicator_positions=indicator_positions,
+            id=data["id"],
+            title=data["title"],
+            source=data.get("source"),
+            note=data.get("note"),
+            aliases=tuple(data.get("aliases", ())),
+            path=path,
+            sections=sections,
+            competencies=self.competencies,
+            indicators=self.indicators,
+            responsibilities=self.responsibilities,
+            competency_positions=competency_positions,
+            indicator_positions=indicator_positions,
         )
 
     # -- sections -------------------------------------------------------------------------------
@@ -101,16 +112,26 @@ class _ModelBuilder:
             self.competency_entry(entry, f"{code}.{n + 1}", raw["id"], None, (*where, "competencies", n))
             for n, entry in enumerate(raw.get("competencies", ()))
         )
-        groups = tuple(self.group(g, f"{code}.{n + 1}", raw["id"], (*where, "groups", n))
-                       for n, g in enumerate(raw.get("groups", ())))
+        groups = tuple(
+            self.group(g, f"{code}.{n + 1}", raw["id"], (*where, "groups", n))
+            for n, g in enumerate(raw.get("groups", ()))
+        )
         responsibilities = tuple(
             self.responsibility(r, f"{code}.{n + 1}", (*where, "responsibilities", n))
             for n, r in enumerate(raw.get("responsibilities", ()))
         )
         return Section(
-            id=raw["id"], code=code, kind=raw["kind"], title=raw["title"], qualifier=raw.get("qualifier"),
-            note=raw.get("note"), competencies=competencies, groups=groups, responsibilities=responsibilities,
-            aliases=tuple(raw.get("aliases", ())), location=self.at(where),
+            id=raw["id"],
+            code=code,
+            kind=raw["kind"],
+            title=raw["title"],
+            qualifier=raw.get("qualifier"),
+            note=raw.get("note"),
+            competencies=competencies,
+            groups=groups,
+            responsibilities=responsibilities,
+            aliases=tuple(raw.get("aliases", ())),
+            location=self.at(where),
         )
 
     def group(self, raw: dict[str, Any], code: str, section_id: str, where: JsonPath) -> Group:
@@ -119,13 +140,20 @@ class _ModelBuilder:
             self.competency_entry(entry, f"{code}.{letter(n)}", section_id, raw["id"], (*where, "competencies", n))
             for n, entry in enumerate(raw["competencies"])
         )
-        return Group(id=raw["id"], code=code, title=raw["title"], competencies=placements,
-                     aliases=tuple(raw.get("aliases", ())), location=self.at(where))
+        return Group(
+            id=raw["id"],
+            code=code,
+            title=raw["title"],
+            competencies=placements,
+            aliases=tuple(raw.get("aliases", ())),
+            location=self.at(where),
+        )
 
     # -- competencies and indicators --------------------------------------------------------------
 
-    def competency_entry(self, raw: dict[str, Any], code: str, section_id: str, group_id: str | None,
-                         where: JsonPath) -> CompetencyPlacement:
+    def competency_entry(
+        self, raw: dict[str, Any], code: str, section_id: str, group_id: str | None, where: JsonPath
+    ) -> CompetencyPlacement:
         is_reference = "ref" in raw
         competency_id = raw["ref"] if is_reference else raw["id"]
         if is_reference:
@@ -137,23 +165,40 @@ class _ModelBuilder:
         if not is_reference:
             self.claim(competency_id, (*where, "id"), aliases=raw.get("aliases", ()))
             self.competencies[competency_id] = Competency(
-                id=competency_id, title=raw["title"], qualifier=raw.get("qualifier"),
-                description=raw.get("description"), preamble=raw.get("preamble"),
+                id=competency_id,
+                title=raw["title"],
+                qualifier=raw.get("qualifier"),
+                description=raw.get("description"),
+                preamble=raw.get("preamble"),
                 indicators=tuple(p.indicator for p in indicators if not p.is_reference),
-                aliases=tuple(raw.get("aliases", ())), only=raw.get("only"), location=self.at(where),
+                aliases=tuple(raw.get("aliases", ())),
+                only=raw.get("only"),
+                location=self.at(where),
             )
-        return CompetencyPlacement(code=code, competency=competency_id, section=section_id, group=group_id,
-                                   indicators=indicators, is_reference=is_reference, only=raw.get("only"))
+        return CompetencyPlacement(
+            code=code,
+            competency=competency_id,
+            section=section_id,
+            group=group_id,
+            indicators=indicators,
+            is_reference=is_reference,
+            only=raw.get("only"),
+        )
 
-    def indicator_entry(self, raw: dict[str, Any], code: str, competency_id: str,
-                        where: JsonPath) -> IndicatorPlacement:
+    def indicator_entry(
+        self, raw: dict[str, Any], code: str, competency_id: str, where: JsonPath
+    ) -> IndicatorPlacement:
         if "ref" in raw:
             self.refs.append((raw["ref"], ("indicator",), (*where, "ref")))
             return IndicatorPlacement(code=code, indicator=raw["ref"], is_reference=True, only=raw.get("only"))
         self.claim(raw["id"], (*where, "id"), aliases=raw.get("aliases", ()))
         self.indicators[raw["id"]] = Indicator(
-            id=raw["id"], text=raw["text"], subitems=tuple(raw.get("subitems", ())),
-            aliases=tuple(raw.get("aliases", ())), only=raw.get("only"), competency=competency_id,
+            id=raw["id"],
+            text=raw["text"],
+            subitems=tuple(raw.get("subitems", ())),
+            aliases=tuple(raw.get("aliases", ())),
+            only=raw.get("only"),
+            competency=competency_id,
             location=self.at(where),
         )
         return IndicatorPlacement(code=code, indicator=raw["id"], is_reference=False, only=raw.get("only"))
@@ -164,8 +209,13 @@ class _ModelBuilder:
         for n, item in enumerate(supported_by):
             self.refs.append((item, ("competency", "indicator"), (*where, "supported_by", n)))
         self.responsibilities[raw["id"]] = Responsibility(
-            id=raw["id"], code=code, text=raw["text"], supported_by=supported_by,
-            aliases=tuple(raw.get("aliases", ())), only=raw.get("only"), location=self.at(where),
+            id=raw["id"],
+            code=code,
+            text=raw["text"],
+            supported_by=supported_by,
+            aliases=tuple(raw.get("aliases", ())),
+            only=raw.get("only"),
+            location=self.at(where),
         )
         return str(raw["id"])
 
@@ -177,9 +227,13 @@ class _ModelBuilder:
             if name in self.ids:
                 first = self.at(self.ids[name])
                 what = "an alias" if at[-1] == "aliases" else "an id"
-                self.problem(at, f"the id '{name}' is already used on line {first.line}",
-                             f"{what} must be unique in the model: choose another id" if what == "an id" else
-                             "an alias may not name an item that exists; remove it from aliases")
+                self.problem(
+                    at,
+                    f"the id '{name}' is already used on line {first.line}",
+                    f"{what} must be unique in the model: choose another id"
+                    if what == "an id"
+                    else "an alias may not name an item that exists; remove it from aliases",
+                )
             else:
                 self.ids[name] = at
 
@@ -193,15 +247,19 @@ class _ModelBuilder:
             if any(target in known[k] for k in kinds):
                 continue
             if target in aliases:
-                self.problem(where, f"'{target}' is a former id (alias) of '{aliases[target]}'",
-                             f"write `{aliases[target]}` instead")
+                self.problem(
+                    where,
+                    f"'{target}' is a former id (alias) of '{aliases[target]}'",
+                    f"write `{aliases[target]}` instead",
+                )
                 continue
             wanted = " or ".join(kinds)
             article = "an" if wanted[0] in "aeiou" else "a"
             other = next((k for k in known if target in known[k]), "")
             if other:  # e.g. an indicator `ref:` naming a competency (even the one it sits in)
-                self.problem(where, f"'{target}' is a {other}, not {article} {wanted}",
-                             f"refer to {article} {wanted} here")
+                self.problem(
+                    where, f"'{target}' is a {other}, not {article} {wanted}", f"refer to {article} {wanted} here"
+                )
                 continue
             candidates = [i for k in kinds for i in known[k]]
             hint = did_you_mean(target, candidates) or f"define {article} {wanted} with this id first"

@@ -252,7 +252,7 @@ class Model:
         items = [*self.competencies.values(), *self.indicators.values(), *self.responsibilities.values()]
         index = {alias: item.id for item in items for alias in item.aliases}
         for section in self.sections:
-            index.update({alias: section.id for alias in section.aliases})
+            index.update(dict.fromkeys(section.aliases, section.id))
         return index
 
     def kind_of(self, item_id: str) -> str | None:
@@ -268,7 +268,9 @@ class Model:
         return None
 
 
-def index_positions(sections: tuple[Section, ...]) -> tuple[
+def index_positions(
+    sections: tuple[Section, ...],
+) -> tuple[
     dict[str, tuple[CompetencyPlacement, ...]],
     dict[str, tuple[tuple[CompetencyPlacement, IndicatorPlacement], ...]],
 ]:

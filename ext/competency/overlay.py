@@ -85,10 +85,14 @@ def load_overlay(path: Path, models: Mapping[str, Model]) -> UtilityOverlay:
     document = read_yaml(path)
     problems = check_schema(document, OVERLAY_SCHEMA)
     if not UTILITY_NAME.match(path.stem) or path.stem in RESERVED_NAMES:
-        problems.append(Problem(location=Location(path=path, line=1, column=1),
-                                message=f"'{path.stem}' cannot be a utility name",
-                                hint="name the file with lowercase letters, digits and underscores, starting "
-                                "with a letter (it becomes the Sphinx tag), and not 'generic'"))
+        problems.append(
+            Problem(
+                location=Location(path=path, line=1, column=1),
+                message=f"'{path.stem}' cannot be a utility name",
+                hint="name the file with lowercase letters, digits and underscores, starting "
+                "with a letter (it becomes the Sphinx tag), and not 'generic'",
+            )
+        )
     if problems:
         raise SourceError(problems)
     checker = _OverlayChecker(document, models)
@@ -96,8 +100,7 @@ def load_overlay(path: Path, models: Mapping[str, Model]) -> UtilityOverlay:
     if checker.problems:
         raise SourceError(checker.problems)
     data = document.data
-    return UtilityOverlay(utility=path.stem, name=data["name"], note=data.get("note"), path=path,
-                          models=adaptations)
+    return UtilityOverlay(utility=path.stem, name=data["name"], note=data.get("note"), path=path, models=adaptations)
 
 
 @dataclass
@@ -110,8 +113,12 @@ class _OverlayChecker:
         where: JsonPath = ("models", model_id)
         model = self.models.get(model_id)
         if model is None:
-            self.problem(where, f"unknown model '{model_id}'", did_you_mean(model_id, self.models) or
-                         "the key must be the id of a model in competency_src/", key=True)
+            self.problem(
+                where,
+                f"unknown model '{model_id}'",
+                did_you_mean(model_id, self.models) or "the key must be the id of a model in competency_src/",
+                key=True,
+            )
             return Adaptation(model=model_id)
         exclude = tuple(raw.get("exclude", ()))
         for n, item_id in enumerate(exclude):
@@ -119,15 +126,25 @@ class _OverlayChecker:
         excluded = self.excluded_with_children(model, exclude)
         added = self.additions(model, raw.get("add", ()), (*where, "add"), excluded)
         added_ids = {a.data["id"]: a.kind for a in added} | {
-            i["id"]: "indicator" for a in added for i in a.data.get("indicators", ()) if "id" in i}
+            i["id"]: "indicator" for a in added for i in a.data.get("indicators", ()) if "id" in i
+        }
         self.check_overrides(model, raw.get("override", {}), (*where, "override"), excluded)
         replace = tuple((r["text"], r["with"]) for r in raw.get("replace", ()))
         self.check_replacements(model, replace, (*where, "replace"))
-        departments = tuple(self.department(model, d, (*where, "departments", n), excluded)
-                            for n, d in enumerate(raw.get("departments", ())))
+        departments = tuple(
+            self.department(model, d, (*where, "departments", n), excluded)
+            for n, d in enumerate(raw.get("departments", ()))
+        )
         self.check_support(added, model, excluded, added_ids)
-        return Adaptation(model=model_id, note=raw.get("note"), exclude=exclude, replace=replace,
-                          override=raw.get("override", {}), add=tuple(added), departments=departments)
+        return Adaptation(
+            model=model_id,
+            note=raw.get("note"),
+            exclude=exclude,
+            replace=replace,
+            override=raw.get("override", {}),
+            add=tuple(added),
+            departments=departments,
+        )
 
     def excluded_with_children(self, model: Model, exclude: tuple[str, ...]) -> set[str]:
         excluded = set(exclude)
@@ -142,8 +159,11 @@ class _OverlayChecker:
             return kind
         if kind is None:
             names = [*model.competencies, *model.indicators, *model.responsibilities]
-            self.problem(where, f"unknown id '{item_id}' in model '{model.id}'",
-                         did_you_mean(item_id, names) or "use the id of a competency, indicator or responsibility")
+            self.problem(
+                where,
+                f"unknown id '{item_id}' in model '{model.id}'",
+                did_you_mean(item_id, names) or "use the id of a competency, indicator or responsibility",
+            )
         else:
             self.problem(where, f"'{item_id}' is a {kind}; only {', '.join(kinds)} ids can be used here", "")
         return None
@@ -155,23 +175,32 @@ class _OverlayChecker:
             if kind is None:
                 continue
             if item_id in excluded:
-                self.problem(at, f"'{item_id}' is both excluded and reworded",
-                             "a utility either leaves an item out or rewords it: remove it from exclude or "
-                             "from override", key=True)
+                self.problem(
+                    at,
+                    f"'{item_id}' is both excluded and reworded",
+                    "a utility either leaves an item out or rewords it: remove it from exclude or from override",
+                    key=True,
+                )
             for name in fields:
                 if name not in OVERRIDABLE[kind]:
-                    self.problem((*at, name), f"a {kind} has no '{name}' to reword",
-                                 f"a {kind} can reword: {', '.join(OVERRIDABLE[kind])}", key=True)
+                    self.problem(
+                        (*at, name),
+                        f"a {kind} has no '{name}' to reword",
+                        f"a {kind} can reword: {', '.join(OVERRIDABLE[kind])}",
+                        key=True,
+                    )
 
     def check_replacements(self, model: Model, replace: tuple[tuple[str, str], ...], where: JsonPath) -> None:
         texts = list(_model_texts(model))
         for n, (old, _new) in enumerate(replace):
             if not any(old in text for text in texts):
-                self.problem((*where, n, "text"), f"the replacement text '{old}' matches nothing in model "
-                             f"'{model.id}'", "copy the words exactly as the model writes them (case matters)")
+                self.problem(
+                    (*where, n, "text"),
+                    f"the replacement text '{old}' matches nothing in model '{model.id}'",
+                    "copy the words exactly as the model writes them (case matters)",
+                )
 
-    def additions(self, model: Model, raw: list[dict[str, Any]], where: JsonPath,
-                  excluded: set[str]) -> list[Addition]:
+    def additions(self, model: Model, raw: list[dict[str, Any]], where: JsonPath, excluded: set[str]) -> list[Addition]:
         added: list[Addition] = []
         seen: dict[str, JsonPath] = {}
         for n, entry in enumerate(raw):
@@ -182,36 +211,51 @@ class _OverlayChecker:
             into = entry.get("in")
             self.check_target(model, kind, into, (*where, n), excluded, seen)
             ids = [(entry[kind]["id"], (*at, "id"))] + [
-                (i["id"], (*at, "indicators", k, "id")) for k, i in enumerate(entry[kind].get("indicators", ()))
-                if "id" in i]
+                (i["id"], (*at, "indicators", k, "id"))
+                for k, i in enumerate(entry[kind].get("indicators", ()))
+                if "id" in i
+            ]
             for item_id, id_at in ids:
                 if model.kind_of(item_id) is not None or item_id in model.aliases_index():
-                    self.problem(id_at, f"the added id '{item_id}' already exists in model '{model.id}'",
-                                 "give the utility's item an id of its own")
+                    self.problem(
+                        id_at,
+                        f"the added id '{item_id}' already exists in model '{model.id}'",
+                        "give the utility's item an id of its own",
+                    )
                 elif item_id in seen:
                     line = self.document.positions.at(seen[item_id]).line
-                    self.problem(id_at, f"the added id '{item_id}' is already added on line {line}",
-                                 "every added item needs its own id")
+                    self.problem(
+                        id_at,
+                        f"the added id '{item_id}' is already added on line {line}",
+                        "every added item needs its own id",
+                    )
                 seen[item_id] = id_at
-            added.append(Addition(kind=kind, data=entry[kind], into=into,
-                                  location=self.document.positions.at(at)))
+            added.append(Addition(kind=kind, data=entry[kind], into=into, location=self.document.positions.at(at)))
         return added
 
-    def check_target(self, model: Model, kind: str, into: str | None, where: JsonPath, excluded: set[str],
-                     added: dict[str, JsonPath]) -> None:
+    def check_target(
+        self, model: Model, kind: str, into: str | None, where: JsonPath, excluded: set[str], added: dict[str, JsonPath]
+    ) -> None:
         if kind == "competency":
             section = next((s for s in model.sections if s.id == into), None)
             if section is None or section.kind not in COMPETENCY_SECTIONS:
                 choices = [s.id for s in model.sections if s.kind in COMPETENCY_SECTIONS]
-                self.problem((*where, "in"), f"cannot add a competency to section '{into}'",
-                             f"use one of: {', '.join(choices)}")
+                self.problem(
+                    (*where, "in"), f"cannot add a competency to section '{into}'", f"use one of: {', '.join(choices)}"
+                )
         elif kind == "indicator" and into is not None:
             if into not in model.competencies and into not in added:
-                self.problem((*where, "in"), f"unknown competency '{into}'",
-                             did_you_mean(into, model.competencies) or "name a competency of the model")
+                self.problem(
+                    (*where, "in"),
+                    f"unknown competency '{into}'",
+                    did_you_mean(into, model.competencies) or "name a competency of the model",
+                )
             elif into in excluded:
-                self.problem((*where, "in"), f"competency '{into}' is excluded by this overlay",
-                             "add the indicator to a competency the utility uses")
+                self.problem(
+                    (*where, "in"),
+                    f"competency '{into}' is excluded by this overlay",
+                    "add the indicator to a competency the utility uses",
+                )
         elif kind == "responsibility" and not any(s.kind == "responsibilities" for s in model.sections):
             self.problem(where, f"model '{model.id}' has no responsibilities section", "")
 
@@ -219,7 +263,9 @@ class _OverlayChecker:
         ok = True
         for error in _definition_validator(kind).iter_errors(data):
             path = (*where, *error.absolute_path)
-            self.problem(path, f"added {kind}: {error.message}", "write it as in a model file (see docs/model-format.md)")
+            self.problem(
+                path, f"added {kind}: {error.message}", "write it as in a model file (see docs/model-format.md)"
+            )
             ok = False
         if ok and any("ref" in i for i in data.get("indicators", ())):
             self.problem(where, f"an added {kind} cannot reuse indicators with `ref`", "define its indicators")
@@ -233,15 +279,22 @@ class _OverlayChecker:
             for item_id in addition.data.get("supported_by", ()):
                 known = item_id in added_ids or model.kind_of(item_id) in ("competency", "indicator")
                 if not known or item_id in excluded:
-                    self.problems.append(Problem(location=addition.location,
-                                                 message=f"added responsibility is supported by unknown or "
-                                                 f"excluded item '{item_id}'", hint="name an item the utility uses"))
+                    self.problems.append(
+                        Problem(
+                            location=addition.location,
+                            message=f"added responsibility is supported by unknown or excluded item '{item_id}'",
+                            hint="name an item the utility uses",
+                        )
+                    )
 
     def department(self, model: Model, raw: dict[str, Any], where: JsonPath, excluded: set[str]) -> Department:
         responsibility = raw.get("responsibility")
         if responsibility is not None and (responsibility not in model.responsibilities or responsibility in excluded):
-            self.problem((*where, "responsibility"), f"unknown or excluded responsibility '{responsibility}'",
-                         did_you_mean(responsibility, model.responsibilities) or "")
+            self.problem(
+                (*where, "responsibility"),
+                f"unknown or excluded responsibility '{responsibility}'",
+                did_you_mean(responsibility, model.responsibilities) or "",
+            )
         return Department(name=raw["name"], handles=raw["handles"], responsibility=responsibility)
 
     def problem(self, where: JsonPath, message: str, hint: str, *, key: bool = False) -> None:

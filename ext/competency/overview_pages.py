@@ -28,8 +28,10 @@ def matrix_page(ctx: PageContext) -> nodes.section:
     if not responsibilities:
         page += paragraph("This model lists no responsibilities.")
         return with_permalink(ctx, page)
-    page += paragraph("A check mark means the whole competency supports the responsibility; codes name the "
-                      "indicators that support it.")
+    page += paragraph(
+        "A check mark means the whole competency supports the responsibility; codes name the "
+        "indicators that support it."
+    )
     page += bullet_list_of_columns(model)
     table = nodes.table(classes=["comp-matrix"])
     group = nodes.tgroup(cols=len(responsibilities) + 1)
@@ -37,9 +39,13 @@ def matrix_page(ctx: PageContext) -> nodes.section:
     group += [nodes.colspec(colwidth=4, stub=1)] + [nodes.colspec(colwidth=1) for _ in responsibilities]
     head = nodes.thead()
     group += head
-    head += _row([nodes.paragraph("", "Competency")] +
-                 [paragraph(nodes.abbreviation(r.code, r.code, explanation=" ".join(r.text.split())))
-                  for r in responsibilities])
+    head += _row(
+        [nodes.paragraph("", "Competency")]
+        + [
+            paragraph(nodes.abbreviation(r.code, r.code, explanation=" ".join(r.text.split())))
+            for r in responsibilities
+        ]
+    )
     body = nodes.tbody()
     group += body
     for placement in model.competency_placements():
@@ -100,7 +106,7 @@ def profile_page(ctx: PageContext) -> nodes.section:
     return with_permalink(ctx, page)
 
 
-def _profile_competency(model: Model, placement) -> nodes.container:  # noqa: ANN001
+def _profile_competency(model: Model, placement) -> nodes.container:
     competency = model.competencies[placement.competency]
     block = nodes.container(classes=["comp-profile-competency"])
     line = paragraph(competency_link(model, competency.id, placement.code), classes=["comp-profile-title"])

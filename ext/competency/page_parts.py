@@ -51,8 +51,12 @@ def display(model: Model, objtype: str, item_id: str, code: str = "") -> str:
 def link(model_id: str, objtype: str, item_id: str, children: Sequence[nodes.Node] | str) -> addnodes.pending_xref:
     """A link to an item page, resolved by the comp domain when the page is written."""
     ref = addnodes.pending_xref(
-        "", refdomain="comp", reftype=objtype, reftarget=f"{model_id}/{item_id}" if objtype != "model" else model_id,
-        refexplicit=True, refwarn=True,
+        "",
+        refdomain="comp",
+        reftype=objtype,
+        reftarget=f"{model_id}/{item_id}" if objtype != "model" else model_id,
+        refexplicit=True,
+        refwarn=True,
     )
     ref["comp:generated"] = True
     inner = nodes.inline(classes=["comp-ref", f"comp-ref-{objtype}"])
@@ -63,8 +67,7 @@ def link(model_id: str, objtype: str, item_id: str, children: Sequence[nodes.Nod
 
 def std_link(reftype: str, target: str, text: str) -> addnodes.pending_xref:
     """A link through the standard domain (a document or a label)."""
-    ref = addnodes.pending_xref("", refdomain="std", reftype=reftype, reftarget=target, refexplicit=True,
-                                refwarn=True)
+    ref = addnodes.pending_xref("", refdomain="std", reftype=reftype, reftarget=target, refexplicit=True, refwarn=True)
     ref += nodes.inline(text, text)
     return ref
 
@@ -74,7 +77,7 @@ def doc_link(docname: str, text: str) -> addnodes.pending_xref:
 
 
 def coded_link(model_id: str, objtype: str, item_id: str, code: str, text_nodes: Sequence[nodes.Node]) -> nodes.inline:
-    """"II.1.b Clearly explains ...": the code, then the linked title."""
+    """ "II.1.b Clearly explains ...": the code, then the linked title."""
     wrapper = nodes.inline(classes=["comp-coded"])
     wrapper += nodes.inline(code, code, classes=["comp-code"])
     wrapper += nodes.Text(" ")
@@ -83,8 +86,9 @@ def coded_link(model_id: str, objtype: str, item_id: str, code: str, text_nodes:
 
 
 def competency_link(model: Model, competency_id: str, code: str) -> nodes.inline:
-    return coded_link(model.id, "competency", competency_id, code,
-                      [nodes.Text(competency_label(model.competencies[competency_id]))])
+    return coded_link(
+        model.id, "competency", competency_id, code, [nodes.Text(competency_label(model.competencies[competency_id]))]
+    )
 
 
 def indicator_link(model: Model, indicator: Indicator, code: str) -> nodes.inline:
@@ -92,8 +96,9 @@ def indicator_link(model: Model, indicator: Indicator, code: str) -> nodes.inlin
 
 
 def responsibility_link(model: Model, responsibility: Responsibility) -> nodes.inline:
-    return coded_link(model.id, "responsibility", responsibility.id, responsibility.code,
-                      inline_nodes(responsibility.text))
+    return coded_link(
+        model.id, "responsibility", responsibility.id, responsibility.code, inline_nodes(responsibility.text)
+    )
 
 
 def section_link(model: Model, section: Section) -> nodes.inline:

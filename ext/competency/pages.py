@@ -22,7 +22,6 @@ from .page_parts import (
     competency_label,
     competency_link,
     doc_link,
-    std_link,
     heading,
     hidden_toctree,
     indicator_link,
@@ -31,6 +30,7 @@ from .page_parts import (
     paragraph,
     responsibility_link,
     section_link,
+    std_link,
     text_paragraphs,
 )
 
@@ -97,30 +97,43 @@ def model_page(ctx: PageContext) -> nodes.section:
         page += note
     variant = model.variant
     if variant and variant.utility_name:
-        page += paragraph(f"This is {variant.utility_name}'s version of the model: ",
-                          doc_link(page_docname(model.id, "variant", ""), "what it changes"), ".",
-                          classes=["comp-variant-intro"])
+        page += paragraph(
+            f"This is {variant.utility_name}'s version of the model: ",
+            doc_link(page_docname(model.id, "variant", ""), "what it changes"),
+            ".",
+            classes=["comp-variant-intro"],
+        )
         for note_text in variant.notes:
             page += paragraph(*inline_nodes(note_text), classes=["comp-local-note"])
     page += heading("Sections")
     page += bullet_list(
-        [paragraph(section_link(model, s), " ", badge(s.kind), " ", _section_count(model, s))]
-        for s in model.sections
+        [paragraph(section_link(model, s), " ", badge(s.kind), " ", _section_count(model, s))] for s in model.sections
     )
     page += heading("Across the model")
-    page += bullet_list([
-        paragraph(doc_link(page_docname(model.id, "matrix", ""), "Responsibilities and the competencies that support them")),
-        paragraph(doc_link(page_docname(model.id, "profile", ""), "Printable job profile (the whole model on one page)")),
-        paragraph(_index_link("Index of every indicator")),
-        paragraph(doc_link(page_docname(model.id, "variant", ""), "Utility variants of this model")),
-    ])
+    page += bullet_list(
+        [
+            paragraph(
+                doc_link(
+                    page_docname(model.id, "matrix", ""), "Responsibilities and the competencies that support them"
+                )
+            ),
+            paragraph(
+                doc_link(page_docname(model.id, "profile", ""), "Printable job profile (the whole model on one page)")
+            ),
+            paragraph(_index_link("Index of every indicator")),
+            paragraph(doc_link(page_docname(model.id, "variant", ""), "Utility variants of this model")),
+        ]
+    )
     from .variant_pages import departments
 
     page += departments(model, None)
-    page += hidden_toctree(ctx.docname, [
-        *(ctx.docname_of("section", s.id) for s in model.sections),
-        *(page_docname(model.id, kind, "") for kind in ("matrix", "profile", "variant")),
-    ])
+    page += hidden_toctree(
+        ctx.docname,
+        [
+            *(ctx.docname_of("section", s.id) for s in model.sections),
+            *(page_docname(model.id, kind, "") for kind in ("matrix", "profile", "variant")),
+        ],
+    )
     return with_permalink(ctx, page)
 
 
@@ -129,8 +142,11 @@ def _section_count(model: Model, section: Section) -> str:
         return f"({len(section.responsibilities)} responsibilities)"
     placements = list(section.placements())
     indicators = sum(len(p.indicators) for p in placements)
-    return f"({len(placements)} competencies, {indicators} indicators)" if indicators else \
-        f"({len(placements)} competencies)"
+    return (
+        f"({len(placements)} competencies, {indicators} indicators)"
+        if indicators
+        else f"({len(placements)} competencies)"
+    )
 
 
 def _index_link(text: str) -> nodes.Node:
@@ -144,17 +160,19 @@ def section_page(ctx: PageContext) -> nodes.section:
     model = ctx.model
     section = model.section(ctx.item)
     page = page_section("section", section.id, [nodes.Text(section.heading)])
-    page += paragraph(badge(section.kind), " ", link(model.id, "model", model.id, model.title),
-                      classes=["comp-meta"])
+    page += paragraph(badge(section.kind), " ", link(model.id, "model", model.id, model.title), classes=["comp-meta"])
     if section.qualifier:
         page += paragraph(f"({section.qualifier})", classes=["comp-qualifier"])
     page += text_paragraphs(section.note, classes=["comp-section-note"])
     own_pages: list[str] = []
     if section.responsibilities:
         page += paragraph(EDITORIAL_NOTE, classes=["comp-editorial"])
-        page += bullet_list(paragraph(responsibility_link(model, model.responsibilities[r]))
-                            for r in section.responsibilities)
-        page += paragraph(doc_link(page_docname(model.id, "matrix", ""), "See all responsibilities against competencies"))
+        page += bullet_list(
+            paragraph(responsibility_link(model, model.responsibilities[r])) for r in section.responsibilities
+        )
+        page += paragraph(
+            doc_link(page_docname(model.id, "matrix", ""), "See all responsibilities against competencies")
+        )
         own_pages = [ctx.docname_of("responsibility", r) for r in section.responsibilities]
     for placement in section.competencies:
         page += _placement_block(model, placement)
@@ -184,8 +202,7 @@ def _placement_block(model: Model, placement: CompetencyPlacement) -> list[nodes
     block = nodes.container(classes=["comp-placement"])
     block += _placement_line(model, placement)
     block += bullet_list(
-        paragraph(indicator_link(model, model.indicators[i.indicator], i.code))
-        for i in placement.indicators
+        paragraph(indicator_link(model, model.indicators[i.indicator], i.code)) for i in placement.indicators
     )
     return [block]
 
@@ -208,8 +225,7 @@ def competency_page(ctx: PageContext) -> nodes.section:
     if competency.indicators:
         page += heading("Indicators")
         page += bullet_list(
-            (paragraph(indicator_link(model, model.indicators[i.indicator], i.code))
-             for i in home.indicators),
+            (paragraph(indicator_link(model, model.indicators[i.indicator], i.code)) for i in home.indicators),
             classes=["comp-indicator-list"],
         )
     if len(placements) > 1:
@@ -222,14 +238,22 @@ def competency_page(ctx: PageContext) -> nodes.section:
 
 def _appearance(model: Model, placement: CompetencyPlacement) -> list[nodes.Node]:
     section = model.section(placement.section)
-    what = "defined here" if not placement.is_reference else (
-        "marked for superior performance" if section.kind == "superior-performance" else "listed again")
-    line = paragraph(nodes.inline(placement.code, placement.code, classes=["comp-code"]),
-                     f" in {section.heading}: {what}")
+    what = (
+        "defined here"
+        if not placement.is_reference
+        else ("marked for superior performance" if section.kind == "superior-performance" else "listed again")
+    )
+    line = paragraph(
+        nodes.inline(placement.code, placement.code, classes=["comp-code"]), f" in {section.heading}: {what}"
+    )
     if not placement.is_reference or not placement.indicators:
         return [line]
-    return [line, bullet_list(paragraph(indicator_link(model, model.indicators[i.indicator], i.code))
-                              for i in placement.indicators)]
+    return [
+        line,
+        bullet_list(
+            paragraph(indicator_link(model, model.indicators[i.indicator], i.code)) for i in placement.indicators
+        ),
+    ]
 
 
 def _supports(model: Model, item_ids: set[str]) -> list[nodes.Node]:
@@ -254,8 +278,14 @@ def indicator_page(ctx: PageContext) -> nodes.section:
     home_competency, home = placements[0]
     section = model.section(home_competency.section)
     page = page_section("indicator", indicator.id, [nodes.Text(f"{home.code} {plain_text(indicator.text)}")])
-    page += paragraph(badge(section.kind), " ", section_link(model, section), " › ",
-                      competency_link(model, indicator.competency, home_competency.code), classes=["comp-meta"])
+    page += paragraph(
+        badge(section.kind),
+        " ",
+        section_link(model, section),
+        " › ",
+        competency_link(model, indicator.competency, home_competency.code),
+        classes=["comp-meta"],
+    )
     page += paragraph(*inline_nodes(indicator.text), classes=["comp-lead"])
     if indicator.subitems:
         page += bullet_list((paragraph(*inline_nodes(s)) for s in indicator.subitems), classes=["comp-subitems"])
@@ -266,18 +296,28 @@ def indicator_page(ctx: PageContext) -> nodes.section:
     if superior and effective:
         page += paragraph(
             f"Required for effective performance ({', '.join(p.code for p in effective)}) and marked for "
-            f"superior performance ({', '.join(p.code for p in superior)}).", classes=["comp-reuse"])
+            f"superior performance ({', '.join(p.code for p in superior)}).",
+            classes=["comp-reuse"],
+        )
     page += _supports(model, {indicator.id, indicator.competency})
     return with_permalink(ctx, page)
 
 
-def _indicator_position(model: Model, competency: CompetencyPlacement, placement) -> nodes.paragraph:  # noqa: ANN001
+def _indicator_position(model: Model, competency: CompetencyPlacement, placement) -> nodes.paragraph:
     section = model.section(competency.section)
-    role = "marked for superior performance" if section.kind == "superior-performance" else \
-        "required for effective performance"
-    return paragraph(nodes.inline(placement.code, placement.code, classes=["comp-code"]), f" {role}, in ",
-                     competency_link(model, competency.competency, competency.code), " (", section_link(model, section),
-                     ")")
+    role = (
+        "marked for superior performance"
+        if section.kind == "superior-performance"
+        else "required for effective performance"
+    )
+    return paragraph(
+        nodes.inline(placement.code, placement.code, classes=["comp-code"]),
+        f" {role}, in ",
+        competency_link(model, competency.competency, competency.code),
+        " (",
+        section_link(model, section),
+        ")",
+    )
 
 
 # -- responsibility ---------------------------------------------------------------------------------
@@ -287,8 +327,9 @@ def responsibility_page(ctx: PageContext) -> nodes.section:
     model = ctx.model
     responsibility = model.responsibilities[ctx.item]
     section = next(s for s in model.sections if responsibility.id in s.responsibilities)
-    page = page_section("responsibility", responsibility.id,
-                        [nodes.Text(f"{responsibility.code} {plain_text(responsibility.text)}")])
+    page = page_section(
+        "responsibility", responsibility.id, [nodes.Text(f"{responsibility.code} {plain_text(responsibility.text)}")]
+    )
     page += paragraph(badge(section.kind), " ", section_link(model, section), classes=["comp-meta"])
     page += paragraph(*inline_nodes(responsibility.text), classes=["comp-lead"])
     page += heading("Supported by")

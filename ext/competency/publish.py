@@ -126,7 +126,8 @@ def _fsync_dir(folder: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m competency.publish",
-        description="Replace the published site by a copy of a finished build, atomically.")
+        description="Replace the published site by a copy of a finished build, atomically.",
+    )
     parser.add_argument("build_dir", type=Path, help="the folder Sphinx built (e.g. _build/generic/.work/html)")
     parser.add_argument("published_dir", type=Path, help="the folder that is served (e.g. _build/generic/html)")
     args = parser.parse_args(argv)

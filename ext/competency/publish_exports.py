@@ -36,8 +36,9 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     site = site_of(app.env)
     settings = competency_config(app.config)
     creator = str(app.config.author or DEFAULT_CREATOR)
-    paths = write_model_exports(app.builder.outdir / EXPORT_FOLDER, list(site.models.values()), creator=creator,
-                                base_url=settings.base_url)
+    paths = write_model_exports(
+        app.builder.outdir / EXPORT_FOLDER, list(site.models.values()), creator=creator, base_url=settings.base_url
+    )
     logger.info("competency: %d export file(s) in %s", len(paths), EXPORT_FOLDER)
 
 

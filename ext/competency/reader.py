@@ -28,8 +28,7 @@ from .variant_pages import foreign_page, redirect_page, unused_page, variant_pag
 
 logger = logging.getLogger(__name__)
 
-MODEL_PAGES = {"model": PAGE_BUILDERS["model"], "matrix": matrix_page, "profile": profile_page,
-               "variant": variant_page}
+MODEL_PAGES = {"model": PAGE_BUILDERS["model"], "matrix": matrix_page, "profile": profile_page, "variant": variant_page}
 
 
 class CompetencyPageParser(Parser):
@@ -45,15 +44,22 @@ class CompetencyPageParser(Parser):
         model = site.models.get(stub["model"])
         if model is None:
             # A stub of a removed model; stubs.py removes these, so only a hand-made file gets here.
-            logger.warning("%s is not a page of any model", docname, type="competency", subtype="stub",
-                           location=docname)
+            logger.warning(
+                "%s is not a page of any model", docname, type="competency", subtype="stub", location=docname
+            )
             return
         for path in (model.path, model.variant.overlay_path if model.variant else None):
             if path is not None:
                 env.note_dependency(str(path))
         settings = competency_config(env.config)
-        ctx = PageContext(model=model, written=site.written[model.id], item=stub["item"], docname=docname,
-                          base_url=settings.base_url, generic_url=settings.generic_url)
+        ctx = PageContext(
+            model=model,
+            written=site.written[model.id],
+            item=stub["item"],
+            docname=docname,
+            base_url=settings.base_url,
+            generic_url=settings.generic_url,
+        )
         page, status = _build_page(ctx, stub, site)
         live = status == "live"
         document += page
@@ -140,4 +146,5 @@ def _redirect_head(app: Any, pagename: str, templatename: str, context: dict[str
         return
     url = context["pathto"](target)
     context["metatags"] = context.get("metatags", "") + (
-        f'\n<meta http-equiv="refresh" content="0; url={url}">\n<link rel="canonical" href="{url}">')
+        f'\n<meta http-equiv="refresh" content="0; url={url}">\n<link rel="canonical" href="{url}">'
+    )

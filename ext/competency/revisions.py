@@ -50,13 +50,28 @@ def load_version(spec: str, repo: Path | None, source_dir: str) -> Site:
 
 def _git(cwd: Path, *args: str) -> str:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-                              timeout=60, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False
+        )
     except (OSError, subprocess.SubprocessError) as exc:
-        raise SourceError([Problem(location=Location(path=cwd), message=f"git could not run: {exc}",
-                                   hint="install git, or compare two folders")]) from None
+        raise SourceError(
+            [
+                Problem(
+                    location=Location(path=cwd),
+                    message=f"git could not run: {exc}",
+                    hint="install git, or compare two folders",
+                )
+            ]
+        ) from None
     if done.returncode != 0:
         message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"git {args[0]} failed"
-        raise SourceError([Problem(location=Location(path=cwd), message=f"git {args[0]}: {message}",
-                                   hint="name an existing folder or a git revision (tag, branch or commit)")])
+        raise SourceError(
+            [
+                Problem(
+                    location=Location(path=cwd),
+                    message=f"git {args[0]}: {message}",
+                    hint="name an existing folder or a git revision (tag, branch or commit)",
+                )
+            ]
+        )
     return done.stdout

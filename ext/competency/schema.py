@@ -60,34 +60,61 @@ def _explain(error: ValidationError, document: YamlDocument) -> list[Problem]:
         return _unknown_keys(error, document)
     if kind == "required":
         key = error.message.split("'")[1]
-        return [Problem(location=at(where), message=f"{noun} is missing its '{key}'",
-                        hint=f"add `{key}:` to this {noun}")]
+        return [
+            Problem(location=at(where), message=f"{noun} is missing its '{key}'", hint=f"add `{key}:` to this {noun}")
+        ]
     if kind == "type":
         expected = error.validator_value
-        return [Problem(location=at(where), message=f"'{_short(instance)}' should be {_article(expected)}",
-                        hint=f"{where[-1] if where else 'the file'} takes {_article(expected)} here")]
+        return [
+            Problem(
+                location=at(where),
+                message=f"'{_short(instance)}' should be {_article(expected)}",
+                hint=f"{where[-1] if where else 'the file'} takes {_article(expected)} here",
+            )
+        ]
     if kind == "pattern" and error.validator_value.startswith("^[a-z0-9]"):
-        return [Problem(location=at(where), message=f"'{_short(instance)}' is not a valid id",
-                        hint="ids use lowercase letters, digits and single hyphens, e.g. explains-bill-calculation")]
+        return [
+            Problem(
+                location=at(where),
+                message=f"'{_short(instance)}' is not a valid id",
+                hint="ids use lowercase letters, digits and single hyphens, e.g. explains-bill-calculation",
+            )
+        ]
     if kind in ("pattern", "minLength") and isinstance(instance, str):
-        return [Problem(location=at(where), message=f"the {where[-1]} of this {noun} is empty",
-                        hint="write the text or remove the key")]
+        return [
+            Problem(
+                location=at(where),
+                message=f"the {where[-1]} of this {noun} is empty",
+                hint="write the text or remove the key",
+            )
+        ]
     if kind == "enum":
         hint = did_you_mean(str(instance), map(str, error.validator_value)) or (
-            "one of: " + ", ".join(map(str, error.validator_value)))
+            "one of: " + ", ".join(map(str, error.validator_value))
+        )
         return [Problem(location=at(where), message=f"unknown {where[-1]} '{_short(instance)}'", hint=hint)]
     if kind == "not" and isinstance(instance, dict):
-        return [Problem(location=at(where), message=f"a {instance.get('kind', '')} section cannot hold "
-                        f"{' or '.join(k for k in ('competencies', 'groups', 'responsibilities') if k in instance)}",
-                        hint="technical, non-technical and superior-performance sections hold competencies, "
-                        "foundational sections hold groups, responsibilities sections hold responsibilities")]
+        return [
+            Problem(
+                location=at(where),
+                message=f"a {instance.get('kind', '')} section cannot hold "
+                f"{' or '.join(k for k in ('competencies', 'groups', 'responsibilities') if k in instance)}",
+                hint="technical, non-technical and superior-performance sections hold competencies, "
+                "foundational sections hold groups, responsibilities sections hold responsibilities",
+            )
+        ]
     if kind == "uniqueItems":
         return [Problem(location=at(where), message=f"{where[-1]} lists the same id twice", hint="remove the repeat")]
     if kind == "minItems":
         return [Problem(location=at(where), message=f"{where[-1]} is empty", hint="list at least one entry")]
     if kind == "maxLength":
-        return [Problem(location=at(where), message=f"'{_short(instance)}' is too long",
-                        hint=f"at most {error.validator_value} characters")]
+        return [
+            Problem(
+                location=at(where),
+                message=f"'{_short(instance)}' is too long",
+                hint=f"at most {error.validator_value} characters",
+            )
+        ]
     return [Problem(location=at(where), message=error.message, hint="")]
 
 
@@ -99,8 +126,13 @@ def _unknown_keys(error: ValidationError, document: YamlDocument) -> list[Proble
     problems = []
     for key in sorted(set(error.instance) - set(allowed)):
         hint = did_you_mean(key, allowed) or f"{_a(noun)} has these keys: {', '.join(allowed)}"
-        problems.append(Problem(location=document.positions.at((*where, key), key=True),
-                                message=f"unknown key '{key}' in {noun}", hint=hint))
+        problems.append(
+            Problem(
+                location=document.positions.at((*where, key), key=True),
+                message=f"unknown key '{key}' in {noun}",
+                hint=hint,
+            )
+        )
     return problems
 
 
@@ -109,15 +141,23 @@ def _explain_branch(error: ValidationError, document: YamlDocument) -> list[Prob
     instance = error.instance
     if not isinstance(instance, dict):
         where = tuple(error.absolute_path)
-        return [Problem(location=document.positions.at(where),
-                        message=f"{_a(_noun(where))} should be a mapping (keys and values)",
-                        hint="start it with `- id: ...` or `- ref: ...`")]
+        return [
+            Problem(
+                location=document.positions.at(where),
+                message=f"{_a(_noun(where))} should be a mapping (keys and values)",
+                hint="start it with `- id: ...` or `- ref: ...`",
+            )
+        ]
     branch = 1 if "ref" in instance else 0
     chosen = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == branch]
     if "ref" in instance and "id" in instance:
-        return [Problem(location=document.positions.at((*error.absolute_path, "ref"), key=True),
-                        message="an entry has both 'id' and 'ref'",
-                        hint="define a new item with `id`, or reuse an earlier one with `ref`, not both")]
+        return [
+            Problem(
+                location=document.positions.at((*error.absolute_path, "ref"), key=True),
+                message="an entry has both 'id' and 'ref'",
+                hint="define a new item with `id`, or reuse an earlier one with `ref`, not both",
+            )
+        ]
     problems: list[Problem] = []
     for sub in chosen or error.context:
         problems.extend(_explain(sub, document))
@@ -137,8 +177,13 @@ def _a(noun: str) -> str:
 
 
 def _article(expected: Any) -> str:
-    names = {"string": "a text", "array": "a list", "object": "a mapping", "integer": "a number",
-             "boolean": "true or false"}
+    names = {
+        "string": "a text",
+        "array": "a list",
+        "object": "a mapping",
+        "integer": "a number",
+        "boolean": "true or false",
+    }
     if isinstance(expected, list):
         return " or ".join(names.get(e, e) for e in expected)
     return names.get(expected, str(expected))

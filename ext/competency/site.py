@@ -49,8 +49,15 @@ def overlay_files(source_dir: Path) -> list[Path]:
 def load_site(source_dir: Path) -> Site:
     """Load every model and overlay of a folder; raise SourceError with every problem of every file."""
     if not source_dir.is_dir():
-        raise SourceError([Problem(location=Location(path=source_dir), message="the source folder does not exist",
-                                   hint="set competency_source_dir in conf.py or pass the folder")])
+        raise SourceError(
+            [
+                Problem(
+                    location=Location(path=source_dir),
+                    message="the source folder does not exist",
+                    hint="set competency_source_dir in conf.py or pass the folder",
+                )
+            ]
+        )
     problems: list[Problem] = []
     models: dict[str, Model] = {}
     documents: dict[str, YamlDocument] = {}
@@ -62,8 +69,13 @@ def load_site(source_dir: Path) -> Site:
             continue
         models[model.id], documents[model.id] = model, document
     if not models and not problems:
-        problems.append(Problem(location=Location(path=source_dir), message="no model files (*.yaml) found",
-                                hint="add a model, e.g. with `competency import`"))
+        problems.append(
+            Problem(
+                location=Location(path=source_dir),
+                message="no model files (*.yaml) found",
+                hint="add a model, e.g. with `competency import`",
+            )
+        )
     overlays = _load_overlays(source_dir, models, problems) if not problems else {}
     if problems:
         raise SourceError(problems)
@@ -80,4 +92,3 @@ def _load_overlays(source_dir: Path, models: dict[str, Model], problems: list[Pr
             continue
         overlays[overlay.utility] = overlay
     return overlays
-

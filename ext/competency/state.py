@@ -10,12 +10,11 @@ from __future__ import annotations
 import html
 import sys
 from pathlib import Path
-from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ConfigError
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .config import competency_config
@@ -67,10 +66,20 @@ def load_sources(app: Sphinx) -> None:
             where = problem.location
             # A "path:line:column" string is shown as it is by Sphinx's logging.
             location = f"{where.path}:{where.line or 1}" + (f":{where.column}" if where.column else "")
-            logger.error("%s%s", problem.message, f" ({problem.hint})" if problem.hint else "",
-                         type="competency", subtype="source", location=location)
-        logger.error("the competency sources have %d problem(s); nothing was built", len(exc.problems),
-                     type="competency", subtype="source")
+            logger.error(
+                "%s%s",
+                problem.message,
+                f" ({problem.hint})" if problem.hint else "",
+                type="competency",
+                subtype="source",
+                location=location,
+            )
+        logger.error(
+            "the competency sources have %d problem(s); nothing was built",
+            len(exc.problems),
+            type="competency",
+            subtype="source",
+        )
         sys.stderr.flush()
         raise SourceProblems(1) from None
     setattr(app.env.get_domain("comp"), _ATTRIBUTE, site)
@@ -105,14 +114,20 @@ def choose_variant(app: Sphinx, config: Config) -> None:
         raise ConfigError(f"unknown utility '{utility}'; known utilities: {', '.join(sorted(known)) or 'none'}")
     name = _display_name(known[utility]) or utility
     config.html_title = f"{config.html_title or config.project} · {name}"
-    banner = f'<span class="comp-variant-banner">{html.escape(name)}</span>: this utility\'s version of the ' \
+    banner = (
+        f'<span class="comp-variant-banner">{html.escape(name)}</span>: this utility\'s version of the '
         "competency models"
+    )
     if config.html_theme == "pydata_sphinx_theme":
         # The theme shows its announcement at the top of every page: readers always know whose site it is.
         config.html_theme_options = {**config.html_theme_options, "announcement": banner}
     else:
-        app.connect("html-page-context", lambda _app, _page, _template, context, _doctree: context.update(
-            body=f'<p class="comp-variant-banner-line">{banner}</p>\n' + context.get("body", "")))
+        app.connect(
+            "html-page-context",
+            lambda _app, _page, _template, context, _doctree: context.update(
+                body=f'<p class="comp-variant-banner-line">{banner}</p>\n' + context.get("body", "")
+            ),
+        )
 
 
 def _display_name(path: Path) -> str:
@@ -144,5 +159,3 @@ def setup_state(app: Sphinx) -> None:
     app.connect("config-inited", choose_variant)
     app.connect("builder-inited", load_sources)
     app.connect("env-get-updated", pages_naming_changed_items)
-
-

@@ -30,6 +30,7 @@ def model_stubs(model: Model, added: Iterable[tuple[str, str]] = ()) -> Iterator
 
     Every variant has a page at every one of these URLs, so an HR link works in every variant.
     """
+
     def stub(kind: str, item: str, **extra: str) -> tuple[str, dict[str, str]]:
         return page_docname(model.id, kind, item), {"page": kind, "model": model.id, "item": item, **extra}
 
@@ -49,8 +50,10 @@ def _redirect_stubs(model: Model, kinds: dict[str, str]) -> Iterator[tuple[str, 
     """A page at every former id's URL, sending the reader to the item's current page."""
     for alias, current in model.aliases_index().items():
         kind = model.kind_of(current) or kinds.get(current, "")
-        yield page_docname(model.id, kind, alias), {"page": "redirect", "model": model.id, "item": current,
-                                                    "kind": kind, "alias": alias}
+        yield (
+            page_docname(model.id, kind, alias),
+            {"page": "redirect", "model": model.id, "item": current, "kind": kind, "alias": alias},
+        )
 
 
 def write_stubs(srcdir: Path, site: Site) -> int:
@@ -59,13 +62,17 @@ def write_stubs(srcdir: Path, site: Site) -> int:
     for model in site.written.values():
         folder = srcdir / model.id
         _claim_folder(folder, model)
-        added = [pair for overlay in site.overlays.values()
-                 if model.id in overlay.models for pair in overlay.models[model.id].added_ids()]
+        added = [
+            pair
+            for overlay in site.overlays.values()
+            if model.id in overlay.models
+            for pair in overlay.models[model.id].added_ids()
+        ]
         stubs = list(model_stubs(model, added))
         for old_id in model.aliases:
             # A renamed model keeps every old URL: its old folder redirects page by page.
             _claim_folder(srcdir / old_id, model)
-            stubs += [(old_id + docname[len(model.id):], _moved(content, old_id)) for docname, content in stubs]
+            stubs += [(old_id + docname[len(model.id) :], _moved(content, old_id)) for docname, content in stubs]
         for docname, content in stubs:
             wanted[srcdir / (docname + STUB_SUFFIX)] = json.dumps(content, sort_keys=True) + "\n"
     written = 0
@@ -83,17 +90,29 @@ def _moved(content: dict[str, str], old_model_id: str) -> dict[str, str]:
     """The redirect stub of a page at the old model id's URL."""
     if content["page"] == "redirect":
         return {**content, "alias_model": old_model_id}
-    return {"page": "redirect", "model": content["model"], "item": content["item"], "kind": content["page"],
-            "alias": content["item"], "alias_model": old_model_id}
+    return {
+        "page": "redirect",
+        "model": content["model"],
+        "item": content["item"],
+        "kind": content["page"],
+        "alias": content["item"],
+        "alias_model": old_model_id,
+    }
 
 
 def _claim_folder(folder: Path, model: Model) -> None:
     if folder.exists() and not (folder / MARKER).exists():
-        raise SourceError([Problem(
-            location=Location(path=model.path, line=1, column=1),
-            message=f"the model id '{model.id}' is also the name of the folder {folder}, which holds hand-written pages",
-            hint="rename the folder or the model: generated pages of a model go into a folder named after its id",
-        )])
+        raise SourceError(
+            [
+                Problem(
+                    location=Location(path=model.path, line=1, column=1),
+                    message=f"the model id '{model.id}' is also the name of the folder {folder}, "
+                    "which holds hand-written pages",
+                    hint="rename the folder or the model: generated pages of a model go into a folder "
+                    "named after its id",
+                )
+            ]
+        )
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in ((MARKER, MARKER_TEXT), (".gitignore", "# generated pages\n*\n")):
         path = folder / name

@@ -19,8 +19,15 @@ from .page_parts import (
 )
 from .pages import PageContext, page_docname, with_permalink
 
-FIELD_NAMES = {"text": "wording", "title": "title", "qualifier": "qualifier", "description": "description",
-               "preamble": "introduction", "note": "note", "source": "source"}
+FIELD_NAMES = {
+    "text": "wording",
+    "title": "title",
+    "qualifier": "qualifier",
+    "description": "description",
+    "preamble": "introduction",
+    "note": "note",
+    "source": "source",
+}
 
 
 def variant_notice(ctx: PageContext) -> list[nodes.Node]:
@@ -30,12 +37,19 @@ def variant_notice(ctx: PageContext) -> list[nodes.Node]:
         return []
     box = nodes.admonition(classes=["comp-variant-change"])
     box += nodes.title("", f"Changed for {variant.utility_name}")
-    box += paragraph(f"{variant.utility_name} words this item differently from the generic model. "
-                     "The generic model's wording:")
+    box += paragraph(
+        f"{variant.utility_name} words this item differently from the generic model. The generic model's wording:"
+    )
     for name, generic in variant.reworded[ctx.item].items():
         box += paragraph(nodes.strong("", f"{FIELD_NAMES.get(name, name).capitalize()}: "), *inline_nodes(generic))
-    box += paragraph(nodes.reference("", "See this item in the generic model",
-                                     refuri=ctx.generic_href(ctx.docname), classes=["comp-generic-link"]))
+    box += paragraph(
+        nodes.reference(
+            "",
+            "See this item in the generic model",
+            refuri=ctx.generic_href(ctx.docname),
+            classes=["comp-generic-link"],
+        )
+    )
     return [box]
 
 
@@ -47,13 +61,15 @@ def unused_page(ctx: PageContext, kind: str) -> nodes.section:
     variant = model.variant
     reason = variant.excluded.get(ctx.item, "") if variant else ""
     who = variant.utility_name if variant and variant.utility_name else "This site"
-    page += paragraph(f"{who} does not use this {kind}", f" ({reason})." if reason else ".",
-                      classes=["comp-unused"])
+    page += paragraph(f"{who} does not use this {kind}", f" ({reason})." if reason else ".", classes=["comp-unused"])
     page += heading("The generic definition")
     page += paragraph(*inline_nodes(_definition(written, kind, ctx.item)), classes=["comp-lead"])
     if model.utility:
-        page += paragraph(nodes.reference("", "See it in the generic model", refuri=ctx.generic_href(ctx.docname),
-                                          classes=["comp-generic-link"]))
+        page += paragraph(
+            nodes.reference(
+                "", "See it in the generic model", refuri=ctx.generic_href(ctx.docname), classes=["comp-generic-link"]
+            )
+        )
     page += paragraph(link(model.id, "model", model.id, f"Back to {model.title}"))
     return with_permalink(ctx, page)
 
@@ -64,8 +80,10 @@ def foreign_page(ctx: PageContext, kind: str, owners: list[tuple[str, str]]) -> 
     text = owners[0][1]
     page = page_section(kind, ctx.item, [nodes.Text(plain_text(text))])
     names = ", ".join(name for name, _ in owners)
-    page += paragraph(f"This {kind} is an addition of {names} to the {model.title} model. "
-                      "It is not part of this site.", classes=["comp-unused"])
+    page += paragraph(
+        f"This {kind} is an addition of {names} to the {model.title} model. It is not part of this site.",
+        classes=["comp-unused"],
+    )
     page += paragraph(link(model.id, "model", model.id, f"Back to {model.title}"))
     return with_permalink(ctx, page)
 
@@ -75,8 +93,11 @@ def redirect_page(ctx: PageContext, kind: str, alias: str) -> nodes.section:
     page = page_section("redirect", alias, [nodes.Text(f"Moved: {alias}")])
     target = page_docname(ctx.model.id, kind, ctx.item)
     what = kind if kind in ("section", "competency", "indicator", "responsibility") else "page"
-    page += paragraph(f"This {what} was renamed. Its page is now ", doc_link(target, display_or_id(ctx, kind)),
-                      ". Please update your link.")
+    page += paragraph(
+        f"This {what} was renamed. Its page is now ",
+        doc_link(target, display_or_id(ctx, kind)),
+        ". Please update your link.",
+    )
     return page
 
 
@@ -95,19 +116,31 @@ def variant_page(ctx: PageContext) -> nodes.section:
     variant = model.variant
     if variant is None or not variant.utility_name:
         page = page_section("variant", model.id, [nodes.Text(f"{model.title}: utility variants")])
-        page += paragraph("This is the generic model. Each utility's site shows its own variant of it: what "
-                          "it leaves out, adds and rewords is listed on the same page of that site.")
+        page += paragraph(
+            "This is the generic model. Each utility's site shows its own variant of it: what "
+            "it leaves out, adds and rewords is listed on the same page of that site."
+        )
         return with_permalink(ctx, page)
     page = page_section("variant", model.id, [nodes.Text(f"{model.title}: {variant.utility_name}'s variant")])
     page += paragraph(f"How {variant.utility_name} adapts the generic {model.title} model.")
     for note in variant.notes:
         page += paragraph(*inline_nodes(note), classes=["comp-local-note"])
     page += heading("Left out")
-    page += _listing([paragraph(nodes.inline("", display(written, written.kind_of(i) or "", i)), f" ({why})")
-                      for i, why in variant.excluded.items() if written.kind_of(i)])
+    page += _listing(
+        [
+            paragraph(nodes.inline("", display(written, written.kind_of(i) or "", i)), f" ({why})")
+            for i, why in variant.excluded.items()
+            if written.kind_of(i)
+        ]
+    )
     page += heading("Added")
-    page += _listing([paragraph(link(model.id, model.kind_of(i) or "", i, display(model, model.kind_of(i) or "", i)))
-                      for i in variant.added if model.kind_of(i)])
+    page += _listing(
+        [
+            paragraph(link(model.id, model.kind_of(i) or "", i, display(model, model.kind_of(i) or "", i)))
+            for i in variant.added
+            if model.kind_of(i)
+        ]
+    )
     page += heading("Reworded")
     page += _listing([_reworded(model, item_id, fields) for item_id, fields in variant.reworded.items()])
     page += departments(model, None)
@@ -118,24 +151,31 @@ def _reworded(model: Model, item_id: str, fields: dict[str, str]) -> list[nodes.
     kind = model.kind_of(item_id)
     name = display(model, kind, item_id) if kind and kind != "model" else model.title
     head = paragraph(link(model.id, kind, item_id, name) if kind else name)
-    changes = [paragraph(f"{FIELD_NAMES.get(f, f).capitalize()}, generic wording: ", *inline_nodes(old))
-               for f, old in fields.items()]
+    changes = [
+        paragraph(f"{FIELD_NAMES.get(f, f).capitalize()}, generic wording: ", *inline_nodes(old))
+        for f, old in fields.items()
+    ]
     return [head, bullet_list(changes)]
 
 
-def _listing(items: list) -> nodes.Node:  # noqa: ANN001
+def _listing(items: list) -> nodes.Node:
     return bullet_list(items) if items else paragraph("Nothing.")
 
 
 def departments(model: Model, responsibility: str | None) -> list[nodes.Node]:
     """The utility's departments (all of them, or those a responsibility refers customers to)."""
     variant = model.variant
-    chosen = [d for d in (variant.departments if variant else ())
-              if responsibility is None or d.responsibility == responsibility]
+    chosen = [
+        d
+        for d in (variant.departments if variant else ())
+        if responsibility is None or d.responsibility == responsibility
+    ]
     if not chosen:
         return []
-    return [heading("Departments customers are referred to"),
-            bullet_list(paragraph(nodes.strong("", d.name), f": {d.handles}") for d in chosen)]
+    return [
+        heading("Departments customers are referred to"),
+        bullet_list(paragraph(nodes.strong("", d.name), f": {d.handles}") for d in chosen),
+    ]
 
 
 def _definition(model: Model, kind: str, item_id: str) -> str:

@@ -33,11 +33,20 @@ def site_for_utility(site: Site, utility: str | None, tags: Iterable[str] = ()) 
         overlay = site.overlays.get(utility)
         if overlay is None:
             known = ", ".join(site.overlays) or "none"
-            raise SourceError([Problem(location=Location(path=site.source_dir / "utilities"),
-                                       message=f"unknown utility '{utility}'", hint=f"known utilities: {known}")])
+            raise SourceError(
+                [
+                    Problem(
+                        location=Location(path=site.source_dir / "utilities"),
+                        message=f"unknown utility '{utility}'",
+                        hint=f"known utilities: {known}",
+                    )
+                ]
+            )
     active = {*tags, *([utility] if utility else [])}
-    models = {model_id: variant_model(site.documents[model_id], model, overlay, active)
-              for model_id, model in site.written.items()}
+    models = {
+        model_id: variant_model(site.documents[model_id], model, overlay, active)
+        for model_id, model in site.written.items()
+    }
     return replace(site, models=models, utility=overlay)
 
 
@@ -45,8 +54,11 @@ def variant_model(document: YamlDocument, written: Model, overlay: UtilityOverla
     adaptation = overlay.models.get(written.id) if overlay else None
     has_only = any(True for _ in _entries_with_only(document.data))
     if adaptation is None and not has_only:
-        return replace(written, utility=overlay.utility if overlay else None,
-                       variant=_changes(overlay, None, {}, {}, ()) if overlay else None)
+        return replace(
+            written,
+            utility=overlay.utility if overlay else None,
+            variant=_changes(overlay, None, {}, {}, ()) if overlay else None,
+        )
     data = copy.deepcopy(document.data)
     matcher = Tags(sorted(tags))
     excluded = _leave_out(data, lambda entry: _left_out_by(entry, adaptation, matcher))
@@ -55,20 +67,32 @@ def variant_model(document: YamlDocument, written: Model, overlay: UtilityOverla
         _override(data, adaptation, reworded)
         _replace_words(data, adaptation, reworded)
         _add(data, adaptation)
-    model = build_model(YamlDocument(path=written.path, data=data, positions=document.positions),
-                        check_file_name=False)
+    model = build_model(YamlDocument(path=written.path, data=data, positions=document.positions), check_file_name=False)
     added = tuple(item_id for _kind, item_id in adaptation.added_ids()) if adaptation else ()
-    return replace(model, utility=overlay.utility if overlay else None,
-                   variant=_changes(overlay, adaptation, reworded, excluded, added))
+    return replace(
+        model,
+        utility=overlay.utility if overlay else None,
+        variant=_changes(overlay, adaptation, reworded, excluded, added),
+    )
 
 
-def _changes(overlay: UtilityOverlay | None, adaptation: Adaptation | None, reworded: dict[str, dict[str, str]],
-             excluded: dict[str, str], added: tuple[str, ...]) -> VariantChanges:
+def _changes(
+    overlay: UtilityOverlay | None,
+    adaptation: Adaptation | None,
+    reworded: dict[str, dict[str, str]],
+    excluded: dict[str, str],
+    added: tuple[str, ...],
+) -> VariantChanges:
     notes = tuple(n for n in (overlay.note if overlay else None, adaptation.note if adaptation else None) if n)
     return VariantChanges(
-        utility_name=overlay.name if overlay else "", overlay_path=overlay.path if overlay else None,
-        reworded=reworded, excluded=excluded, added=added,
-        departments=adaptation.departments if adaptation else (), notes=notes)
+        utility_name=overlay.name if overlay else "",
+        overlay_path=overlay.path if overlay else None,
+        reworded=reworded,
+        excluded=excluded,
+        added=added,
+        departments=adaptation.departments if adaptation else (),
+        notes=notes,
+    )
 
 
 def _left_out_by(entry: dict[str, Any], adaptation: Adaptation | None, tags: Tags) -> str | None:

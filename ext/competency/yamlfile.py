@@ -118,16 +118,21 @@ class _SafeComposer(Composer):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.parser.check_event(AliasEvent):
             event = self.parser.peek_event()
-            raise _RefusedError(event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed",
-                                "write the value out, or use `ref:` to reuse an item")
+            raise _RefusedError(
+                event.start_mark,
+                f"YAML aliases (*{event.anchor}) are not allowed",
+                "write the value out, or use `ref:` to reuse an item",
+            )
         if not self.parser.check_event(MappingStartEvent, SequenceStartEvent):
             return super().compose_node(parent, index)
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                raise _RefusedError(self.parser.peek_event().start_mark,
-                                    f"nesting deeper than {MAX_DEPTH} levels",
-                                    "the model format never needs this; check the indentation")
+                raise _RefusedError(
+                    self.parser.peek_event().start_mark,
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    "the model format never needs this; check the indentation",
+                )
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -142,8 +147,11 @@ class _SafeScanner(RoundTripScanner):
 
     def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:  # noqa: N803 - ruamel's name
         if self.flow_level >= MAX_DEPTH:
-            raise _RefusedError(self.reader.get_mark(), f"nesting deeper than {MAX_DEPTH} levels",
-                                "the model format never needs this; check the brackets")
+            raise _RefusedError(
+                self.reader.get_mark(),
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "the model format never needs this; check the brackets",
+            )
         super().fetch_flow_collection_start(TokenClass, to_push)
 
 
@@ -160,19 +168,30 @@ def _reader_problem(path: Path, exc: ReaderError, text: str) -> Problem:
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     character = exc.character if isinstance(exc.character, int) else 0
-    return _problem(path, line, column, f"the character U+{character:04X} is not allowed in a YAML file",
-                    "remove it: source files hold printable text only")
+    return _problem(
+        path,
+        line,
+        column,
+        f"the character U+{character:04X} is not allowed in a YAML file",
+        "remove it: source files hold printable text only",
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise SourceError([_problem(
-                path, 1, 1,
-                f"the file is {size / 1048576:.1f} MB; source files are limited to {MAX_BYTES // 1048576} MB",
-                "split the model or check that the right file is in competency_src/",
-            )])
+            raise SourceError(
+                [
+                    _problem(
+                        path,
+                        1,
+                        1,
+                        f"the file is {size / 1048576:.1f} MB; source files are limited to {MAX_BYTES // 1048576} MB",
+                        "split the model or check that the right file is in competency_src/",
+                    )
+                ]
+            )
         return path.read_bytes()
     except OSError as exc:
         raise SourceError([_problem(path, 1, 1, f"cannot read the file: {exc.strerror}", "")]) from None
@@ -186,11 +205,17 @@ def _decode(path: Path, raw: bytes) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         byte = raw[exc.start]
         guess = "Windows-1252 or Latin-1" if 0x80 <= byte <= 0xFF else "an unknown encoding"
-        raise SourceError([_problem(
-            path, line, column,
-            f"byte 0x{byte:02X} is not valid UTF-8 (the file looks like {guess})",
-            "re-save the file as UTF-8",
-        )]) from None
+        raise SourceError(
+            [
+                _problem(
+                    path,
+                    line,
+                    column,
+                    f"byte 0x{byte:02X} is not valid UTF-8 (the file looks like {guess})",
+                    "re-save the file as UTF-8",
+                )
+            ]
+        ) from None
     return text.removeprefix("\ufeff")
 
 
@@ -201,27 +226,57 @@ def _syntax_problem(path: Path, exc: MarkedYAMLError, text: str) -> Problem:
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
     if "another document" in problem:
-        return _problem(path, line, column, "a second YAML document (---) is not allowed",
-                        "a source file holds one model; remove the '---' line or move the rest to its own file")
+        return _problem(
+            path,
+            line,
+            column,
+            "a second YAML document (---) is not allowed",
+            "a source file holds one model; remove the '---' line or move the rest to its own file",
+        )
     if "\t" in source_line[: max(column, 1)] or "'\\t'" in problem:
-        return _problem(path, line, column, "a tab character is used for indentation",
-                        "YAML indents with spaces only; replace the tab with spaces")
-    return _problem(path, line, column, f"invalid YAML: {problem}",
-                    "check the indentation and quoting on this line and the one before")
+        return _problem(
+            path,
+            line,
+            column,
+            "a tab character is used for indentation",
+            "YAML indents with spaces only; replace the tab with spaces",
+        )
+    return _problem(
+        path,
+        line,
+        column,
+        f"invalid YAML: {problem}",
+        "check the indentation and quoting on this line and the one before",
+    )
 
 
-def _convert(node: Node, where: JsonPath, positions: Positions, problems: list[Problem],
-             *, seen: set[int], depth: int) -> Any:
+def _convert(
+    node: Node, where: JsonPath, positions: Positions, problems: list[Problem], *, seen: set[int], depth: int
+) -> Any:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     positions.values[where] = (line, column)
     if id(node) in seen:
-        problems.append(_problem(positions.path, line, column, "YAML aliases (*name) are not allowed",
-                                 "write the value out, or use `ref:` to reuse an item"))
+        problems.append(
+            _problem(
+                positions.path,
+                line,
+                column,
+                "YAML aliases (*name) are not allowed",
+                "write the value out, or use `ref:` to reuse an item",
+            )
+        )
         return None
     seen.add(id(node))
     if depth > MAX_DEPTH:
-        problems.append(_problem(positions.path, line, column, f"nesting deeper than {MAX_DEPTH} levels",
-                                 "the model format never needs this; check the indentation"))
+        problems.append(
+            _problem(
+                positions.path,
+                line,
+                column,
+                f"nesting deeper than {MAX_DEPTH} levels",
+                "the model format never needs this; check the indentation",
+            )
+        )
         return None
     tag = _tag(node)
     if isinstance(node, MappingNode):
@@ -229,13 +284,23 @@ def _convert(node: Node, where: JsonPath, positions: Positions, problems: list[P
     if isinstance(node, SequenceNode):
         if tag != f"{_CORE}seq":
             problems.append(_tag_problem(positions.path, line, column, tag))
-        return [_convert(item, (*where, i), positions, problems, seen=seen, depth=depth + 1)
-                for i, item in enumerate(node.value)]
+        return [
+            _convert(item, (*where, i), positions, problems, seen=seen, depth=depth + 1)
+            for i, item in enumerate(node.value)
+        ]
     return _scalar(node, tag, positions.path, problems)
 
 
-def _convert_mapping(node: MappingNode, tag: str, where: JsonPath, positions: Positions,
-                     problems: list[Problem], *, seen: set[int], depth: int) -> dict[str, Any]:
+def _convert_mapping(
+    node: MappingNode,
+    tag: str,
+    where: JsonPath,
+    positions: Positions,
+    problems: list[Problem],
+    *,
+    seen: set[int],
+    depth: int,
+) -> dict[str, Any]:
     path = positions.path
     if tag != f"{_CORE}map":
         problems.append(_tag_problem(path, node.start_mark.line + 1, node.start_mark.column + 1, tag))
@@ -243,14 +308,28 @@ def _convert_mapping(node: MappingNode, tag: str, where: JsonPath, positions: Po
     for key_node, value_node in node.value:
         key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         if not isinstance(key_node, ScalarNode) or _tag(key_node) == f"{_CORE}merge":
-            problems.append(_problem(path, key_line, key_column, "keys must be plain words",
-                                     "merge keys (<<) and complex keys are not supported"))
+            problems.append(
+                _problem(
+                    path,
+                    key_line,
+                    key_column,
+                    "keys must be plain words",
+                    "merge keys (<<) and complex keys are not supported",
+                )
+            )
             continue
         key = str(key_node.value)
         if key in result:
             first = positions.keys[(*where, key)]
-            problems.append(_problem(path, key_line, key_column, f"duplicate key '{key}'",
-                                     f"it is already set on line {first[0]}; keep one of them"))
+            problems.append(
+                _problem(
+                    path,
+                    key_line,
+                    key_column,
+                    f"duplicate key '{key}'",
+                    f"it is already set on line {first[0]}; keep one of them",
+                )
+            )
             continue
         positions.keys[(*where, key)] = (key_line, key_column)
         result[key] = _convert(value_node, (*where, key), positions, problems, seen=seen, depth=depth + 1)
@@ -286,8 +365,13 @@ def _tag(node: Node) -> str:
 
 def _tag_problem(path: Path, line: int, column: int, tag: str) -> Problem:
     shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag  # as written in the file
-    return _problem(path, line, column, f"the YAML tag '{shown}' is not allowed",
-                    "remove the tag: sources hold plain text, lists and mappings only")
+    return _problem(
+        path,
+        line,
+        column,
+        f"the YAML tag '{shown}' is not allowed",
+        "remove the tag: sources hold plain text, lists and mappings only",
+    )
 
 
 def _problem(path: Path, line: int, column: int, message: str, hint: str) -> Problem:

@@ -93,8 +93,9 @@ def write_atomically(path: Path, text: str) -> None:
 # -- building a commented document from plain data -------------------------------------------------------
 
 
-def model_document(model: dict[str, Any], *, header: str, comments: Iterable[tuple[JsonPath, str]] = ()
-                   ) -> CommentedMap:
+def model_document(
+    model: dict[str, Any], *, header: str, comments: Iterable[tuple[JsonPath, str]] = ()
+) -> CommentedMap:
     """Plain model data as a block-style document with a header and comments above items."""
     document = _commented(model, key="")
     document.yaml_set_start_comment(header)

@@ -40,5 +40,12 @@ def run_check(source_dir: Path, *, cwd: Path, timeout: float = 20) -> subprocess
     """`competency check SOURCE_DIR` in its own process, killed (and failed) after `timeout` seconds."""
     command = [str(COMPETENCY)] if COMPETENCY.exists() else [sys.executable, "-m", "competency.cli"]
     env = {**os.environ, "PYTHONPATH": str(REPO / "ext")}
-    return subprocess.run([*command, "check", str(source_dir)], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [*command, "check", str(source_dir)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -14,8 +14,9 @@ from ..conftest import REPO
 EPOCH = "1700000000"
 
 
-def make_html_commands(site: Path, out: Path, *, warnings_are_errors: bool = False,
-                       jobs: str = "auto") -> list[list[str]]:
+def make_html_commands(
+    site: Path, out: Path, *, warnings_are_errors: bool = False, jobs: str = "auto"
+) -> list[list[str]]:
     """The commands of the Makefile's `html` target for a site copy, output in `out` (like `_build/generic`).
 
     Warnings are not errors by default: these tests are about what the build writes, and must not fail
@@ -23,8 +24,24 @@ def make_html_commands(site: Path, out: Path, *, warnings_are_errors: bool = Fal
     """
     options = ["-W", "--keep-going"] if warnings_are_errors else ["--keep-going"]
     return [
-        [sys.executable, "-m", "sphinx", "-b", "html", *options, "-n", "-q", "-j", jobs, "-c", str(site),
-         "-d", str(out / "doctrees"), str(site / "docs"), str(out / ".work" / "html")],
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            *options,
+            "-n",
+            "-q",
+            "-j",
+            jobs,
+            "-c",
+            str(site),
+            "-d",
+            str(out / "doctrees"),
+            str(site / "docs"),
+            str(out / ".work" / "html"),
+        ],
         [sys.executable, "-m", "competency.publish", str(out / ".work" / "html"), str(out / "html")],
     ]
 
@@ -33,13 +50,15 @@ def build_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO / "ext"), **extra}
 
 
-def make_html(site: Path, out: Path, *, timeout: float = 600, jobs: str = "auto",
-              **env: str) -> subprocess.CompletedProcess[str]:
+def make_html(
+    site: Path, out: Path, *, timeout: float = 600, jobs: str = "auto", **env: str
+) -> subprocess.CompletedProcess[str]:
     """Run the commands one after the other, stopping at the first failure (as make does)."""
     result: subprocess.CompletedProcess[str] | None = None
     for command in make_html_commands(site, out, jobs=jobs):
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
-                                env=build_env(**env), cwd=site)
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False, env=build_env(**env), cwd=site
+        )
         if result.returncode != 0:
             break
     assert result is not None

@@ -47,25 +47,45 @@ CASES = [
     Case("unknown-key.yaml", 15, 9, "unknown key 'qualifer' in competency", "did you mean 'qualifier'?"),
     Case("wrong-type.yaml", 20, 23, "'Mechanical meters' should be a list", "subitems takes a list here"),
     Case("unknown-kind.yaml", 37, 11, "unknown kind 'fundamental'", "did you mean 'foundational'?"),
-    Case("not-a-mapping.yaml", 1, 1, "'[{'id': 'not-a-mapping'}, {'title': 'A list, not a model'}]' should be a "
-         "mapping", "the file takes a mapping here"),
+    Case(
+        "not-a-mapping.yaml",
+        1,
+        1,
+        "'[{'id': 'not-a-mapping'}, {'title': 'A list, not a model'}]' should be a mapping",
+        "the file takes a mapping here",
+    ),
     Case("empty.yaml", 1, 1, "the file is empty", "write a model or remove the file"),
     Case("comments-only.yaml", 1, 1, "the file is empty", "write a model or remove the file"),
     Case("two-documents.yaml", 79, 1, "a second YAML document (---) is not allowed", "a source file holds one model"),
-    Case("not-utf8.yaml", 2, 11, "byte 0xE9 is not valid UTF-8 (the file looks like Windows-1252 or Latin-1)",
-         "re-save the file as UTF-8"),
+    Case(
+        "not-utf8.yaml",
+        2,
+        11,
+        "byte 0xE9 is not valid UTF-8 (the file looks like Windows-1252 or Latin-1)",
+        "re-save the file as UTF-8",
+    ),
     Case("nul-character.yaml", 2, 13, "the character U+0000 is not allowed in a YAML file", "printable text only"),
     Case("id-dot-dot.yaml", 45, 17, "'../../driving' is not a valid id", "lowercase letters, digits"),
     Case("id-space.yaml", 45, 17, "'Driving Skills' is not a valid id", "lowercase letters, digits"),
     Case("model-id-dot-dot.yaml", 1, 5, "'../../outside' is not a valid id", "lowercase letters, digits"),
     Case("duplicate-id.yaml", 74, 13, "the id 'driving' is already used on line 45", "must be unique in the model"),
-    Case("other.yaml", 4, 5, "the model id 'meter-reader' differs from the file name 'other.yaml'",
-         "rename the file to meter-reader.yaml or change the id"),
+    Case(
+        "other.yaml",
+        4,
+        5,
+        "the model id 'meter-reader' differs from the file name 'other.yaml'",
+        "rename the file to meter-reader.yaml or change the id",
+    ),
     # `ref` can only name an item defined with `id`, so a reference cycle cannot be written: a ref to an
     # item that is itself only referenced, or to the item it sits in, is an unknown or wrong-kind item.
     Case("ref-to-a-ref.yaml", 71, 14, "unknown competency 'leadership'", "define a competency with this id first"),
-    Case("ref-to-itself.yaml", 73, 18, "'safety-awareness' is a competency, not an indicator",
-         "refer to an indicator here"),
+    Case(
+        "ref-to-itself.yaml",
+        73,
+        18,
+        "'safety-awareness' is a competency, not an indicator",
+        "refer to an indicator here",
+    ),
     Case("deep-nesting.yaml", 2, 48, f"nesting deeper than {MAX_DEPTH} levels", "check the brackets"),
     Case("deep-block-nesting.yaml", 23, 43, f"nesting deeper than {MAX_DEPTH} levels", "check the indentation"),
     Case("billion-laughs.yaml", 4, 8, "YAML aliases (*a) are not allowed", "use `ref:` to reuse an item"),
@@ -107,8 +127,9 @@ def checked_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess
     return result, time.monotonic() - started
 
 
-def test_check_command_fails_cleanly_and_quickly(checked_corpus: tuple[subprocess.CompletedProcess[str], float]
-                                                 ) -> None:
+def test_check_command_fails_cleanly_and_quickly(
+    checked_corpus: tuple[subprocess.CompletedProcess[str], float],
+) -> None:
     result, seconds = checked_corpus
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -121,15 +142,18 @@ def test_check_command_fails_cleanly_and_quickly(checked_corpus: tuple[subproces
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_check_command_gives_a_located_error(case: Case,
-                                             checked_corpus: tuple[subprocess.CompletedProcess[str], float]) -> None:
+def test_check_command_gives_a_located_error(
+    case: Case, checked_corpus: tuple[subprocess.CompletedProcess[str], float]
+) -> None:
     result, _ = checked_corpus
     assert f"src/{case.file}:{case.line}:{case.column}: error: {case.message}" in result.stderr
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.file in ("billion-laughs.yaml", "deep-nesting.yaml",
-                                                                  "not-utf8.yaml", "python-tag.yaml")],
-                         ids=lambda case: case.file)
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.file in ("billion-laughs.yaml", "deep-nesting.yaml", "not-utf8.yaml", "python-tag.yaml")],
+    ids=lambda case: case.file,
+)
 def test_check_command_on_one_bad_file(case: Case, tmp_path: Path) -> None:
     """The same, one file at a time, as a maintainer sees it."""
     source = tmp_path / "src"
@@ -155,7 +179,8 @@ def test_a_copy_with_the_id_of_another_model_is_an_error_beside_it(tmp_path: Pat
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "src/other.yaml:4:5: error: the model id 'meter-reader' differs from the file name 'other.yaml' "
-        "(rename the file to meter-reader.yaml or change the id: the id is the folder of every URL)")
+        "(rename the file to meter-reader.yaml or change the id: the id is the folder of every URL)"
+    )
 
 
 def test_a_10_mb_file_is_refused_before_it_is_read(tmp_path: Path) -> None:

@@ -27,15 +27,43 @@ from competency.yamlfile import read_yaml
 from .guard import time_limit
 
 #: FUZZ_EXAMPLES=5000 searches harder, as in test_fuzz.py.
-FMT = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,
-               suppress_health_check=[HealthCheck.too_slow])
+FMT = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
-TRICKY = [*"'\":#-?{}[],&*!|>%@` \t\n\\", "  ", ": ", " #", "- ", "é", "ß", "€", "中", "🙂", "\u00a0", "\u200b",
-          "yes", "no", "null", "~", "1e3", "0x1F", "2024-01-01"]
-texts = st.lists(st.sampled_from(TRICKY) | st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs",
-                                                                                                     "Zl", "Zp")),
-                                                    max_size=5),
-                 min_size=1, max_size=8).map("".join).filter(lambda text: bool(text.strip()))
+TRICKY = [
+    *"'\":#-?{}[],&*!|>%@` \t\n\\",
+    "  ",
+    ": ",
+    " #",
+    "- ",
+    "é",
+    "ß",
+    "€",
+    "中",
+    "🙂",
+    "\u00a0",
+    "\u200b",
+    "yes",
+    "no",
+    "null",
+    "~",
+    "1e3",
+    "0x1F",
+    "2024-01-01",
+]
+texts = (
+    st.lists(
+        st.sampled_from(TRICKY)
+        | st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=5),
+        min_size=1,
+        max_size=8,
+    )
+    .map("".join)
+    .filter(lambda text: bool(text.strip()))
+)
 STYLES = ["dumped", "double", "single", "literal", "folded", "plain"]
 
 
@@ -108,8 +136,14 @@ def values_of(path: Path) -> list[Any]:
     section = data["sections"][0]
     competency = section["competencies"][0]
     indicator = competency["indicators"][0]
-    return [data["title"], data["note"], section["title"], competency["title"], indicator["text"],
-            indicator["subitems"][0]]
+    return [
+        data["title"],
+        data["note"],
+        section["title"],
+        competency["title"],
+        indicator["text"],
+        indicator["subitems"][0],
+    ]
 
 
 @FMT

@@ -97,8 +97,10 @@ def test_random_text(scratch: Path, text: str) -> None:
 
 
 @FUZZ
-@given(prefix=st.sampled_from(["", "id: meter-reader\ntitle: ", "id: meter-reader\nsections:\n  - "]),
-       data=st.binary(max_size=300))
+@given(
+    prefix=st.sampled_from(["", "id: meter-reader\ntitle: ", "id: meter-reader\nsections:\n  - "]),
+    data=st.binary(max_size=300),
+)
 def test_random_bytes(scratch: Path, prefix: str, data: bytes) -> None:
     accepted_or_located(write(scratch, "meter-reader.yaml", prefix.encode() + data))
 
@@ -107,10 +109,26 @@ def test_random_bytes(scratch: Path, prefix: str, data: bytes) -> None:
 
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-keys = st.sampled_from(["id", "title", "sections", "kind", "competencies", "indicators", "ref", "text",
-                        "groups", "responsibilities", "supported_by", "aliases", "note"]) | st.text(max_size=8)
-nested = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4),
-                      max_leaves=30)
+keys = st.sampled_from(
+    [
+        "id",
+        "title",
+        "sections",
+        "kind",
+        "competencies",
+        "indicators",
+        "ref",
+        "text",
+        "groups",
+        "responsibilities",
+        "supported_by",
+        "aliases",
+        "note",
+    ]
+) | st.text(max_size=8)
+nested = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=4), max_leaves=30
+)
 
 
 @st.composite
@@ -187,8 +205,11 @@ def test_mutated_example_through_the_check_command(scratch: Path, text: str) -> 
 
 ITEM_IDS = ["meter-reading", "driving", "safety", "reads-meters", "reports-hazards", "../x", "Bad Id", "a--b"]
 item_id = st.sampled_from(ITEM_IDS)
-text_value = st.sampled_from(["Reads meters", "", " ", "<script>alert(1)</script>", "{eval-rst}`x`", "*a*"]) | \
-    st.integers() | st.none()
+text_value = (
+    st.sampled_from(["Reads meters", "", " ", "<script>alert(1)</script>", "{eval-rst}`x`", "*a*"])
+    | st.integers()
+    | st.none()
+)
 
 
 @st.composite
@@ -203,8 +224,9 @@ def indicator(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def competency(draw: st.DrawFn) -> dict[str, Any]:
-    entry: dict[str, Any] = {"ref": draw(item_id)} if draw(st.booleans()) else {
-        "id": draw(item_id), "title": draw(text_value)}
+    entry: dict[str, Any] = (
+        {"ref": draw(item_id)} if draw(st.booleans()) else {"id": draw(item_id), "title": draw(text_value)}
+    )
     if draw(st.booleans()):
         entry["indicators"] = draw(st.lists(indicator(), max_size=3))
     if draw(st.integers(0, 9)) == 0:
@@ -214,15 +236,20 @@ def competency(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def section(draw: st.DrawFn) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["technical", "non-technical", "foundational", "responsibilities",
-                                 "superior-performance", "other"]))
+    kind = draw(
+        st.sampled_from(
+            ["technical", "non-technical", "foundational", "responsibilities", "superior-performance", "other"]
+        )
+    )
     entry: dict[str, Any] = {"id": draw(item_id), "kind": kind, "title": draw(text_value)}
     if kind == "foundational":
-        entry["groups"] = [{"id": draw(item_id), "title": "Group", "competencies": draw(st.lists(competency(),
-                                                                                                 max_size=3))}]
+        entry["groups"] = [
+            {"id": draw(item_id), "title": "Group", "competencies": draw(st.lists(competency(), max_size=3))}
+        ]
     elif kind == "responsibilities":
-        entry["responsibilities"] = [{"id": draw(item_id), "text": draw(text_value),
-                                      "supported_by": draw(st.lists(item_id, max_size=3))}]
+        entry["responsibilities"] = [
+            {"id": draw(item_id), "text": draw(text_value), "supported_by": draw(st.lists(item_id, max_size=3))}
+        ]
     else:
         entry["competencies"] = draw(st.lists(competency(), max_size=4))
     return entry
@@ -230,8 +257,11 @@ def section(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def model_data(draw: st.DrawFn) -> dict[str, Any]:
-    return {"id": draw(st.sampled_from(["meter-reader", "other", "../meter-reader"])),
-            "title": draw(text_value), "sections": draw(st.lists(section(), min_size=0, max_size=13))}
+    return {
+        "id": draw(st.sampled_from(["meter-reader", "other", "../meter-reader"])),
+        "title": draw(text_value),
+        "sections": draw(st.lists(section(), min_size=0, max_size=13)),
+    }
 
 
 @FUZZ
@@ -242,8 +272,23 @@ def test_model_structures(scratch: Path, data: dict[str, Any]) -> None:
 
 def test_the_generators_reach_valid_models(scratch: Path) -> None:
     """Not only errors: a correct model among the generated shapes loads (the generators are not blind)."""
-    data = {"id": "meter-reader", "title": "Meter Reader", "sections": [
-        {"id": "technical", "kind": "technical", "title": "Technical", "competencies": [
-            {"id": "meter-reading", "title": "Meter Reading", "indicators": [{"id": "reads-meters", "text": "x"}]}]}]}
+    data = {
+        "id": "meter-reader",
+        "title": "Meter Reader",
+        "sections": [
+            {
+                "id": "technical",
+                "kind": "technical",
+                "title": "Technical",
+                "competencies": [
+                    {
+                        "id": "meter-reading",
+                        "title": "Meter Reading",
+                        "indicators": [{"id": "reads-meters", "text": "x"}],
+                    }
+                ],
+            }
+        ],
+    }
     load_model(write(scratch, "meter-reader.yaml", dumped(data, flow=False)))
     assert checked_by_cli(scratch).endswith("no problems found\n")

@@ -41,10 +41,10 @@ def site_files(folder: Path, pages: dict[str, str]) -> Path:
 
 @pytest.fixture
 def builds(tmp_path: Path) -> tuple[Path, Path, Path]:
-    old = site_files(tmp_path / "old", {"index.html": "old", "gone.html": "only in the old site",
-                                        "_static/a.css": "old css"})
-    new = site_files(tmp_path / "new", {"index.html": "new", "added/page.html": "new page",
-                                        "_static/a.css": "new css"})
+    old = site_files(
+        tmp_path / "old", {"index.html": "old", "gone.html": "only in the old site", "_static/a.css": "old css"}
+    )
+    new = site_files(tmp_path / "new", {"index.html": "new", "added/page.html": "new page", "_static/a.css": "new css"})
     return old, new, tmp_path / "_build" / "generic" / "html"
 
 
@@ -55,8 +55,9 @@ def test_first_publication_creates_the_folder(builds: tuple[Path, Path, Path]) -
 
 
 @pytest.mark.parametrize("atomic_exchange", [True, False], ids=["renameat2", "two-renames"])
-def test_publication_replaces_the_whole_site(builds: tuple[Path, Path, Path], atomic_exchange: bool,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_publication_replaces_the_whole_site(
+    builds: tuple[Path, Path, Path], atomic_exchange: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old, new, published = builds
     publish(old, published)
     if not atomic_exchange:
@@ -68,8 +69,9 @@ def test_publication_replaces_the_whole_site(builds: tuple[Path, Path, Path], at
     assert sorted(p.name for p in published.parent.iterdir()) == ["html"]  # no temporary folder left
 
 
-def test_an_incomplete_build_is_not_published(builds: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
-                                              ) -> None:
+def test_an_incomplete_build_is_not_published(
+    builds: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     old, new, published = builds
     publish(old, published)
     before = snapshot(published)
@@ -82,8 +84,9 @@ def test_an_incomplete_build_is_not_published(builds: tuple[Path, Path, Path], c
     assert snapshot(published) == before
 
 
-def test_an_interrupted_copy_leaves_the_old_site(builds: tuple[Path, Path, Path],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_copy_leaves_the_old_site(
+    builds: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     old, new, published = builds
     publish(old, published)
     before = snapshot(published)
@@ -135,14 +138,23 @@ def test_a_build_killed_midway_leaves_the_published_site_untouched(tmp_path: Pat
     published = out / "html"
     old = snapshot(published)
     model = site / "competency_src" / f"{MODEL}.yaml"
-    model.write_text(model.read_text(encoding="utf-8").replace("title: Customer Service Representative",
-                                                               "title: Customer Service Representative (new)", 1),
-                     encoding="utf-8")
+    model.write_text(
+        model.read_text(encoding="utf-8").replace(
+            "title: Customer Service Representative", "title: Customer Service Representative (new)", 1
+        ),
+        encoding="utf-8",
+    )
 
     seen: list[dict[str, str]] = []
     for delay in (1.0, 0.3, 2.5):
-        process = subprocess.Popen(["/bin/sh", "-c", shell_command(site, out)], cwd=site, env=build_env(),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            ["/bin/sh", "-c", shell_command(site, out)],
+            cwd=site,
+            env=build_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(delay)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -167,8 +179,9 @@ def test_a_failed_build_publishes_nothing(tmp_path: Path) -> None:
     assert make_html(site, out).returncode == 0
     before = snapshot(out / "html")
     model = site / "competency_src" / f"{MODEL}.yaml"
-    model.write_text(model.read_text(encoding="utf-8").replace("    kind: technical", "    knd: technical"),
-                     encoding="utf-8")
+    model.write_text(
+        model.read_text(encoding="utf-8").replace("    kind: technical", "    knd: technical"), encoding="utf-8"
+    )
     result = make_html(site, out)
     assert result.returncode == 1
     assert "unknown key 'knd'" in result.stderr
@@ -181,8 +194,15 @@ def test_the_makefile_builds_elsewhere_then_publishes(tmp_path: Path) -> None:
         pytest.skip("make is not installed")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
     for variables, out in [([], "_build/generic"), (["UTILITY=demo"], "_build/demo")]:
-        result = subprocess.run(["make", "-n", "-s", "html", *variables], cwd=REPO, env=env, capture_output=True,
-                                text=True, timeout=60, check=False)
+        result = subprocess.run(
+            ["make", "-n", "-s", "html", *variables],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
         build = next(n for n, line in enumerate(lines) if "sphinx-build" in line)

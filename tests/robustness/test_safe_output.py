@@ -124,9 +124,17 @@ def test_the_text_is_shown_as_written(hostile_site: tuple[Path, Path, str]) -> N
     assert '{eval-rst} .. raw:: html <b id="pwned-subitem">x</b>' in text
     assert "<script>alert('entity')</script>" in text  # an entity is text, not markup
     model = page_text(out / "hostile" / "index.html")
-    for shown in ["Hostile <script>alert('model-title')</script>", '<img src=x onerror=alert("source")>',
-                  "{eval-rst}", ".. raw:: html", "{include} ../conf.py", ".. include:: /etc/passwd",
-                  "{raw}", "[a link](javascript:alert('link'))", "onclick=\"alert('click')\""]:
+    for shown in [
+        "Hostile <script>alert('model-title')</script>",
+        '<img src=x onerror=alert("source")>',
+        "{eval-rst}",
+        ".. raw:: html",
+        "{include} ../conf.py",
+        ".. include:: /etc/passwd",
+        "{raw}",
+        "[a link](javascript:alert('link'))",
+        "onclick=\"alert('click')\"",
+    ]:
         assert shown in model, shown
     competency = page_text(out / "hostile" / "competencies" / "meter-reading.html")
     assert "<img src=x onerror=alert('competency-title')>" in competency
@@ -149,8 +157,11 @@ def test_the_same_item_ids_in_two_models_are_two_items(hostile_site: tuple[Path,
     assert {"meter-reader/meter-reading", "hostile/meter-reading"} <= set(data["comp:competency"])
     _, index = scan(out / "index.html")
     for model in ("meter-reader", "hostile"):
-        for url in ["indicators/reads-meters-accurately.html", "competencies/meter-reading.html",
-                    "sections/technical.html"]:
+        for url in [
+            "indicators/reads-meters-accurately.html",
+            "competencies/meter-reading.html",
+            "sections/technical.html",
+        ]:
             assert f"{model}/{url}" in index.urls, (model, url)
     # Links inside a model stay inside it: hostile's responsibility is supported by hostile's items.
     _, responsibility = scan(out / "hostile" / "responsibilities" / "reads-route.html")
@@ -176,18 +187,24 @@ def _snapshot(folder: Path) -> set[Path]:
     return {p.relative_to(folder) for p in folder.rglob("*")}
 
 
-@pytest.mark.parametrize("model_id, item_id", [("../escape", "driving"), ("escape", "../../../pwned"),
-                                               ("escape", "..%2f..%2fpwned"), ("escape", "/tmp/pwned")])
-def test_ids_with_paths_stop_the_build_before_anything_is_written(tmp_path: Path, model_id: str,
-                                                                   item_id: str) -> None:
+@pytest.mark.parametrize(
+    "model_id, item_id",
+    [("../escape", "driving"), ("escape", "../../../pwned"), ("escape", "..%2f..%2fpwned"), ("escape", "/tmp/pwned")],
+)
+def test_ids_with_paths_stop_the_build_before_anything_is_written(tmp_path: Path, model_id: str, item_id: str) -> None:
     site = tmp_path / "work" / "site"
     shutil.copytree(HOSTILE, site)
     example = (REPO / "docs" / "examples" / "meter-reader.yaml").read_text(encoding="utf-8")
     source = example.replace("id: meter-reader", f"id: {model_id}").replace("id: driving", f"id: '{item_id}'")
     (site / "competency_src" / "escape.yaml").write_text(source, encoding="utf-8")
     before = _snapshot(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(site), str(site / "_build")],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(site), str(site / "_build")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     bad = model_id if model_id != "escape" else item_id
