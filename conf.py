@@ -59,7 +59,9 @@ html_theme_options = {
     "use_edit_page_button": False,
     "icon_links": [],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"], "index": []}
+# Hand-written guides have no pages below them: no empty navigation column beside them.
+_GUIDES = [path.stem for path in (Path(__file__).parent / "docs").glob("*.md")]
+html_sidebars = {"**": ["sidebar-nav-bs"], "index": [], **dict.fromkeys(_GUIDES, [])}
 html_context = {"default_mode": "auto"}
 
 # The intranet may have no internet: nothing is loaded from another host.
