@@ -244,7 +244,7 @@ def targets(results: dict[int, dict]) -> list[tuple[str, bool, str]]:
         (
             "one-indicator edit re-reads only the edited model's pages (and the home page)",
             all(not r["edit_reread_outside_model"] for r in results.values()),
-            ", ".join(f"{r['edit_reread']} of {r['pages']}" for r in results.values()),
+            ", ".join(f"{int(r['edit_reread'])} of {r['pages']}" for r in results.values()),
         ),
         (
             "-j 2 faster than -j 1 and the same site",
@@ -290,7 +290,7 @@ def report(results: dict[int, dict]) -> str:
             f"{r['full_j2']:.1f}",
             f"{r['noop']:.2f}",
             f"{r['edit']:.1f}",
-            r["edit_reread"],
+            int(r["edit_reread"]),
             f"{r['peak_bytes'] / 2**20:.0f}",
         )
         for r in results.values()

@@ -10,7 +10,8 @@ __version__ = "0.1.0"
 #: reason, whenever the shape of the domain data or of the page doctrees changes:
 #: 1 - first version (objects and referrers of the comp domain).
 #: 2 - redirects of former ids (aliases) in the comp domain data.
-ENV_VERSION = 2
+#: 3 - objects kept by document, so clearing a document no longer scans every object.
+ENV_VERSION = 3
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -71,7 +71,7 @@ class IndicatorIndex(Index):
 
     def generate(self, docnames: Iterable[str] | None = None) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
         groups: dict[str, list[tuple[str, IndexEntry]]] = {}
-        for (objtype, _name), entry in self.domain.data["objects"].items():
+        for (objtype, _name), entry in self.domain.objects.items():
             if objtype != "indicator" or entry.priority < 0:
                 continue
             if docnames is not None and entry.docname not in docnames:
@@ -97,19 +97,26 @@ class CompetencyDomain(Domain):
     roles = {kind: CompetencyRole() for kind in OBJECT_TYPES}
     indices = [IndicatorIndex]
     initial_data: dict[str, Any] = {
-        # (objtype, fullname) -> ObjectEntry
-        "objects": {},
+        # docname -> {(objtype, fullname): ObjectEntry} of the objects that document recorded
+        "documents": {},
         # docname -> True for documents that name items through roles (re-written when models change)
         "referrers": {},
         # docname of a former id's page -> docname of the item's current page
         "redirects": {},
     }
-    data_version = 2
+    data_version = 3
 
     @property
     def objects(self) -> dict[tuple[str, str], ObjectEntry]:
-        objects: dict[tuple[str, str], ObjectEntry] = self.data["objects"]
-        return objects
+        """Every object, whichever document recorded it (built once, then kept up to date)."""
+        flat: dict[tuple[str, str], ObjectEntry] | None = self.__dict__.get("_objects")
+        if flat is None:
+            flat = {key: entry for entries in self.data["documents"].values() for key, entry in entries.items()}
+            self.__dict__["_objects"] = flat
+        return flat
+
+    def _changed(self) -> None:
+        self.__dict__.pop("_bare_names", None)
 
     def get_type_name(self, type: ObjType, primary: bool = False) -> str:
         return type.lname  # "indicator", not "Competency models indicator", in search results
@@ -117,39 +124,41 @@ class CompetencyDomain(Domain):
     def note_object(self, objtype: str, fullname: str, entry: ObjectEntry, location: Any = None) -> None:
         key = (objtype, fullname)
         if key in self.objects and self.objects[key].owner != entry.owner:
-            other = self.objects[key].owner
             logger.warning(
                 "%s '%s' is shown on two pages: %s and %s",
                 objtype,
                 fullname,
-                other,
+                self.objects[key].owner,
                 entry.owner,
                 type="competency",
                 subtype="duplicate",
                 location=location,
             )
+        self.data["documents"].setdefault(entry.owner, {})[key] = entry
         self.objects[key] = entry
-        self.__dict__.pop("_bare_names", None)
+        self._changed()
 
     def note_redirect(self, docname: str, target: str) -> None:
         self.data["redirects"][docname] = target
 
     def clear_doc(self, docname: str) -> None:
-        for key in [k for k, v in self.objects.items() if v.owner == docname]:
-            del self.objects[key]
+        for key in self.data["documents"].pop(docname, {}):
+            self.objects.pop(key, None)
         self.data["referrers"].pop(docname, None)
         self.data["redirects"].pop(docname, None)
-        self.__dict__.pop("_bare_names", None)
+        self._changed()
 
     def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
-        for key, entry in otherdata["objects"].items():
-            if entry.owner in docnames:
-                self.objects[key] = entry
-        for docname in docnames & set(otherdata["referrers"]):
-            self.data["referrers"][docname] = True
-        for docname in docnames & set(otherdata["redirects"]):
-            self.data["redirects"][docname] = otherdata["redirects"][docname]
-        self.__dict__.pop("_bare_names", None)
+        for docname in docnames:
+            entries = otherdata["documents"].get(docname)
+            if entries:
+                self.data["documents"][docname] = entries
+                self.objects.update(entries)
+            if docname in otherdata["referrers"]:
+                self.data["referrers"][docname] = True
+            if docname in otherdata["redirects"]:
+                self.data["redirects"][docname] = otherdata["redirects"][docname]
+        self._changed()
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         if any(
