@@ -229,3 +229,15 @@ def test_every_link_of_every_variant_resolves(variant_builds: Path) -> None:
         "../../../../generic/html/customer-service-representative/indicators/uses-email-system.html"
         in millbrook.read_text(encoding="utf-8")
     )
+
+
+def test_item_pages_show_only_their_branch_in_the_sidebar(built_site: Path) -> None:
+    html = (built_site / MODEL / "indicators" / "explains-bill-calculation.html").read_text(encoding="utf-8")
+    sidebar = html[html.index('<nav class="bd-docs-nav') : html.index("</nav>", html.index('<nav class="bd-docs-nav'))]
+    titles = [collapse(re.sub(r"<[^>]+>", "", t)) for t in re.findall(r"<a [^>]*>(.*?)</a>", sidebar)]
+    assert titles[:2] == ["I. Technical Competencies", "II. Non-Technical Competencies"]
+    assert "II.1.a Actively listens and seeks to understand others: customers, colleagues, managers" in titles
+    assert "II.2 Critical and Analytical Thinking" in titles  # the current section's competencies
+    assert not [t for t in titles if t.startswith(("I.1.", "II.2.", "V.1."))]  # other branches stay closed
+    assert 'class="current reference internal"' in sidebar
+    assert len(titles) == 5 + 5 + 6 + 3  # sections, competencies of II, indicators of II.1, overview pages

@@ -8,6 +8,7 @@ from .catalogue import setup_catalogue
 from .changes_page import setup_changes
 from .config import setup_config
 from .domain import setup_domain
+from .nav import setup_nav
 from .nodes import setup_nodes
 from .publish_exports import setup_exports
 from .reader import setup_reader
@@ -19,6 +20,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_config(app)
     setup_domain(app)
     setup_nodes(app)
+    setup_nav(app)
     setup_state(app)
     setup_reader(app)
     setup_catalogue(app)
