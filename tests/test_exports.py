@@ -355,3 +355,33 @@ def test_no_exports_for_other_builders_or_failed_builds(
     app.build()  # Sphinx 9 keeps going and fails after build-finished: no exports then either
     assert "no-such-indicator" in app.warning.getvalue()
     assert not (Path(app.outdir) / "_exports").exists()
+
+
+def test_exports_are_rendered_again_only_when_a_source_changed(make_app, tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    srcdir = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-basic", srcdir)
+    first = make_app("html", srcdir=srcdir, freshenv=True)
+    first.build()
+    first.cleanup()
+    export = Path(first.outdir) / "_exports" / "meter-reader.json"
+    written = export.stat().st_mtime_ns
+    os.utime(export, ns=(written - 10**9, written - 10**9))  # so that any rewrite shows
+    second = make_app("html", srcdir=srcdir)
+    second.build()
+    second.cleanup()
+    assert export.stat().st_mtime_ns == written - 10**9  # nothing changed: not even rendered
+    model = srcdir / "competency_src" / "meter-reader.yaml"
+    model.write_text(
+        model.read_text(encoding="utf-8").replace(
+            "Reports hazards to the supervisor", "Reports hazards to the foreman"
+        ),
+        encoding="utf-8",
+    )
+    later = model.stat().st_mtime_ns + 5 * 10**9
+    os.utime(model, ns=(later, later))
+    third = make_app("html", srcdir=srcdir)
+    third.build()
+    assert "Reports hazards to the foreman" in export.read_text(encoding="utf-8")

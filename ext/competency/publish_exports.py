@@ -8,12 +8,16 @@ only when their content changes.
 
 from __future__ import annotations
 
+import json
+import os
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from . import __version__
 from .config import competency_config
 from .export_case import DEFAULT_CREATOR
 from .export_files import EXPORT_FOLDER, export_file_name, write_model_exports
@@ -36,9 +40,26 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     site = site_of(app.env)
     settings = competency_config(app.config)
     creator = str(app.config.author or DEFAULT_CREATOR)
-    paths = write_model_exports(
-        app.builder.outdir / EXPORT_FOLDER, list(site.models.values()), creator=creator, base_url=settings.base_url
+    folder = app.builder.outdir / EXPORT_FOLDER
+    # The exports depend on the source files and a few settings only: skip them when none changed
+    # (rendering every model in three formats is most of a no-op rebuild of a large site).
+    key = json.dumps(
+        [
+            __version__,
+            str(folder),
+            site.utility.utility if site.utility else None,
+            creator,
+            settings.base_url,
+            os.environ.get("SOURCE_DATE_EPOCH"),
+            [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in site.files()],
+        ]
     )
+    key_file = app.doctreedir / "competency-exports.key"  # kept out of the site, which must be reproducible
+    expected = [folder / export_file_name(m, fmt) for m in site.models for fmt in DOWNLOAD_LABELS]
+    if key_file.is_file() and key_file.read_text(encoding="utf-8") == key and all(p.is_file() for p in expected):
+        return
+    paths = write_model_exports(folder, list(site.models.values()), creator=creator, base_url=settings.base_url)
+    key_file.write_text(key, encoding="utf-8")
     logger.info("competency: %d export file(s) in %s", len(paths), EXPORT_FOLDER)
 
 
