@@ -41,6 +41,9 @@ html_title = "Competency models"
 html_static_path: list[str] = []
 html_last_updated_fmt = None
 html_show_sourcelink = False
+# No general index: the site has no index entries, and its index of every indicator is
+# comp-indicators.html. (Writing an empty index costs time on every rebuild of a large site.)
+html_use_index = False
 html_copy_source = False
 html_theme_options = {
     # The sidebar shows the current model's whole tree (model -> section -> competency -> indicator),
