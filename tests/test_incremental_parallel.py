@@ -56,6 +56,11 @@ def test_editing_one_indicator_updates_every_page_showing_it(
         assert NEW in text and OLD not in text, page
     assert "meter-reader/indicators/reports-hazards" in read
     assert not [d for d in read if d.startswith("line-locator/")], "the untouched model was re-read"
+    # exactly the pages that show the indicator are read again; the model's other pages are only
+    # written again, because their navigation (previous, next) may name it
+    assert sorted(d for d in read if d.startswith("meter-reader/")) == sorted(f"meter-reader/{p}" for p in showing)
+    neighbour = (outdir / "meter-reader/indicators/watches-for-dogs-and-traffic.html").read_text(encoding="utf-8")
+    assert NEW in neighbour and OLD not in neighbour
     # a hand-written page naming the indicator through a role shows the new wording too
     assert "roles" not in read
     roles = page_text(outdir / "roles.html")

@@ -11,7 +11,8 @@ __version__ = "0.1.0"
 #: 1 - first version (objects and referrers of the comp domain).
 #: 2 - redirects of former ids (aliases) in the comp domain data.
 #: 3 - objects kept by document, so clearing a document no longer scans every object.
-ENV_VERSION = 3
+#: 4 - page digests and model input keys: an edit re-reads only the pages it changes.
+ENV_VERSION = 4
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -103,8 +103,10 @@ class CompetencyDomain(Domain):
         "referrers": {},
         # docname of a former id's page -> docname of the item's current page
         "redirects": {},
+        # docname -> digest of what the page showed when it was read (see digests.py)
+        "digests": {},
     }
-    data_version = 3
+    data_version = 4
 
     @property
     def objects(self) -> dict[tuple[str, str], ObjectEntry]:
@@ -146,6 +148,7 @@ class CompetencyDomain(Domain):
             self.objects.pop(key, None)
         self.data["referrers"].pop(docname, None)
         self.data["redirects"].pop(docname, None)
+        self.data["digests"].pop(docname, None)
         self._changed()
 
     def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
@@ -158,6 +161,8 @@ class CompetencyDomain(Domain):
                 self.data["referrers"][docname] = True
             if docname in otherdata["redirects"]:
                 self.data["redirects"][docname] = otherdata["redirects"][docname]
+            if docname in otherdata["digests"]:
+                self.data["digests"][docname] = otherdata["digests"][docname]
         self._changed()
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:

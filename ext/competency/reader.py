@@ -18,17 +18,14 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from .config import competency_config
+from .digests import page_digest
 from .domain import CompetencyDomain, ObjectEntry
-from .overview_pages import matrix_page, profile_page
+from .page_dispatch import build_page
 from .page_parts import display
-from .pages import PAGE_BUILDERS, PageContext, page_docname
-from .site import Site
+from .pages import PageContext, page_docname
 from .state import indicator_order, site_of
-from .variant_pages import foreign_page, redirect_page, unused_page, variant_page
 
 logger = logging.getLogger(__name__)
-
-MODEL_PAGES = {"model": PAGE_BUILDERS["model"], "matrix": matrix_page, "profile": profile_page, "variant": variant_page}
 
 
 class CompetencyPageParser(Parser):
@@ -48,9 +45,8 @@ class CompetencyPageParser(Parser):
                 "%s is not a page of any model", docname, type="competency", subtype="stub", location=docname
             )
             return
-        for path in (model.path, model.variant.overlay_path if model.variant else None):
-            if path is not None:
-                env.note_dependency(str(path))
+        # No dependency on the model file: the stub carries a digest of what this page shows (stubs.py),
+        # so an edit re-reads exactly the pages that show the edited item.
         settings = competency_config(env.config)
         ctx = PageContext(
             model=model,
@@ -60,7 +56,8 @@ class CompetencyPageParser(Parser):
             base_url=settings.base_url,
             generic_url=settings.generic_url,
         )
-        page, status = _build_page(ctx, stub, site)
+        page, status = build_page(ctx, stub, site)
+        env.get_domain("comp").data["digests"][docname] = page_digest(page)  # before Sphinx changes the nodes
         live = status == "live"
         document += page
         if not live:
@@ -70,33 +67,6 @@ class CompetencyPageParser(Parser):
         assert isinstance(domain, CompetencyDomain)
         if status != "foreign":  # another utility's addition is no object of this site
             _record_objects(domain, ctx, stub, live)
-
-
-def _build_page(ctx: PageContext, stub: dict[str, str], site: Site) -> tuple[nodes.section, str]:
-    """The page's nodes, and what the item is to this site: live, unused, foreign or a redirect."""
-    kind = stub["page"]
-    if kind in MODEL_PAGES:
-        return MODEL_PAGES[kind](ctx), "live"
-    if kind == "redirect":
-        return redirect_page(ctx, stub["kind"], stub["alias"]), "redirect"
-    if ctx.model.kind_of(ctx.item) == kind:
-        return PAGE_BUILDERS[kind](ctx), "live"
-    if ctx.written.kind_of(ctx.item) == kind:
-        return unused_page(ctx, kind), "unused"
-    return foreign_page(ctx, kind, _owners(site, ctx.model.id, kind, ctx.item)), "foreign"
-
-
-def _owners(site: Site, model_id: str, kind: str, item_id: str) -> list[tuple[str, str]]:
-    """(utility name, item text) of every overlay that adds this item."""
-    owners = []
-    for overlay in site.overlays.values():
-        adaptation = overlay.models.get(model_id)
-        for addition in adaptation.add if adaptation else ():
-            items = [addition.data, *addition.data.get("indicators", ())]
-            for item in items:
-                if item.get("id") == item_id:
-                    owners.append((overlay.name, str(item.get("text") or item.get("title") or item_id)))
-    return owners or [("another utility", item_id)]
 
 
 def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, str], live: bool) -> None:

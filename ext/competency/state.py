@@ -8,6 +8,7 @@ stops the build there, before a single page is written.
 from __future__ import annotations
 
 import html
+import json
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .config import competency_config
+from .digests import changed_pages, inputs_key
 from .model import Model
 from .problems import SourceError
 from .site import Site, overlay_files
@@ -82,7 +84,9 @@ def load_sources(app: Sphinx) -> None:
         )
         sys.stderr.flush()
         raise SourceProblems(1) from None
-    setattr(app.env.get_domain("comp"), _ATTRIBUTE, site)
+    domain = app.env.get_domain("comp")
+    setattr(domain, _ATTRIBUTE, site)
+    _find_changed_pages(app, site)
     if written:
         logger.info("competency: %d page stub(s) written for %d model(s)", written, len(site.models))
 
@@ -138,19 +142,63 @@ def _display_name(path: Path) -> str:
     return str(name)
 
 
-def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """env-get-updated: re-write hand-written pages whose roles show items, when a source file changed.
+def _keys_file(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "competency-model-keys.json"
 
-    Roles show an item's code and title, which are filled in when a page is written; a page
-    that is not re-read would otherwise keep the old wording.
+
+def _find_changed_pages(app: Sphinx, site: Site) -> None:
+    """Which models changed since the last finished build, and which of their pages now differ.
+
+    The keys are saved only when a build finishes (`_save_model_keys`): a build killed after
+    reading but before writing leaves them old, so the next build writes the pages again.
+    """
+    domain = app.env.get_domain("comp")
+    settings = competency_config(app.config)
+    urls = (settings.base_url, settings.generic_url)
+    try:
+        saved = json.loads(_keys_file(app).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        saved = {}
+    known = set(app.env.all_docs)  # empty on a fresh build: everything is read anyway
+    keys = {m: inputs_key(site, site.written[m], app.config.competency_active_tags, urls) for m in site.models}
+    changed = [m for m in site.models if saved.get(m) != keys[m]]
+    stale: set[str] = set()
+    for model_id in changed if known else ():
+        stale |= changed_pages(site, model_id, domain.data["digests"], urls) & known
+    domain.competency_stale_pages = stale
+    domain.competency_changed_models = changed
+    domain.competency_model_keys = keys
+
+
+def _save_model_keys(app: Sphinx, exception: Exception | None) -> None:
+    keys = getattr(app.env.get_domain("comp"), "competency_model_keys", None)
+    if exception is None and keys is not None:
+        path = _keys_file(app)
+        partial = path.with_suffix(".tmp")
+        partial.write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
+        partial.replace(path)
+
+
+def pages_to_read_again(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """env-get-outdated: the pages whose content an edit changed (their stubs did not change)."""
+    return sorted(getattr(env.get_domain("comp"), "competency_stale_pages", set()))
+
+
+def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated: pages to write again (not read) after a model changed.
+
+    Every page of a changed model may name the edited item in its navigation (sidebar,
+    previous and next), and hand-written pages show items' codes and titles through roles;
+    both are filled in when a page is written.
     """
     domain = env.get_domain("comp")
-    site = site_of(env)
-    fingerprint = {str(path): path.stat().st_mtime_ns for path in site.files() if path.exists()}
-    if domain.data.get("fingerprint") == fingerprint:
+    models = getattr(domain, "competency_changed_models", [])
+    if not models:
         return []
-    domain.data["fingerprint"] = fingerprint
-    return sorted(domain.data["referrers"])
+    prefixes = tuple(f"{model_id}/" for model_id in models)
+    return sorted({d for d in env.found_docs if d.startswith(prefixes)} | set(domain.data["referrers"]))
 
 
 def setup_state(app: Sphinx) -> None:
@@ -158,4 +206,6 @@ def setup_state(app: Sphinx) -> None:
     app.add_source_suffix(STUB_SUFFIX, "competency")
     app.connect("config-inited", choose_variant)
     app.connect("builder-inited", load_sources)
+    app.connect("env-get-outdated", pages_to_read_again)
+    app.connect("build-finished", _save_model_keys)
     app.connect("env-get-updated", pages_naming_changed_items)

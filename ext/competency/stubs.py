@@ -56,24 +56,28 @@ def _redirect_stubs(model: Model, kinds: dict[str, str]) -> Iterator[tuple[str, 
         )
 
 
+def model_stub_list(model: Model, site: Site) -> list[tuple[str, dict[str, str]]]:
+    """Every page of a model in this site: its items, the utilities' additions, former ids' redirects."""
+    added = [
+        pair
+        for overlay in site.overlays.values()
+        if model.id in overlay.models
+        for pair in overlay.models[model.id].added_ids()
+    ]
+    stubs = list(model_stubs(model, added))
+    for old_id in model.aliases:
+        # A renamed model keeps every old URL: its old folder redirects page by page.
+        stubs += [(old_id + docname[len(model.id) :], _moved(content, old_id)) for docname, content in stubs]
+    return stubs
+
+
 def write_stubs(srcdir: Path, site: Site) -> int:
     """Bring the stub folders in line with the sources; return how many files were written."""
     wanted: dict[Path, str] = {}
     for model in site.written.values():
-        folder = srcdir / model.id
-        _claim_folder(folder, model)
-        added = [
-            pair
-            for overlay in site.overlays.values()
-            if model.id in overlay.models
-            for pair in overlay.models[model.id].added_ids()
-        ]
-        stubs = list(model_stubs(model, added))
-        for old_id in model.aliases:
-            # A renamed model keeps every old URL: its old folder redirects page by page.
-            _claim_folder(srcdir / old_id, model)
-            stubs += [(old_id + docname[len(model.id) :], _moved(content, old_id)) for docname, content in stubs]
-        for docname, content in stubs:
+        for folder_id in (model.id, *model.aliases):
+            _claim_folder(srcdir / folder_id, model)
+        for docname, content in model_stub_list(model, site):
             wanted[srcdir / (docname + STUB_SUFFIX)] = json.dumps(content, sort_keys=True) + "\n"
     written = 0
     for path, text in wanted.items():

@@ -1,0 +1,52 @@
+"""Which item pages an edit changes: digests of what every page shows.
+
+Declaring the model file as every page's dependency would make Sphinx re-read
+all pages of a model when one indicator changes. Instead each page's digest
+(a hash of its nodes) is kept in the environment when it is read; when a
+source file changes, the model's pages are built again in memory (cheap: no
+parsing, no transforms) and only the pages whose digest differs are re-read.
+The other pages of the model are re-written, not re-read, because their
+navigation (sidebar, previous/next) may name the edited item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Iterable, Mapping
+
+from docutils import nodes
+
+from . import ENV_VERSION
+from .model import Model
+from .page_dispatch import build_page
+from .pages import PageContext
+from .site import Site
+from .stubs import model_stub_list
+
+
+def page_digest(page: nodes.Node) -> str:
+    """A hash of everything a page shows (its nodes, before Sphinx's transforms)."""
+    return hashlib.sha256(pickle.dumps(page, protocol=5)).hexdigest()[:24]
+
+
+def inputs_key(site: Site, model: Model, tags: Iterable[str], urls: tuple[str, str]) -> str:
+    """What a model's pages are built from: its file, every overlay, the tags and the link settings."""
+    files = [model.path, *(overlay.path for overlay in site.overlays.values())]
+    stamps = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists()]
+    return json.dumps([ENV_VERSION, stamps, sorted(tags), list(urls)])
+
+
+def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: tuple[str, str]) -> set[str]:
+    """The pages of a model whose content differs from the digests recorded when they were read."""
+    model, written = site.models[model_id], site.written[model_id]
+    changed = set()
+    for docname, stub in model_stub_list(written, site):
+        ctx = PageContext(
+            model=model, written=written, item=stub["item"], docname=docname, base_url=urls[0], generic_url=urls[1]
+        )
+        page, _status = build_page(ctx, stub, site)
+        if digests.get(docname) != page_digest(page):
+            changed.add(docname)
+    return changed

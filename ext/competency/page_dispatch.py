@@ -1,0 +1,45 @@
+"""Which page a stub gets: the builders of every kind of page, for the reader and the page digests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docutils import nodes
+
+from .overview_pages import matrix_page, profile_page
+from .pages import PAGE_BUILDERS, PageContext
+from .site import Site
+from .variant_pages import foreign_page, redirect_page, unused_page, variant_page
+
+MODEL_PAGES: dict[str, Callable[[PageContext], nodes.section]] = {
+    "model": PAGE_BUILDERS["model"],
+    "matrix": matrix_page,
+    "profile": profile_page,
+    "variant": variant_page,
+}
+
+
+def build_page(ctx: PageContext, stub: dict[str, str], site: Site) -> tuple[nodes.section, str]:
+    """The page's nodes, and what the item is to this site: live, unused, foreign or a redirect."""
+    kind = stub["page"]
+    if kind in MODEL_PAGES:
+        return MODEL_PAGES[kind](ctx), "live"
+    if kind == "redirect":
+        return redirect_page(ctx, stub["kind"], stub["alias"]), "redirect"
+    if ctx.model.kind_of(ctx.item) == kind:
+        return PAGE_BUILDERS[kind](ctx), "live"
+    if ctx.written.kind_of(ctx.item) == kind:
+        return unused_page(ctx, kind), "unused"
+    return foreign_page(ctx, kind, owners(site, ctx.model.id, kind, ctx.item)), "foreign"
+
+
+def owners(site: Site, model_id: str, kind: str, item_id: str) -> list[tuple[str, str]]:
+    """(utility name, item text) of every overlay that adds this item."""
+    found = []
+    for overlay in site.overlays.values():
+        adaptation = overlay.models.get(model_id)
+        for addition in adaptation.add if adaptation else ():
+            for item in [addition.data, *addition.data.get("indicators", ())]:
+                if item.get("id") == item_id:
+                    found.append((overlay.name, str(item.get("text") or item.get("title") or item_id)))
+    return found or [("another utility", item_id)]
