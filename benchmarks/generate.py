@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML
 
 VERBS = (
     "Explains",
@@ -116,11 +116,14 @@ TITLE_WORDS = (
 )
 
 
-class _NoAliasDumper(yaml.SafeDumper):
-    """The loader refuses YAML aliases, so never write any."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+def _yaml() -> YAML:
+    """The project's YAML library; the loader refuses aliases, so never write any."""
+    writer = YAML(typ="safe", pure=True)
+    writer.default_flow_style = False
+    writer.allow_unicode = True
+    writer.width = 100
+    writer.representer.ignore_aliases = lambda data: True
+    return writer
 
 
 class _Text:
@@ -279,8 +282,7 @@ def write_models(folder: Path, total: int, seed: int = 0) -> list[Path]:
         model_id = f"job-{n + 1:02d}"
         path = folder / f"{model_id}.yaml"
         data = generate_model(model_id, size, seed=seed * 1000 + n)
-        path.write_text(
-            yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
-        )
+        with path.open("w", encoding="utf-8") as stream:
+            _yaml().dump(data, stream)
         paths.append(path)
     return paths
