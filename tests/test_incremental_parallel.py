@@ -107,3 +107,14 @@ def test_parallel_build_gives_the_same_site(
     )
     assert mismatch == [] and errors == []
     assert app.warning.getvalue() == "" and serial.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("html", testroot="two-models", freshenv=True)
+def test_a_deleted_stub_is_written_again(app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
+    app.build()
+    app.cleanup()
+    stub = Path(app.srcdir, "meter-reader", "indicators", "reports-hazards.comp")
+    stub.unlink()
+    second, _read = _rebuild(make_app, Path(app.srcdir))
+    assert stub.is_file()
+    assert second.warning.getvalue() == ""

@@ -1,4 +1,4 @@
-"""The parse cache: reused while nothing changed, never stale after an edit."""
+"""The parse cache: unchanged model files are not parsed again; an edited one always is."""
 
 from __future__ import annotations
 
@@ -9,34 +9,36 @@ from pathlib import Path
 import pytest
 
 from competency import source_cache
-from competency.site import load_site as real_load
+from competency.loader import load_model_document
 from competency.source_cache import load_site_cached
 
 from .conftest import REPO
 
 
-def test_cache_is_reused_and_refreshed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_edited_files_are_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "src"
     shutil.copytree(REPO / "tests" / "roots" / "test-variants" / "competency_src", source)
     cache = tmp_path / "cache" / "sources.pickle"
-    first = load_site_cached(source, cache)
-    assert cache.is_file()
-    loads: list[Path] = []
-    monkeypatch.setattr(source_cache, "load_site", lambda folder: loads.append(folder) or real_load(folder))
-    second = load_site_cached(source, cache)
-    assert loads == [] and second.written.keys() == first.written.keys()
-    model = source / "line-locator.yaml"
-    model.write_text(
-        model.read_text(encoding="utf-8").replace(
-            "Marks buried lines before digging", "Marks buried lines the day before digging"
-        ),
-        encoding="utf-8",
+    parsed: list[str] = []
+    monkeypatch.setattr(
+        source_cache, "load_model_document", lambda path: parsed.append(path.name) or load_model_document(path)
     )
+    first = load_site_cached(source, cache)
+    assert sorted(parsed) == ["line-locator.yaml", "meter-reader.yaml"] and cache.is_file()
+
+    parsed.clear()
+    second = load_site_cached(source, cache)
+    assert parsed == [] and second.written.keys() == first.written.keys()
+    assert second.overlays.keys() == {"big_city", "small_town"}  # overlays are checked afresh
+
+    model = source / "line-locator.yaml"
+    text = model.read_text(encoding="utf-8")
+    model.write_text(text.replace("Marks buried lines before digging", "Marks buried lines the day before"), "utf-8")
     later = model.stat().st_mtime_ns + 5_000_000_000
     os.utime(model, ns=(later, later))
     third = load_site_cached(source, cache)
-    assert loads == [source]  # the edit invalidated the cache
-    assert third.written["line-locator"].indicators["marks-lines"].text == "Marks buried lines the day before digging"
+    assert parsed == ["line-locator.yaml"]
+    assert third.written["line-locator"].indicators["marks-lines"].text == "Marks buried lines the day before"
 
 
 def test_a_broken_cache_file_is_ignored(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,8 +46,14 @@ def overlay_files(source_dir: Path) -> list[Path]:
     return sorted(p for p in (source_dir / OVERLAY_FOLDER).glob("*.yaml") if p.is_file())
 
 
-def load_site(source_dir: Path) -> Site:
-    """Load every model and overlay of a folder; raise SourceError with every problem of every file."""
+def load_site(
+    source_dir: Path,
+    load_document: Callable[[Path], tuple[Model, YamlDocument]] = load_model_document,
+) -> Site:
+    """Load every model and overlay of a folder; raise SourceError with every problem of every file.
+
+    `load_document` reads one model file (source_cache.py passes one that reuses unchanged files).
+    """
     if not source_dir.is_dir():
         raise SourceError(
             [
@@ -63,7 +69,7 @@ def load_site(source_dir: Path) -> Site:
     documents: dict[str, YamlDocument] = {}
     for path in model_files(source_dir):
         try:
-            model, document = load_model_document(path)
+            model, document = load_document(path)
         except SourceError as exc:
             problems.extend(exc.problems)
             continue

@@ -1,10 +1,11 @@
-"""A parse cache for the sources, keyed by their file times and sizes.
+"""A parse cache for the model files, keyed by each file's time and size.
 
 Parsing YAML with positions is the slowest part of starting a build with
-thousands of indicators, and most builds (a no-op, an edit to a Markdown page)
-change no model. The loaded site is kept in the doctrees folder beside the
-environment and reused while no source file, and no module that defines the
-loaded records, has changed.
+thousands of indicators, and most builds change no model, or one. Each parsed
+model file is kept in the doctrees folder beside the environment and reused
+while that file, and the modules that define the loaded records, are
+unchanged; only an edited file is parsed again. Overlays are small and are
+always checked afresh against the models.
 """
 
 from __future__ import annotations
@@ -12,38 +13,57 @@ from __future__ import annotations
 import os
 import pickle
 from pathlib import Path
+from typing import Any
 
-from .site import Site, load_site, model_files, overlay_files
+from .loader import load_model_document
+from .model import Model
+from .site import Site, load_site
+from .yamlfile import YamlDocument
 
-#: Modules whose code shapes the cached records: a change to any of them invalidates the cache.
-_SHAPING_MODULES = ("model.py", "loader.py", "overlay.py", "site.py", "schema.py", "yamlfile.py")
-_FORMAT = 1
+#: Modules whose code shapes the cached records: a change to any of them empties the cache.
+_SHAPING_MODULES = ("model.py", "loader.py", "schema.py", "yamlfile.py")
+_FORMAT = 2
+
+Entry = tuple[tuple[int, int], Model, YamlDocument]
 
 
-def _key(source_dir: Path) -> list[tuple[str, int, int]]:
-    files = [*model_files(source_dir), *overlay_files(source_dir)]
+def _code_key() -> list[Any]:
     here = Path(__file__).parent
-    files += [here / name for name in _SHAPING_MODULES]
-    files += sorted((here / "schemas").glob("*.json"))
-    return [(str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files]
+    files = [here / name for name in _SHAPING_MODULES] + sorted((here / "schemas").glob("*.json"))
+    return [_FORMAT, [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files]]
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
 
 
 def load_site_cached(source_dir: Path, cache_file: Path) -> Site:
-    """The site of a source folder, from the cache when nothing it was built from has changed."""
-    if not source_dir.is_dir():
-        return load_site(source_dir)  # reports the missing folder
-    key = [_FORMAT, _key(source_dir)]
+    """The site of a source folder, parsing again only the model files that changed."""
+    code_key = _code_key()
     try:
         with cache_file.open("rb") as stream:
-            cached_key, site = pickle.load(stream)
-        if cached_key == key and isinstance(site, Site):
-            return site
+            cached_key, entries = pickle.load(stream)
+        if cached_key != code_key or not isinstance(entries, dict):
+            entries = {}
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-        pass  # no cache yet, or one from another version: load from the sources
-    site = load_site(source_dir)
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
-    with partial.open("wb") as stream:
-        pickle.dump([key, site], stream, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(cache_file)  # a concurrent build never reads half a cache
+        entries = {}  # no cache yet, or one from another version
+    fresh: dict[str, Entry] = {}
+
+    def load_document(path: Path) -> tuple[Model, YamlDocument]:
+        stamp = _stamp(path)
+        entry = entries.get(str(path))
+        if entry is None or entry[0] != stamp:
+            model, document = load_model_document(path)
+            entry = (stamp, model, document)
+        fresh[str(path)] = entry
+        return entry[1], entry[2]
+
+    site = load_site(source_dir, load_document=load_document)
+    if fresh != entries:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as stream:
+            pickle.dump([code_key, fresh], stream, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(cache_file)  # a concurrent build never reads half a cache
     return site

@@ -11,6 +11,7 @@ no file and Sphinx re-reads nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from .site import Site
 
 STUB_SUFFIX = ".comp"
 MARKER = ".competency-generated"
+MANIFEST = ".competency-stubs"
 MARKER_TEXT = "This folder is generated from competency_src/ by the competency extension. Do not edit.\n"
 
 
@@ -73,21 +75,38 @@ def model_stub_list(model: Model, site: Site) -> list[tuple[str, dict[str, str]]
 
 def write_stubs(srcdir: Path, site: Site) -> int:
     """Bring the stub folders in line with the sources; return how many files were written."""
-    wanted: dict[Path, str] = {}
+    written = 0
     for model in site.written.values():
-        for folder_id in (model.id, *model.aliases):
-            _claim_folder(srcdir / folder_id, model)
+        wanted: dict[Path, str] = {}
         for docname, content in model_stub_list(model, site):
             wanted[srcdir / (docname + STUB_SUFFIX)] = json.dumps(content, sort_keys=True) + "\n"
-    written = 0
-    for path, text in wanted.items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            written += 1
-    folders = set(site.written) | {alias for model in site.written.values() for alias in model.aliases}
-    _remove_stale(srcdir, folders, set(wanted))
+        folders = [srcdir / folder_id for folder_id in (model.id, *model.aliases)]
+        # A manifest of the stubs written last time spares reading thousands of unchanged files.
+        manifest = hashlib.sha256(json.dumps(sorted((str(p), t) for p, t in wanted.items())).encode()).hexdigest()
+        manifest_file = folders[0] / MANIFEST
+        if _read(manifest_file) == manifest and all(p.is_file() for p in wanted):
+            continue
+        for folder in folders:
+            _claim_folder(folder, model)
+        for path, text in wanted.items():
+            if _read(path) != text:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                written += 1
+        for folder in folders:
+            for stub in folder.rglob(f"*{STUB_SUFFIX}"):
+                if stub not in wanted:
+                    stub.unlink()
+        manifest_file.write_text(manifest, encoding="utf-8")
+    _remove_stale_folders(srcdir, set(site.written) | {alias for m in site.written.values() for alias in m.aliases})
     return written
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _moved(content: dict[str, str], old_model_id: str) -> dict[str, str]:
@@ -124,15 +143,11 @@ def _claim_folder(folder: Path, model: Model) -> None:
             path.write_text(text, encoding="utf-8")
 
 
-def _remove_stale(srcdir: Path, model_ids: set[str], wanted: set[Path]) -> None:
+def _remove_stale_folders(srcdir: Path, folder_names: set[str]) -> None:
+    """Stub folders of models (or former model ids) that no longer exist."""
     for marker in srcdir.glob(f"*/{MARKER}"):
-        folder = marker.parent
-        if folder.name not in model_ids:
-            _remove_tree(folder)
-            continue
-        for stub in folder.rglob(f"*{STUB_SUFFIX}"):
-            if stub not in wanted:
-                stub.unlink()
+        if marker.parent.name not in folder_names:
+            _remove_tree(marker.parent)
 
 
 def _remove_tree(folder: Path) -> None:
