@@ -19,7 +19,7 @@ from sphinx.util.inventory import InventoryFile
 from .conftest import REPO
 from .helpers import collapse, page_text
 
-SOURCE = REPO / "tests" / "data" / "customer-service-representative.txt"
+SOURCE = REPO / "tests" / "data" / "import" / "customer-service-representative.txt"
 MODEL = "customer-service-representative"
 
 
