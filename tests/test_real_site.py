@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from sphinx.util.inventory import InventoryFile
 
 from .conftest import REPO
-from .helpers import collapse, page_text
+from .helpers import collapse, load_inventory, page_text
 
 SOURCE = REPO / "tests" / "data" / "import" / "customer-service-representative.txt"
 MODEL = "customer-service-representative"
@@ -94,10 +93,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _inventory(out: Path) -> dict[str, dict[str, tuple]]:
-    with (out / "objects.inv").open("rb") as stream:
-        inventory = InventoryFile.load(stream, "", lambda base, uri: uri)
-    data = getattr(inventory, "data", inventory)
-    return {kind: {name: tuple(item) for name, item in items.items()} for kind, items in data.items()}
+    return load_inventory(out / "objects.inv")
 
 
 def test_the_source_copy_in_the_repo_is_the_published_text() -> None:

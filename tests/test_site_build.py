@@ -8,16 +8,12 @@ from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
-from sphinx.util.inventory import InventoryFile
 
-from .helpers import page_text
+from .helpers import load_inventory, page_text
 
 
 def _inventory(app: SphinxTestApp) -> dict[str, dict[str, tuple]]:
-    with (app.outdir / "objects.inv").open("rb") as stream:
-        inventory = InventoryFile.load(stream, "https://intranet.example/", lambda base, uri: base + uri)
-    data = getattr(inventory, "data", inventory)  # a plain dict before Sphinx 8.2
-    return {kind: {name: tuple(item) for name, item in items.items()} for kind, items in data.items()}
+    return load_inventory(Path(app.outdir) / "objects.inv", "https://intranet.example/")
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)
