@@ -217,3 +217,11 @@ def test_unknown_utility_lists_the_known_ones() -> None:
         site_for_utility(site, "smalltown")
     assert "unknown utility 'smalltown'" in str(caught.value)
     assert "big_city, small_town" in str(caught.value)
+
+
+def test_the_generic_site_lists_the_utilities_of_a_model(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> None:
+    out = Path(_build(make_app, srcdir, srcdir / "_build" / "generic").outdir)
+    html = (out / MODEL / "variant.html").read_text(encoding="utf-8")
+    assert 'href="../../../big_city/html/meter-reader/variant.html">Big City Water Authority</a>' in html
+    assert 'href="../../../small_town/html/meter-reader/variant.html">Small Town Water</a>' in html
+    assert "No utility adapts this model yet." in page_text(out / "line-locator" / "variant.html")

@@ -20,8 +20,7 @@ from docutils import nodes
 
 from . import ENV_VERSION
 from .model import Model
-from .page_dispatch import build_page
-from .pages import PageContext
+from .page_dispatch import build_page, page_context
 from .site import Site
 from .stubs import model_stub_list
 
@@ -40,12 +39,10 @@ def inputs_key(site: Site, model: Model, tags: Iterable[str], urls: tuple[str, s
 
 def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: tuple[str, str]) -> set[str]:
     """The pages of a model whose content differs from the digests recorded when they were read."""
-    model, written = site.models[model_id], site.written[model_id]
+    written = site.written[model_id]
     changed = set()
     for docname, stub in model_stub_list(written, site):
-        ctx = PageContext(
-            model=model, written=written, item=stub["item"], docname=docname, base_url=urls[0], generic_url=urls[1]
-        )
+        ctx = page_context(site, model_id, stub["item"], docname, urls)
         page, _status = build_page(ctx, stub, site)
         if digests.get(docname) != page_digest(page):
             changed.add(docname)

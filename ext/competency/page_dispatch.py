@@ -19,6 +19,19 @@ MODEL_PAGES: dict[str, Callable[[PageContext], nodes.section]] = {
 }
 
 
+def page_context(site: Site, model_id: str, item: str, docname: str, urls: tuple[str, str]) -> PageContext:
+    """What a page is built from; the reader and the digests must build pages from the same."""
+    return PageContext(
+        model=site.models[model_id],
+        written=site.written[model_id],
+        item=item,
+        docname=docname,
+        base_url=urls[0],
+        generic_url=urls[1],
+        utilities=tuple((o.utility, o.name) for o in site.overlays.values() if model_id in o.models),
+    )
+
+
 def build_page(ctx: PageContext, stub: dict[str, str], site: Site) -> tuple[nodes.section, str]:
     """The page's nodes, and what the item is to this site: live, unused, foreign or a redirect."""
     kind = stub["page"]

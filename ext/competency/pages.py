@@ -51,11 +51,17 @@ class PageContext:
     base_url: str = ""
     #: Address of the generic site ("" = the sibling folder written by `make variants`).
     generic_url: str = ""
+    #: (tag, display name) of every utility that adapts this model.
+    utilities: tuple[tuple[str, str], ...] = ()
 
     def generic_href(self, docname: str) -> str:
         """Where the generic site shows a page, as seen from this page."""
-        base = self.generic_url or "../" * (self.docname.count("/") + 2) + "generic/html/"
+        base = self.generic_url or self.sibling_site("generic")
         return base + docname + ".html"
+
+    def sibling_site(self, variant: str) -> str:
+        """A variant's site as `make variants` lays them out (_build/<variant>/html), seen from this page."""
+        return "../" * (self.docname.count("/") + 2) + f"{variant}/html/"
 
     def docname_of(self, objtype: str, item_id: str) -> str:
         return page_docname(self.model.id, objtype, item_id)

@@ -20,7 +20,7 @@ from sphinx.util import logging
 from .config import competency_config
 from .digests import page_digest
 from .domain import CompetencyDomain, ObjectEntry
-from .page_dispatch import build_page
+from .page_dispatch import build_page, page_context
 from .page_parts import display
 from .pages import PageContext, page_docname
 from .state import indicator_order, site_of
@@ -45,17 +45,10 @@ class CompetencyPageParser(Parser):
                 "%s is not a page of any model", docname, type="competency", subtype="stub", location=docname
             )
             return
-        # No dependency on the model file: the stub carries a digest of what this page shows (stubs.py),
-        # so an edit re-reads exactly the pages that show the edited item.
+        # No dependency on the model file: the page's digest, kept below, lets an edit re-read exactly
+        # the pages that show the edited item (digests.py).
         settings = competency_config(env.config)
-        ctx = PageContext(
-            model=model,
-            written=site.written[model.id],
-            item=stub["item"],
-            docname=docname,
-            base_url=settings.base_url,
-            generic_url=settings.generic_url,
-        )
+        ctx = page_context(site, model.id, stub["item"], docname, (settings.base_url, settings.generic_url))
         page, status = build_page(ctx, stub, site)
         env.get_domain("comp").data["digests"][docname] = page_digest(page)  # before Sphinx changes the nodes
         live = status == "live"

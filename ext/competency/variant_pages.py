@@ -120,6 +120,14 @@ def variant_page(ctx: PageContext) -> nodes.section:
             "This is the generic model. Each utility's site shows its own variant of it: what "
             "it leaves out, adds and rewords is listed on the same page of that site."
         )
+        if ctx.utilities:
+            page += heading("Utilities that adapt this model")
+            page += bullet_list(
+                paragraph(nodes.reference("", name, refuri=ctx.sibling_site(tag) + ctx.docname + ".html"))
+                for tag, name in ctx.utilities
+            )
+        else:
+            page += paragraph("No utility adapts this model yet.")
         return with_permalink(ctx, page)
     page = page_section("variant", model.id, [nodes.Text(f"{model.title}: {variant.utility_name}'s variant")])
     page += paragraph(f"How {variant.utility_name} adapts the generic {model.title} model.")
