@@ -35,22 +35,11 @@ def copy_site(target: Path) -> Path:
     return target
 
 
-def build(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def build(site: Path, *extra: str, out: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """sphinx-build of the site copy, warnings as errors, into `out` (default: site/out)."""
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-c", str(site), *extra]
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "--keep-going",
-            "-n",
-            "-q",
-            "-c",
-            str(site),
-            *extra,
-            str(site / "docs"),
-            str(site / "out"),
-        ],
+        [*command, str(site / "docs"), str(out or site / "out")],
         capture_output=True,
         text=True,
         timeout=600,
@@ -177,28 +166,8 @@ def variant_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     layout = site / "_build"
     for variant in ("generic", *UTILITIES):
         tags = ["-t", variant] if variant != "generic" else []
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sphinx",
-                "-W",
-                "--keep-going",
-                "-n",
-                "-q",
-                "-c",
-                str(site),
-                *tags,
-                "-d",
-                str(layout / variant / "doctrees"),
-                str(site / "docs"),
-                str(layout / variant / "html"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        doctrees = ["-d", str(layout / variant / "doctrees")]
+        result = build(site, *tags, *doctrees, out=layout / variant / "html")
         assert result.returncode == 0, result.stderr
     return layout
 
