@@ -177,3 +177,18 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
     problems = _broken(tmp_path, text).problems
     assert len(problems) == 2
     assert "did you mean 'foundational'?" in problems[1].hint or "one of" in problems[1].hint
+
+
+def test_an_indicator_defined_where_section_v_reuses_a_competency_belongs_to_it(tmp_path: Path) -> None:
+    text = _example().replace(
+        "          - ref: reports-hazards\n",
+        "          - ref: reports-hazards\n"
+        "          - id: coaches-new-readers\n"
+        "            text: Coaches new readers\n",
+    )
+    path = tmp_path / "meter-reader.yaml"
+    path.write_text(text, encoding="utf-8")
+    model = load_model(path)
+    assert model.competencies["safety-awareness"].indicators[-1] == "coaches-new-readers"
+    assert model.indicators["coaches-new-readers"].competency == "safety-awareness"
+    assert model.home_of_indicator("coaches-new-readers")[1].code == "V.1.b"

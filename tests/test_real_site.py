@@ -206,3 +206,27 @@ def test_item_pages_show_only_their_branch_in_the_sidebar(built_site: Path) -> N
     assert not [t for t in titles if t.startswith(("I.1.", "II.2.", "V.1."))]  # other branches stay closed
     assert 'class="current reference internal"' in sidebar
     assert len(titles) == 5 + 5 + 6 + 3  # sections, competencies of II, indicators of II.1, overview pages
+
+
+def test_an_imported_model_builds_into_the_site_as_it_is(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    text = REPO / "tests" / "data" / "import" / "small-model.txt"
+    target = site / "competency_src" / "small-model.yaml"
+    imported = subprocess.run(
+        [sys.executable, "-m", "competency.cli", "import", str(text), "-o", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stderr
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    pages = {p.stem for p in (site / "out" / "small-model" / "indicators").glob("*.html")}
+    model = yaml_ids(target)
+    assert model <= pages and len(pages) >= 12
+
+
+def yaml_ids(path: Path) -> set[str]:
+    from competency.loader import load_model
+
+    return set(load_model(path).indicators)

@@ -8,7 +8,7 @@ and the file name matching the model id (the id is the URL folder).
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ class _ModelBuilder:
             self.problem(("sections",), f"a model has at most {len(ROMAN)} sections", "")
         sections = tuple(self.section(raw, i) for i, raw in enumerate(data["sections"][: len(ROMAN)]))
         self.check_refs()
+        self.own_indicators()
         competency_positions, indicator_positions = index_positions(sections)
         return Model(
             id=data["id"],
@@ -170,7 +171,7 @@ class _ModelBuilder:
                 qualifier=raw.get("qualifier"),
                 description=raw.get("description"),
                 preamble=raw.get("preamble"),
-                indicators=tuple(p.indicator for p in indicators if not p.is_reference),
+                indicators=(),  # filled in by `own_indicators` once every placement is read
                 aliases=tuple(raw.get("aliases", ())),
                 only=raw.get("only"),
                 location=self.at(where),
@@ -218,6 +219,17 @@ class _ModelBuilder:
             location=self.at(where),
         )
         return str(raw["id"])
+
+    def own_indicators(self) -> None:
+        """Each competency's indicators: those defined under it, also where a later section reuses it.
+
+        (Section V may list a competency of section II with an indicator of its own.)
+        """
+        owned: dict[str, list[str]] = {}
+        for indicator in self.indicators.values():
+            owned.setdefault(indicator.competency, []).append(indicator.id)
+        for competency_id, competency in self.competencies.items():
+            self.competencies[competency_id] = replace(competency, indicators=tuple(owned.get(competency_id, ())))
 
     # -- checks ---------------------------------------------------------------------------------
 
