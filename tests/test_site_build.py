@@ -178,3 +178,17 @@ def test_generated_stubs_ignore_themselves_in_git(app: SphinxTestApp) -> None:
     stubs = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.comp"))
     assert "indicators/reports-hazards.comp" in stubs
     assert len(stubs) == 4 + 5 + 5 + 5 + 2  # model, matrix, profile, variant; sections; competencies; indicators; resp.
+
+
+def test_published_wording_is_shown_exactly_even_with_smart_quotes(make_app, tmp_path: Path) -> None:
+    import shutil
+
+    srcdir = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-basic", srcdir)  # the model becomes a file of its own
+    model = srcdir / "competency_src" / "meter-reader.yaml"
+    text = model.read_text(encoding="utf-8")
+    model.write_text(text.replace("Reports hazards to the supervisor", 'Reports hazards -- "at once"'), "utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"smartquotes": True})
+    app.build()
+    html = Path(app.outdir, "meter-reader/indicators/reports-hazards.html").read_text(encoding="utf-8")
+    assert "Reports hazards -- &quot;at once&quot;" in html

@@ -11,7 +11,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
 from .model import Model
-from .page_parts import KIND_LABELS, badge, hidden_toctree, link, paragraph
+from .page_parts import KIND_LABELS, badge, hidden_toctree, link, paragraph, section_size
 from .pages import page_docname
 from .state import site_of
 
@@ -71,12 +71,11 @@ def _summary(model: Model, section_id: str) -> str:
     section = model.section(section_id)
     if section.responsibilities:
         return f"{len(section.responsibilities)} responsibilities the job centres on."
-    placements = list(section.placements())
-    indicators = sum(len(p.indicators) for p in placements)
+    competencies, indicators = section_size(section)
     what = KIND_LABELS[section.kind].lower()
     if indicators:
-        return f"{len(placements)} {what} competencies with {indicators} behavioural indicators."
-    return f"{len(placements)} {what} competencies."
+        return f"{competencies} {what} competencies with {indicators} behavioural indicators."
+    return f"{competencies} {what} competencies."
 
 
 def setup_catalogue(app) -> None:

@@ -100,6 +100,7 @@ class _ModelBuilder:
             indicators=self.indicators,
             responsibilities=self.responsibilities,
             competency_positions=competency_positions,
+            indicator_numbers={item: n for n, item in enumerate(indicator_positions)},  # first appearance order
             indicator_positions=indicator_positions,
         )
 

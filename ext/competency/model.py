@@ -226,10 +226,16 @@ class Model:
     variant: VariantChanges | None = None
     #: Every position of each competency, the defining one first.
     competency_positions: Mapping[str, tuple[CompetencyPlacement, ...]] = field(default_factory=dict)
+    #: Each indicator's place in published order (where it first appears).
+    indicator_numbers: Mapping[str, int] = field(default_factory=dict)
     #: Every position of each indicator with its competency placement, the defining one first.
     indicator_positions: Mapping[str, tuple[tuple[CompetencyPlacement, IndicatorPlacement], ...]] = field(
         default_factory=dict
     )
+
+    def indicator_number(self, indicator_id: str) -> int:
+        """The indicator's place in published order (where it first appears), for sorting."""
+        return self.indicator_numbers.get(indicator_id, len(self.indicator_numbers))
 
     def competency_placements(self) -> Iterator[CompetencyPlacement]:
         for section in self.sections:

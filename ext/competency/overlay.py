@@ -23,7 +23,9 @@ from .yamlfile import JsonPath, YamlDocument, read_yaml
 
 #: Utility names are Sphinx tags (-t NAME), so they must be valid tag names.
 UTILITY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-RESERVED_NAMES = {"generic", "html", "format_html", "builder_html"}
+#: Tags Sphinx sets itself for the HTML builder; they never select a variant.
+BUILDER_TAGS = frozenset({"html", "format_html", "builder_html"})
+RESERVED_NAMES = {"generic", *BUILDER_TAGS}
 OVERRIDABLE = {
     "competency": ("title", "qualifier", "description", "preamble"),
     "indicator": ("text",),

@@ -8,6 +8,7 @@ from .inline import inline_nodes
 from .model import Model
 from .page_parts import (
     EDITORIAL_NOTE,
+    bullet_list,
     competency_link,
     heading,
     indicator_link,
@@ -64,8 +65,6 @@ def matrix_page(ctx: PageContext) -> nodes.section:
 
 
 def bullet_list_of_columns(model: Model) -> nodes.bullet_list:
-    from .page_parts import bullet_list
-
     return bullet_list(paragraph(responsibility_link(model, r)) for r in model.responsibilities.values())
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from docutils import nodes
 from sphinx import addnodes
 
-from .inline import inline_nodes
+from .inline import inline_nodes, plain_text
 from .model import Competency, Indicator, Model, Responsibility, Section
 from .nodes import kind_badge
 
@@ -32,8 +32,6 @@ def competency_label(competency: Competency) -> str:
 
 def display(model: Model, objtype: str, item_id: str, code: str = "") -> str:
     """Code and title of an item as plain text (roles, intersphinx, link titles)."""
-    from .inline import plain_text
-
     if objtype == "model":
         return model.title
     if objtype == "section":
@@ -103,6 +101,12 @@ def responsibility_link(model: Model, responsibility: Responsibility) -> nodes.i
 
 def section_link(model: Model, section: Section) -> nodes.inline:
     return coded_link(model.id, "section", section.id, f"{section.code}.", [nodes.Text(section.title)])
+
+
+def section_size(section: Section) -> tuple[int, int]:
+    """(competencies, indicators) listed in a section, repeats included."""
+    placements = list(section.placements())
+    return len(placements), sum(len(p.indicators) for p in placements)
 
 
 def badge(kind: str) -> kind_badge:

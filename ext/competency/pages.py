@@ -21,6 +21,7 @@ from .page_parts import (
     bullet_list,
     competency_label,
     competency_link,
+    display,
     doc_link,
     heading,
     hidden_toctree,
@@ -30,9 +31,11 @@ from .page_parts import (
     paragraph,
     responsibility_link,
     section_link,
+    section_size,
     std_link,
     text_paragraphs,
 )
+from .variant_notes import departments, variant_notice
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,6 +66,15 @@ class PageContext:
         """A variant's site as `make variants` lays them out (_build/<variant>/html), seen from this page."""
         return "../" * (self.docname.count("/") + 2) + f"{variant}/html/"
 
+    def shown_as(self, kind: str) -> str:
+        """How the page's item is named (code and title): as this site has it, else as written."""
+        if kind in ("matrix", "profile", "variant"):
+            return f"{self.model.title}: {kind}"
+        for model in (self.model, self.written):
+            if model.kind_of(self.item) == kind or (kind == "model" and model.id == self.item):
+                return display(model, kind, self.item)
+        return self.item
+
     def docname_of(self, objtype: str, item_id: str) -> str:
         return page_docname(self.model.id, objtype, item_id)
 
@@ -82,9 +94,7 @@ def with_permalink(ctx: PageContext, section: nodes.section) -> nodes.section:
     node["path"] = ctx.docname + ".html"
     node["base_url"] = ctx.base_url.rstrip("/") + "/" if ctx.base_url else ""
     section.insert(1, node)
-    from .variant_pages import variant_notice
-
-    section.insert(2, variant_notice(ctx))
+    section.insert(2, variant_notice(ctx.model, ctx.item, ctx.generic_href(ctx.docname)))
     return section
 
 
@@ -130,8 +140,6 @@ def model_page(ctx: PageContext) -> nodes.section:
             paragraph(doc_link(page_docname(model.id, "variant", ""), "Utility variants of this model")),
         ]
     )
-    from .variant_pages import departments
-
     page += departments(model, None)
     page += hidden_toctree(
         ctx.docname,
@@ -146,13 +154,8 @@ def model_page(ctx: PageContext) -> nodes.section:
 def _section_count(model: Model, section: Section) -> str:
     if section.responsibilities:
         return f"({len(section.responsibilities)} responsibilities)"
-    placements = list(section.placements())
-    indicators = sum(len(p.indicators) for p in placements)
-    return (
-        f"({len(placements)} competencies, {indicators} indicators)"
-        if indicators
-        else f"({len(placements)} competencies)"
-    )
+    competencies, indicators = section_size(section)
+    return f"({competencies} competencies, {indicators} indicators)" if indicators else f"({competencies} competencies)"
 
 
 def _index_link(text: str) -> nodes.Node:
@@ -349,8 +352,6 @@ def responsibility_page(ctx: PageContext) -> nodes.section:
             items.append(paragraph(indicator_link(model, model.indicators[item_id], code)))
     page += bullet_list(items) if items else paragraph("No competency is mapped to this responsibility yet.")
     page += paragraph(doc_link(page_docname(model.id, "matrix", ""), "See all responsibilities against competencies"))
-    from .variant_pages import departments
-
     page += departments(model, responsibility.id)
     return with_permalink(ctx, page)
 

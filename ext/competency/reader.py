@@ -23,7 +23,7 @@ from .domain import CompetencyDomain, ObjectEntry
 from .page_dispatch import build_page, page_context
 from .page_parts import display
 from .pages import PageContext, page_docname
-from .state import indicator_order, site_of
+from .state import site_of
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ class CompetencyPageParser(Parser):
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
         env = document.settings.env
+        # Published wording is shown exactly ("--" stays "--"), whatever conf.py says of smart quotes.
+        document.settings.smart_quotes = False
         docname = env.current_document.docname
         stub: dict[str, str] = json.loads(inputstring)
         site = site_of(env)
@@ -74,7 +76,7 @@ def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, 
             return
         old_model = stub.get("alias_model", model.id)
         name = old_model if stub["kind"] == "model" else f"{old_model}/{stub['alias']}"
-        shown = ObjectEntry(target, "", _display(ctx, stub["kind"]), priority=-1, recorded_by=docname)
+        shown = ObjectEntry(target, "", ctx.shown_as(stub["kind"]), priority=-1, recorded_by=docname)
         domain.note_object(stub["kind"], name, shown, location=docname)
         return
     fullname = model.id if kind == "model" else f"{model.id}/{ctx.item}"
@@ -82,16 +84,9 @@ def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, 
     if kind == "indicator" and live:
         competency, _placement = model.home_of_indicator(ctx.item)
         parent = f"{model.title}: {display(model, 'competency', competency.competency)}"
-        order = f"{model.id}/{indicator_order(model)[ctx.item]:06d}"
-    entry = ObjectEntry(docname, "", _display(ctx, kind), parent, order, 1 if live else -1)
+        order = f"{model.id}/{model.indicator_number(ctx.item):06d}"
+    entry = ObjectEntry(docname, "", ctx.shown_as(kind), parent, order, 1 if live else -1)
     domain.note_object(kind, fullname, entry, location=docname)
-
-
-def _display(ctx: PageContext, kind: str) -> str:
-    for model in (ctx.model, ctx.written):
-        if model.kind_of(ctx.item) == kind or (kind == "model" and model.id == ctx.item):
-            return display(model, kind, ctx.item)
-    return ctx.item
 
 
 def setup_reader(app: Any) -> None:

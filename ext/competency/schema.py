@@ -168,7 +168,7 @@ def _noun(where: tuple[str | int, ...]) -> str:
     for part in reversed(where):
         if isinstance(part, str) and part in _NOUNS:
             return _NOUNS[part]
-    return "model" if not where or where[0] != "add" else "overlay"
+    return "overlay" if where and where[0] == "models" else "model"  # overlays list their models under `models`
 
 
 def _a(noun: str) -> str:

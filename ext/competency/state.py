@@ -20,7 +20,7 @@ from sphinx.util import logging
 
 from .config import competency_config
 from .digests import changed_pages, inputs_key
-from .model import Model
+from .overlay import BUILDER_TAGS
 from .problems import SourceError
 from .site import Site, overlay_files
 from .source_cache import load_site_cached
@@ -40,19 +40,6 @@ class SourceProblems(SystemExit):
 def site_of(env: BuildEnvironment) -> Site:
     site: Site = getattr(env.get_domain("comp"), _ATTRIBUTE)
     return site
-
-
-def indicator_order(model: Model) -> dict[str, int]:
-    """Position of each indicator in published order (cached per model object)."""
-    cached = _ORDER_CACHE.get(id(model))
-    if cached is None or cached[0] is not model:  # the model is kept, so its id() is not reused
-        order = [p.indicator for c in model.competency_placements() for p in c.indicators]
-        cached = (model, {item: n for n, item in reversed(list(enumerate(order)))})
-        _ORDER_CACHE[id(model)] = cached
-    return cached[1]
-
-
-_ORDER_CACHE: dict[int, tuple[Model, dict[str, int]]] = {}
 
 
 def load_sources(app: Sphinx) -> None:
@@ -89,10 +76,6 @@ def load_sources(app: Sphinx) -> None:
     _find_changed_pages(app, site)
     if written:
         logger.info("competency: %d page stub(s) written for %d model(s)", written, len(site.models))
-
-
-#: Tags Sphinx sets itself; they never select a variant.
-BUILDER_TAGS = {"html", "format_html", "builder_html"}
 
 
 def choose_variant(app: Sphinx, config: Config) -> None:

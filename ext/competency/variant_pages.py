@@ -18,39 +18,7 @@ from .page_parts import (
     paragraph,
 )
 from .pages import PageContext, page_docname, with_permalink
-
-FIELD_NAMES = {
-    "text": "wording",
-    "title": "title",
-    "qualifier": "qualifier",
-    "description": "description",
-    "preamble": "introduction",
-    "note": "note",
-    "source": "source",
-}
-
-
-def variant_notice(ctx: PageContext) -> list[nodes.Node]:
-    """On a page whose item the utility reworded: its name, and the model's own wording."""
-    variant = ctx.model.variant
-    if variant is None or not variant.utility_name or ctx.item not in variant.reworded:
-        return []
-    box = nodes.admonition(classes=["comp-variant-change"])
-    box += nodes.title("", f"Changed for {variant.utility_name}")
-    box += paragraph(
-        f"{variant.utility_name} words this item differently from the generic model. The generic model's wording:"
-    )
-    for name, generic in variant.reworded[ctx.item].items():
-        box += paragraph(nodes.strong("", f"{FIELD_NAMES.get(name, name).capitalize()}: "), *inline_nodes(generic))
-    box += paragraph(
-        nodes.reference(
-            "",
-            "See this item in the generic model",
-            refuri=ctx.generic_href(ctx.docname),
-            classes=["comp-generic-link"],
-        )
-    )
-    return [box]
+from .variant_notes import FIELD_NAMES, departments
 
 
 def unused_page(ctx: PageContext, kind: str) -> nodes.section:
@@ -95,19 +63,10 @@ def redirect_page(ctx: PageContext, kind: str, alias: str) -> nodes.section:
     what = kind if kind in ("section", "competency", "indicator", "responsibility") else "page"
     page += paragraph(
         f"This {what} was renamed. Its page is now ",
-        doc_link(target, display_or_id(ctx, kind)),
+        doc_link(target, ctx.shown_as(kind)),
         ". Please update your link.",
     )
     return page
-
-
-def display_or_id(ctx: PageContext, kind: str) -> str:
-    if kind in ("matrix", "profile", "variant"):
-        return f"{ctx.model.title}: {kind}"
-    for model in (ctx.model, ctx.written):
-        if model.kind_of(ctx.item) == kind:
-            return display(model, kind, ctx.item)
-    return ctx.item
 
 
 def variant_page(ctx: PageContext) -> nodes.section:
@@ -168,22 +127,6 @@ def _reworded(model: Model, item_id: str, fields: dict[str, str]) -> list[nodes.
 
 def _listing(items: list) -> nodes.Node:
     return bullet_list(items) if items else paragraph("Nothing.")
-
-
-def departments(model: Model, responsibility: str | None) -> list[nodes.Node]:
-    """The utility's departments (all of them, or those a responsibility refers customers to)."""
-    variant = model.variant
-    chosen = [
-        d
-        for d in (variant.departments if variant else ())
-        if responsibility is None or d.responsibility == responsibility
-    ]
-    if not chosen:
-        return []
-    return [
-        heading("Departments customers are referred to"),
-        bullet_list(paragraph(nodes.strong("", d.name), f": {d.handles}") for d in chosen),
-    ]
 
 
 def _definition(model: Model, kind: str, item_id: str) -> str:
