@@ -56,6 +56,18 @@ html_theme_options = {
     "header_links_before_dropdown": 1,  # one header row: the rest is under "More"
     "show_toc_level": 1,
     "secondary_sidebar_items": ["page-toc"],
+    # The theme renders every listed template once more per page to drop empty ones: list only what
+    # shows, and skip that check for templates that are never empty (docs/performance.md).
+    "navbar_end": ["theme-switcher"],
+    "primary_sidebar_end": [],
+    "templates_skip_empty_check": [
+        "navbar-logo.html",
+        "navbar-nav.html",
+        "theme-switcher.html",
+        "search-button-field.html",
+        "sidebar-nav-bs.html",
+        "copyright.html",
+    ],
     "footer_start": ["copyright"],
     "footer_end": [],
     "navigation_with_keys": False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .build_speed import setup_build_speed
 from .catalogue import setup_catalogue
 from .changes_page import setup_changes
 from .config import setup_config
@@ -26,3 +27,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_catalogue(app)
     setup_exports(app)
     setup_changes(app)
+    setup_build_speed(app)

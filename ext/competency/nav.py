@@ -98,7 +98,15 @@ def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["comp_sidebar"] = sidebar_html(
         model, pagename, lambda docname: app.builder.get_relative_uri(pagename, docname)
     )
+    # The theme finds out whether a page has a sidebar by walking every toctree entry of the site,
+    # on every page (that grows with the pages squared): an item page always has its sidebar.
+    context["suppress_sidebar_toctree"] = _never
+
+
+def _never(**_kwargs: Any) -> bool:
+    return False
 
 
 def setup_nav(app: Sphinx) -> None:
-    app.connect("html-page-context", _add_sidebar)
+    # After the theme's handlers, which set the functions replaced on item pages.
+    app.connect("html-page-context", _add_sidebar, priority=600)

@@ -1,0 +1,171 @@
+"""Per-page work of Sphinx's HTML builder and of the theme that a site of thousands of small pages
+would otherwise repeat on every page.
+
+Each was measured (docs/performance.md); each changes how often work is done, never what is written:
+
+- the search index stems every word of every page, and item pages repeat the same few thousand
+  words: each distinct word is stemmed once (the Snowball stemmer was a tenth of a large build);
+- every page renders the titles of its parents (breadcrumbs) and of the previous and next pages
+  through a fresh docutils document and translator: each distinct title is rendered once;
+- a rebuild that changes nothing loads and writes again the search index, the object inventory and
+  the domain indices: they are kept;
+- the theme renders the header's links for every page, finding the current one by walking every
+  toctree entry of the site (which grows with the pages squared): the pages of a model in one
+  folder share one header;
+- the theme renders the in-page table of contents of every page to find out whether it is empty:
+  a page whose only heading is its title has none;
+- loading the environment of a large site creates a million objects, and Python's cycle collector
+  walks them again and again while they are created (a quarter of a no-op rebuild): it is paused
+  while Sphinx loads the environment.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import posixpath
+from collections.abc import Set
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
+from sphinx.builders.html import INVENTORY_FILENAME, StandaloneHTMLBuilder
+from sphinx.search.en import SearchEnglish
+
+from .state import site_of
+
+
+class SearchEnglishStemmedOnce(SearchEnglish):
+    """English search (the same stems, the same browser-side stemmer), stemming each word once."""
+
+    def __init__(self, options: dict[str, str]) -> None:
+        super().__init__(options)
+        self._stems: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self._stems[word] = super().stem(word)
+        return stem
+
+
+class HTMLBuilder(StandaloneHTMLBuilder):
+    """Sphinx's HTML builder, without work whose result is already there.
+
+    - Each distinct title is rendered once. A title renders the same wherever it is shown; its XML
+      says everything the rendering depends on (text, markup, attributes), so it is the key.
+    - A build that writes no page (nothing changed) keeps the search index, the object inventory
+      and the domain indices, which depend only on what was read: Sphinx would load the search
+      index and write all three again, a second of every no-op rebuild of a large site. They are
+      kept only when they were written after the last read (the environment pickle, which Sphinx
+      saves whenever it read something), so a build interrupted before writing them redoes them.
+    """
+
+    name = "html"
+    _outputs_current = False
+
+    def render_partial(self, node: nodes.Node | None) -> dict[str, str]:
+        if not isinstance(node, nodes.title):
+            return super().render_partial(node)
+        rendered: dict[str, dict[str, str]] = self.__dict__.setdefault("_rendered_titles", {})
+        key = str(node)
+        if key not in rendered:
+            rendered[key] = super().render_partial(node)
+        return dict(rendered[key])  # callers may change the dict they get
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        self._outputs_current = not docnames and self._written_since_last_read(
+            self.searchindex_filename, INVENTORY_FILENAME
+        )
+        super().prepare_writing(docnames)
+
+    def load_indexer(self, docnames: Set[str]) -> None:
+        if not self._outputs_current:
+            super().load_indexer(docnames)
+
+    def write_domain_indices(self) -> None:
+        names = [f"{name}{self.out_suffix}" for name, *_ in self.domain_indices]
+        if not (self._outputs_current and self._written_since_last_read(*names)):
+            super().write_domain_indices()
+
+    def dump_search_index(self) -> None:
+        if not self._outputs_current:
+            super().dump_search_index()
+
+    def dump_inventory(self) -> None:
+        if not self._outputs_current:
+            super().dump_inventory()
+
+    def _written_since_last_read(self, *names: str) -> bool:
+        try:
+            last_read = Path(self.doctreedir, ENV_PICKLE_FILENAME).stat().st_mtime_ns
+            return all(Path(self.outdir, name).stat().st_mtime_ns > last_read for name in names)
+        except OSError:
+            return False
+
+
+def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Render the theme's header links once for all the pages of a model in one folder.
+
+    They link the same pages, relative to the same folder, and the same one is current (the
+    ancestor of every page of the model). A page that is itself a header link is left alone:
+    its own link differs.
+    """
+    model_id, _, rest = pagename.partition("/")
+    render = context.get("generate_header_nav_html")
+    if not rest or render is None or model_id not in site_of(app.env).models:
+        return
+    if pagename in app.env.toctree_includes.get(app.config.root_doc, ()):
+        return
+    folder = posixpath.dirname(app.builder.get_target_uri(pagename))
+    shared = app.builder.__dict__.setdefault("_shared_header_navs", {})
+    # The theme numbers the ids of the header's "More" menu within a page (the header is shown twice,
+    # for wide and narrow screens): a page's n-th header is shared with the n-th of the others.
+    calls = itertools.count()
+
+    def header_nav(*args: Any, **kwargs: Any) -> str:
+        call = (folder, model_id, next(calls), args, tuple(sorted(kwargs.items())))
+        if call not in shared:
+            shared[call] = render(*args, **kwargs)
+        return shared[call]
+
+    context["generate_header_nav_html"] = header_nav
+
+
+def _skip_empty_page_toc(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Leave the in-page table of contents out of pages whose only heading is their title.
+
+    The theme would render it to find out that it is empty, then leave it out.
+    """
+    items = context.get("theme_secondary_sidebar_items")
+    if isinstance(items, list) and app.env.toc_num_entries.get(pagename, 2) <= 1:
+        context["theme_secondary_sidebar_items"] = [t for t in items if t not in ("page-toc", "page-toc.html")]
+
+
+def _pause_gc_while_loading(app: Sphinx, config: Any) -> None:
+    """Sphinx loads the environment between config-inited and builder-inited."""
+    if gc.isenabled():
+        gc.disable()
+        app.connect("builder-inited", _resume_gc, priority=0)
+        app.connect("build-finished", _unfreeze, priority=0)
+
+
+def _resume_gc(app: Sphinx) -> None:
+    # What was loaded lives as long as the build: later collections need not walk it again.
+    gc.freeze()
+    gc.enable()
+
+
+def _unfreeze(app: Sphinx, exception: Exception | None) -> None:
+    gc.unfreeze()  # collectable again once the build is over (tests run many builds in one process)
+
+
+def setup_build_speed(app: Sphinx) -> None:
+    app.connect("config-inited", _pause_gc_while_loading, priority=900)
+    app.add_search_language(SearchEnglishStemmedOnce)
+    app.add_builder(HTMLBuilder, override=True)
+    # Before the theme's handlers read the context (priority 500) ...
+    app.connect("html-page-context", _skip_empty_page_toc, priority=400)
+    # ... and after the one that sets the header function.
+    app.connect("html-page-context", _share_header_nav, priority=600)

@@ -1,0 +1,145 @@
+"""The build's speed-ups (build_speed.py) change how often work is done, never what is written."""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sphinx.search
+from sphinx.search.en import SearchEnglish
+from sphinx.testing.util import SphinxTestApp
+
+import competency.extension
+from competency.build_speed import HTMLBuilder, SearchEnglishStemmedOnce
+
+PYDATA = {"html_theme": "pydata_sphinx_theme", "html_theme_options": {"navigation_depth": 3}}
+KEPT = ("searchindex.js", "objects.inv", "comp-indicators.html")
+
+
+def _files(outdir: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(outdir)): p.read_bytes()
+        for p in sorted(outdir.rglob("*"))
+        if p.is_file() and p.name != ".buildinfo" and "_static" not in p.parts
+    }
+
+
+def test_stems_are_the_english_stems() -> None:
+    once, plain = SearchEnglishStemmedOnce({}), SearchEnglish({})
+    words = ["Explains", "explaining", "meters", "Meter", "readings", "safety", "reads", "read", "hazards"]
+    assert [once.stem(w) for w in words * 2] == [plain.stem(w) for w in words * 2]
+    assert once.stem("readings") == "read"
+
+
+@pytest.mark.sphinx("html", testroot="two-models", srcdir="speed-same-site", freshenv=True, confoverrides=PYDATA)
+def test_the_speed_ups_change_nothing_in_the_site(
+    app: SphinxTestApp,
+    make_app: Callable[..., SphinxTestApp],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    app.build()
+    assert isinstance(app.builder, HTMLBuilder)
+    fast = _files(Path(app.outdir))
+    fast_warnings = app.warning.getvalue()
+    app.cleanup()
+    with monkeypatch.context() as plain:
+        plain.setattr(competency.extension, "setup_build_speed", lambda _app: None)
+        plain.setitem(sphinx.search.languages, "en", SearchEnglish)
+        slow_app = make_app(
+            "html", srcdir=Path(app.srcdir), builddir=tmp_path / "plain", freshenv=True, confoverrides=PYDATA
+        )
+        slow_app.build()
+        assert not isinstance(slow_app.builder, HTMLBuilder)
+    slow = _files(Path(slow_app.outdir))
+    assert sorted(fast) == sorted(slow)
+    assert len([name for name in fast if name.endswith(".html")]) > 20
+    assert [name for name in fast if fast[name] != slow[name]] == []
+    # what the speed-ups touch is on the pages: breadcrumbs, the header's links, no empty page contents
+    page = fast["meter-reader/indicators/reports-hazards.html"].decode()
+    assert 'class="bd-breadcrumbs"' in page and "nav-link nav-internal" in page
+    assert "onthispage" not in page
+    assert fast_warnings == "" and slow_app.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("html", testroot="two-models", srcdir="speed-header", freshenv=True, confoverrides=PYDATA)
+def test_each_page_has_its_own_current_header_link(app: SphinxTestApp) -> None:
+    app.build()
+    out = Path(app.outdir)
+    model_page = _header(out / "meter-reader/index.html")
+    item_page = _header(out / "meter-reader/indicators/reports-hazards.html")
+    other_item = _header(out / "line-locator/indicators/marks-lines.html")
+    assert 'href="#" aria-current="page"' in model_page  # a header link shows its own page
+    assert "aria-current" not in item_page
+    assert _current_link(model_page) == "#"
+    assert _current_link(item_page) == "../index.html"  # its own model, from its own folder
+    assert _current_link(other_item) == "../index.html"
+    matrix = _header(out / "meter-reader/matrix.html")  # in the model page's own folder
+    assert "aria-current" not in matrix and _current_link(matrix) == "index.html"
+    assert 'href="../../line-locator/index.html"' in item_page
+    assert 'href="../../meter-reader/index.html"' in other_item
+    assert _current_link(_header(out / "roles.html")) == "#"
+
+
+def _header(page: Path) -> str:
+    html = page.read_text(encoding="utf-8")
+    return html[html.index("<header") : html.index("</header>")]
+
+
+def _current_link(header: str) -> str:
+    current = header[header.index('<li class="nav-item current active">') :]
+    return current.split('href="', 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.sphinx("html", testroot="two-models", srcdir="speed-no-op", freshenv=True)
+def test_a_no_op_rebuild_keeps_the_indices(app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
+    app.build()
+    app.cleanup()
+    srcdir, outdir = Path(app.srcdir), Path(app.outdir)
+    written = {name: (outdir / name).stat().st_mtime_ns for name in KEPT}
+    contents = {name: (outdir / name).read_bytes() for name in KEPT}
+
+    assert _build_again(make_app, srcdir) == ""
+    assert {name: (outdir / name).stat().st_mtime_ns for name in KEPT} == written
+    assert {name: (outdir / name).read_bytes() for name in KEPT} == contents
+
+    # A missing one is written again.
+    (outdir / "objects.inv").unlink()
+    assert _build_again(make_app, srcdir) == ""
+    assert (outdir / "objects.inv").read_bytes() == contents["objects.inv"]
+
+    # A build stopped after reading (the environment saved, the indices not yet written) is finished.
+    pickle = Path(app.doctreedir, "environment.pickle")
+    later = max(written.values()) + 1
+    os.utime(pickle, ns=(later, later))
+    assert _build_again(make_app, srcdir) == ""
+    assert all((outdir / name).stat().st_mtime_ns > later for name in KEPT)
+    assert {name: (outdir / name).read_bytes() for name in KEPT} == contents
+
+    # An edit changes them.
+    model = srcdir / "competency_src" / "meter-reader.yaml"
+    model.write_text(
+        model.read_text(encoding="utf-8").replace("Reports hazards to the supervisor", "Reports hazards at once"),
+        encoding="utf-8",
+    )
+    assert _build_again(make_app, srcdir) == ""
+    assert b"Reports hazards at once" in (outdir / "comp-indicators.html").read_bytes()
+    assert (outdir / "searchindex.js").read_bytes() != contents["searchindex.js"]
+
+
+def _build_again(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> str:
+    """Another sphinx-build run on the same folders; its warnings."""
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    app.cleanup()
+    return app.warning.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_the_cycle_collector_runs_again_after_a_build(app: SphinxTestApp) -> None:
+    app.build()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
