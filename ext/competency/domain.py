@@ -21,6 +21,7 @@ from sphinx.builders import Builder
 from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
@@ -50,6 +51,10 @@ class ObjectEntry(NamedTuple):
     @property
     def owner(self) -> str:
         return self.recorded_by or self.docname
+
+    def reference(self, builder: Builder, fromdocname: str, contnode: Element) -> Element:
+        """The link to this object from a page, showing `contnode`."""
+        return make_refnode(builder, fromdocname, self.docname, self.anchor, contnode, self.display)
 
 
 class CompetencyRole(XRefRole):
@@ -107,6 +112,8 @@ class CompetencyDomain(Domain):
         "digests": {},
     }
     data_version = 4
+    #: The builder of this build (set at builder-inited), for the links of GeneratedLinks.
+    builder: Builder | None = None
 
     @property
     def objects(self) -> dict[tuple[str, str], ObjectEntry]:
@@ -230,7 +237,7 @@ class CompetencyDomain(Domain):
         _name, entry = found[0]
         if not node.get("refexplicit"):
             contnode = nodes.inline(entry.display, entry.display, classes=["comp-ref", f"comp-ref-{typ}"])
-        return make_refnode(builder, fromdocname, entry.docname, entry.anchor, contnode, entry.display)
+        return entry.reference(builder, fromdocname, contnode)
 
     def resolve_any_xref(
         self,
@@ -273,6 +280,40 @@ def warn_unknown_reference(app: Any, domain: Domain, node: pending_xref) -> bool
     return True
 
 
+class GeneratedLinks(SphinxPostTransform):
+    """The links the extension writes on its own pages, resolved directly.
+
+    They name their target by its full name, so a lookup finds it; Sphinx's general resolver would
+    copy each link and ask every domain (a twentieth of a large build). A link whose target is
+    unknown is left to that resolver, which reports it.
+    """
+
+    default_priority = 5  # before Sphinx's ReferencesResolver (10)
+
+    def run(self, **kwargs: Any) -> None:
+        domain = self.env.get_domain("comp")
+        assert isinstance(domain, CompetencyDomain)
+        builder = domain.builder
+        if builder is None:
+            return
+        for node in list(self.document.findall(pending_xref)):
+            if not node.get("comp:generated"):
+                continue
+            entry = domain.objects.get((node["reftype"], node["reftarget"]))
+            if entry is not None:
+                fromdocname = node.get("refdoc", self.env.docname)
+                node.replace_self(entry.reference(builder, fromdocname, node[0]))
+
+
+def _remember_builder(app: Any) -> None:
+    """Post-transforms have no public way to the builder their links are for: the domain keeps it."""
+    domain = app.env.get_domain("comp")
+    assert isinstance(domain, CompetencyDomain)
+    domain.builder = app.builder
+
+
 def setup_domain(app: Any) -> None:
     app.add_domain(CompetencyDomain)
+    app.add_post_transform(GeneratedLinks)
+    app.connect("builder-inited", _remember_builder)
     app.connect("warn-missing-reference", warn_unknown_reference)
