@@ -5,6 +5,9 @@ indicator texts of 8-25 words, competency titles of 2-5 words, notes of a few se
 foundational groups reusing competency I.1, responsibilities mapped to competencies, and a
 superior-performance section that reuses indicators of section II through `ref`.
 The output is deterministic for a given seed.
+
+`published_text` writes the same model in the published plain-text shape (as
+`../shared/source/customer-service-representative.txt`), for importing with `competency import`.
 """
 
 from __future__ import annotations
@@ -138,7 +141,12 @@ class _Text:
         return " ".join([self.rng.choice(VERBS), *self.words(7, 24)])
 
     def title(self) -> str:
-        return " ".join(self.words(2, 5, TITLE_WORDS))
+        """A competency title, never repeated in a model (a repeated title reads as reuse in the plain text)."""
+        while True:
+            title = " ".join(self.words(2, 5, TITLE_WORDS))
+            if title not in self.used:
+                self.used.add(title)
+                return title
 
     def note(self) -> str:
         sentences = (" ".join(self.words(8, 18)).capitalize() + "." for _ in range(self.rng.randint(2, 4)))
@@ -284,5 +292,52 @@ def write_models(folder: Path, total: int, seed: int = 0) -> list[Path]:
         data = generate_model(model_id, size, seed=seed * 1000 + n)
         with path.open("w", encoding="utf-8") as stream:
             _yaml().dump(data, stream)
+        paths.append(path)
+    return paths
+
+
+def published_text(model: dict[str, Any]) -> str:
+    """A generated model in the published plain-text shape: what `competency import` reads.
+
+    Reuse is written as the published models write it, by repeating the title (and the indicator
+    texts); the responsibilities' support mapping is editorial and has no plain-text form.
+    """
+    competencies = {c["id"]: c for section in model["sections"] for c in section.get("competencies", []) if "id" in c}
+    lines = [f" Note:  {model['note'].replace(chr(10), ' ')} "]
+    for numeral, section in zip(("I", "II", "III", "IV", "V"), model["sections"], strict=True):
+        heading = f"{numeral}. {section['title']}"
+        lines.append(heading + (f" ({section['qualifier']})" if section.get("qualifier") else ""))
+        if section["kind"] in ("responsibilities", "superior-performance"):
+            lines += ["", f"Note: {section['note']}", ""]
+        for n, group in enumerate(section.get("groups", []), start=1):
+            lines += [f"{n}. {group['title']}", ""]
+            for letter, entry in zip("abcdefghijklmnopqrstuvwxyz", group["competencies"], strict=False):
+                competency = competencies[entry["ref"]] if "ref" in entry else entry
+                qualifier = f" ({competency['qualifier']})" if competency.get("qualifier") else ""
+                description = f": {competency['description']}" if competency.get("description") else ""
+                lines.append(f"{letter}. {competency['title']}{qualifier}{description}")
+            lines.append("")
+        for n, responsibility in enumerate(section.get("responsibilities", []), start=1):
+            lines.append(f"{n}. {responsibility['text']}")
+        for n, entry in enumerate(section.get("competencies", []), start=1):
+            competency = competencies[entry["ref"]] if "ref" in entry else entry
+            lines += [f"{n}. {competency['title']}", ""]
+            if "preamble" in entry:
+                lines.append(entry["preamble"])
+            texts = {i["id"]: i["text"] for i in competency["indicators"]}
+            for letter, indicator in zip("abcdefghijklmnopqrstuvwxyz", entry["indicators"], strict=False):
+                lines.append(f"{letter}. {texts[indicator['ref']] if 'ref' in indicator else indicator['text']}")
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def write_published_texts(folder: Path, total: int, seed: int = 0) -> list[Path]:
+    """Write the models of a site with `total` indicators as plain text into folder; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n, size in enumerate(model_sizes(total)):
+        model_id = f"job-{n + 1:02d}"
+        path = folder / f"{model_id}.txt"
+        path.write_text(published_text(generate_model(model_id, size, seed=seed * 1000 + n)), encoding="utf-8")
         paths.append(path)
     return paths

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / "_work"
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import write_models  # noqa: E402
+from benchmarks.generate import write_models, write_published_texts  # noqa: E402
 from competency.loader import load_model  # noqa: E402
 from competency.stubs import model_stubs  # noqa: E402
 
@@ -99,8 +99,12 @@ def sphinx_build(folder: Path, out: str, jobs: int = 1, *, fresh: bool = True, q
 # -- the sites ------------------------------------------------------------------------------------
 
 
-def make_site(size: int, name: str = "") -> dict:
-    """The project's conf.py and a home page with the catalogue, over generated models."""
+def make_site(size: int, name: str = "", from_text: bool = False) -> dict:
+    """The project's conf.py and a home page with the catalogue, over generated models.
+
+    With `from_text`, the models are written in the published plain-text shape and imported with
+    `competency import`, as a maintainer brings in a published model.
+    """
     folder = WORK / (name or f"site-{size}")
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "docs").mkdir(parents=True)
@@ -110,7 +114,8 @@ def make_site(size: int, name: str = "") -> dict:
         if (ROOT / "docs" / extra).is_dir():
             shutil.copytree(ROOT / "docs" / extra, folder / "docs" / extra)
     (folder / "docs" / "index.md").write_text("# Benchmark site\n\n```{comp:catalogue}\n```\n", encoding="utf-8")
-    models = [load_model(path) for path in write_models(folder / "models", size)]  # the project's own checks
+    paths = import_texts(folder, size) if from_text else write_models(folder / "models", size)
+    models = [load_model(path) for path in paths]  # the project's own checks
     pages = {docname for model in models for docname, _ in model_stubs(model)}
     return {
         "folder": folder,
@@ -118,6 +123,24 @@ def make_site(size: int, name: str = "") -> dict:
         "indicators": sum(len(m.indicators) for m in models),
         "pages": len(pages) + 1,
     }
+
+
+def import_texts(folder: Path, size: int) -> list[Path]:
+    """Plain-text models in folder/texts, imported into folder/models with `competency import`."""
+    (folder / "models").mkdir()
+    paths = []
+    for text in write_published_texts(folder / "texts", size):
+        path = folder / "models" / f"{text.stem}.yaml"
+        done = subprocess.run(
+            [sys.executable, "-m", "competency.cli", "import", str(text), "-o", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            sys.exit(f"competency import {text} failed:\n{done.stderr[-3000:]}")
+        paths.append(path)
+    return paths
 
 
 def make_floor(size: int, pages: int) -> Path:
@@ -325,7 +348,7 @@ def save(results: dict[int, dict], path: Path) -> None:
 
 
 def measure(size: int, args: argparse.Namespace, started: float, later: list[int]) -> dict:
-    site = make_site(size)
+    site = make_site(size, from_text=args.from_text)
     floor = make_floor(size, site["pages"])
     print(f"{size:,} indicators: {len(site['models'])} models, {site['pages']:,} pages", flush=True)
     round_start = time.perf_counter()
@@ -354,6 +377,11 @@ def main() -> None:
         help="rounds per size (medians); fewer for large sizes when the run would exceed the budget",
     )
     parser.add_argument("--budget", type=float, default=25, help="minutes the whole run should take (default 25)")
+    parser.add_argument(
+        "--from-text",
+        action="store_true",
+        help="write the models as published plain text and import them with `competency import` first",
+    )
     parser.add_argument("--results", type=Path, default=WORK / "results.json", help="JSON file written")
     parser.add_argument(
         "--combine",
