@@ -5,13 +5,19 @@ so rebuilds stay incremental) and only when the build succeeded runs
 
     python -m competency.publish BUILD_DIR PUBLISHED_DIR
 
-which copies the build to a temporary folder beside PUBLISHED_DIR and swaps it in. On Linux the swap
-is one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere it is two renames (old aside, new in), and a run
-interrupted between them is repaired by the next one. A failed or interrupted build therefore leaves
-the published site exactly as it was: readers see the old site or the new one, never half of each.
+which assembles a complete copy of the build in a temporary folder beside PUBLISHED_DIR and swaps it
+in. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere it is two renames (old
+aside, new in), and a run interrupted between them is repaired by the next one. A failed or
+interrupted build therefore leaves the published site exactly as it was: readers see the old site or
+the new one, never half of each.
 
-The build is copied, not hard-linked: Sphinx rewrites its output files in place, so a shared file
-would change under the published site during the next build.
+Files are copied from the build, never hard-linked to it: Sphinx rewrites its output files in place,
+so a shared file would change under the published site during the next build. A file the build has
+not touched since the last publication (same size and modification time, as recorded in the
+published folder's `.competency-published.json`) is hard-linked from the published site instead:
+published files are never written again, only replaced by the next swap. So a rebuild of a large
+site that changed a few pages publishes in a fraction of a second, and one that changed nothing
+publishes nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import json
 import os
 import shutil
 import sys
@@ -34,18 +41,32 @@ class PublishError(Exception):
     """Publishing cannot start (the published site was not touched)."""
 
 
-def publish(build_dir: Path, published_dir: Path) -> None:
-    """Replace `published_dir` by a copy of `build_dir`, atomically; the old content is removed."""
+#: In the published folder: the build's files (path -> [size, modification time]) it was made from.
+STATE = ".competency-published.json"
+
+BuildState = dict[str, list[int]]
+
+
+def publish(build_dir: Path, published_dir: Path) -> bool:
+    """Replace `published_dir` by a copy of `build_dir`, atomically; the old content is removed.
+
+    Return False when the published folder already holds exactly this build (nothing is done).
+    """
     build_dir, published_dir = Path(build_dir), Path(published_dir)
     _check(build_dir, published_dir)
+    recover(published_dir)
+    state = _build_state(build_dir)
+    previous = _published_state(published_dir)
+    if previous == state and all((published_dir / relative).exists() for relative in state):
+        return False
     parent = published_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     new, old = _sibling(published_dir, NEW), _sibling(published_dir, OLD)
-    recover(published_dir)
     _remove(new)  # what an interrupted run left behind
     _remove(old)
-    shutil.copytree(build_dir, new, symlinks=True)
-    _fsync_tree(new)
+    _assemble(build_dir, published_dir, new, state, previous or {})
+    (new / STATE).write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+    _fsync_dirs(new)
     if not (published_dir.exists() or published_dir.is_symlink()):
         new.rename(published_dir)  # the first publication
     elif _exchange(new, published_dir):
@@ -55,6 +76,51 @@ def publish(build_dir: Path, published_dir: Path) -> None:
         new.rename(published_dir)
         _remove(old)
     _fsync_dir(parent)
+    return True
+
+
+def _build_state(build_dir: Path) -> BuildState:
+    """Every file of the build (relative path -> [size, modification time in ns]); folders -> []."""
+    state: BuildState = {}
+    for root, dirs, files in os.walk(build_dir):
+        relative = Path(root).relative_to(build_dir)
+        for name in dirs + files:
+            path = Path(root, name)
+            info = path.lstat()
+            is_folder = name in dirs and not path.is_symlink()
+            state[(relative / name).as_posix()] = [] if is_folder else [info.st_size, info.st_mtime_ns]
+    state.pop(STATE, None)
+    return state
+
+
+def _published_state(published_dir: Path) -> BuildState | None:
+    try:
+        state = json.loads((published_dir / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState, previous: BuildState) -> None:
+    """Fill `new` with the build: unchanged files linked from the published site, the others copied."""
+    new.mkdir(parents=True)
+    for relative, stamp in sorted(state.items()):
+        source, target = build_dir / relative, new / relative
+        if source.is_symlink():
+            target.symlink_to(source.readlink())
+        elif not stamp:
+            target.mkdir(exist_ok=True)
+        elif not (previous.get(relative) == stamp and _link(published_dir / relative, target)):
+            shutil.copy2(source, target)
+            _fsync_file(target)  # so a crash right after the swap cannot publish an empty file
+
+
+def _link(published: Path, target: Path) -> bool:
+    try:
+        os.link(published, target, follow_symlinks=False)
+    except OSError:
+        return False  # gone, or a file system without hard links: copy instead
+    return True
 
 
 def recover(published_dir: Path) -> None:
@@ -99,14 +165,13 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _fsync_tree(folder: Path) -> None:
-    """Flush the copied files, so a crash right after the swap cannot publish empty files."""
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            path = Path(root, name)
-            if not path.is_symlink():
-                with path.open("rb") as stream:
-                    os.fsync(stream.fileno())
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as stream:
+        os.fsync(stream.fileno())
+
+
+def _fsync_dirs(folder: Path) -> None:
+    for root, _dirs, _files in os.walk(folder):
         _fsync_dir(Path(root))
 
 
@@ -132,7 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("published_dir", type=Path, help="the folder that is served (e.g. _build/generic/html)")
     args = parser.parse_args(argv)
     try:
-        publish(args.build_dir, args.published_dir)
+        if not publish(args.build_dir, args.published_dir):
+            sys.stdout.write(f"{args.published_dir} already holds this build: nothing to publish\n")
     except (PublishError, OSError) as exc:
         sys.stderr.write(f"publish: error: {exc}\n")
         return 1

@@ -25,10 +25,12 @@ from .sitebuild import build_env, make_html, shell_command
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file of a folder (relative path -> SHA-256), and every folder (-> "dir")."""
+    """Every file of a folder (relative path -> SHA-256), and every folder (-> "dir"); not the record
+    of what was published."""
     return {
         str(p.relative_to(folder)): "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
+        if p.name != publishing.STATE
     }
 
 
@@ -90,21 +92,16 @@ def test_an_interrupted_copy_leaves_the_old_site(
     old, new, published = builds
     publish(old, published)
     before = snapshot(published)
-    copytree = shutil.copytree
+    copy2 = shutil.copy2
     copied: list[str] = []
 
-    def copy_then_die(source: str, target: str) -> object:
+    def copy_then_die(source: str, target: str, *args: object, **kwargs: object) -> object:
         if copied:
             raise KeyboardInterrupt  # as if killed while copying the second file
         copied.append(source)
-        return shutil.copy2(source, target)
+        return copy2(source, target, *args, **kwargs)  # type: ignore[arg-type]
 
-    def interrupted_copytree(source: Path, target: Path, *args: object, **kwargs: object) -> object:
-        if args:  # copytree's own recursive call, already with copy_then_die
-            return copytree(source, target, *args, **kwargs)  # type: ignore[arg-type]
-        return copytree(source, target, copy_function=copy_then_die, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(publishing.shutil, "copytree", interrupted_copytree)
+    monkeypatch.setattr(publishing.shutil, "copy2", copy_then_die)
     with pytest.raises(KeyboardInterrupt):
         publish(new, published)
     monkeypatch.undo()
@@ -112,6 +109,37 @@ def test_an_interrupted_copy_leaves_the_old_site(
     publish(new, published)  # the next run cleans up what the interrupted one left
     assert snapshot(published) == snapshot(new)
     assert sorted(p.name for p in published.parent.iterdir()) == ["html"]
+
+
+def test_an_unchanged_build_is_not_published_again(
+    builds: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, new, published = builds
+    assert publish(new, published)
+    inodes = {p: p.stat().st_ino for p in published.rglob("*")}
+    assert main([str(new), str(published)]) == 0
+    assert "nothing to publish" in capsys.readouterr().out
+    assert {p: p.stat().st_ino for p in published.rglob("*")} == inodes
+    (published / "index.html").unlink()  # a published file lost by hand is published again
+    assert publish(new, published)
+    assert snapshot(published) == snapshot(new)
+
+
+def test_a_rebuild_publishes_what_changed_and_links_the_rest(builds: tuple[Path, Path, Path]) -> None:
+    _, new, published = builds
+    publish(new, published)
+    before = {p.relative_to(published): p.stat().st_ino for p in published.rglob("*") if p.is_file()}
+    time.sleep(0.01)
+    (new / "index.html").write_text("newer", encoding="utf-8")  # Sphinx rewrites a page in place
+    assert publish(new, published)
+    assert snapshot(published) == snapshot(new)
+    after = {p.relative_to(published): p.stat().st_ino for p in published.rglob("*") if p.is_file()}
+    assert after[Path("added/page.html")] == before[Path("added/page.html")]  # linked, not copied
+    assert after[Path("index.html")] != before[Path("index.html")]
+    build_inodes = {p.stat().st_ino for p in new.rglob("*")}
+    assert not build_inodes & set(after.values())  # never shared with the build, which Sphinx rewrites
+    (new / "_static" / "a.css").write_text("changed again", encoding="utf-8")
+    assert (published / "_static" / "a.css").read_text(encoding="utf-8") == "new css"
 
 
 def test_an_interruption_between_the_two_renames_is_undone(builds: tuple[Path, Path, Path]) -> None:
