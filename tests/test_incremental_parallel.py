@@ -94,6 +94,7 @@ def test_a_removed_model_loses_its_pages(app: SphinxTestApp, make_app: Callable[
 def test_parallel_build_gives_the_same_site(
     app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path
 ) -> None:
+    app.builder.parallel_write_min_pages = 0  # write in forked processes too, however few the pages
     app.build()
     app.cleanup()
     serial = make_app("html", srcdir=Path(app.srcdir), builddir=tmp_path / "serial", freshenv=True, parallel=0)

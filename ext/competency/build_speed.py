@@ -9,6 +9,8 @@ Each was measured (docs/performance.md); each changes how often work is done, ne
   through a fresh docutils document and translator: each distinct title is rendered once;
 - a rebuild that changes nothing loads and writes again the search index, the object inventory and
   the domain indices: they are kept;
+- with -j, Sphinx writes pages in forked processes, which does not pay for a few hundred pages:
+  they are written in this process (reading stays parallel);
 - the theme renders the header's links for every page, finding the current one by walking every
   toctree entry of the site (which grows with the pages squared): the pages of a model in one
   folder share one header;
@@ -64,6 +66,11 @@ class HTMLBuilder(StandaloneHTMLBuilder):
 
     name = "html"
     _outputs_current = False
+    #: Fewer pages than this to write are written in this process even with -j: Sphinx's parallel
+    #: writing forks a process per chunk of pages and hands each one its doctrees, which costs more
+    #: than it saves below a couple of thousand pages on a two-core machine (docs/performance.md).
+    #: Reading stays parallel, which pays at every size.
+    parallel_write_min_pages = 1500
 
     def render_partial(self, node: nodes.Node | None) -> dict[str, str]:
         if not isinstance(node, nodes.title):
@@ -73,6 +80,14 @@ class HTMLBuilder(StandaloneHTMLBuilder):
         if key not in rendered:
             rendered[key] = super().render_partial(node)
         return dict(rendered[key])  # callers may change the dict they get
+
+    def write_documents(self, docnames: Set[str]) -> None:
+        parallel = self.parallel_ok
+        self.parallel_ok = parallel and len(docnames) >= self.parallel_write_min_pages
+        try:
+            super().write_documents(docnames)
+        finally:
+            self.parallel_ok = parallel
 
     def prepare_writing(self, docnames: Set[str]) -> None:
         self._outputs_current = not docnames and self._written_since_last_read(
