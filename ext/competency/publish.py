@@ -13,8 +13,8 @@ the new one, never half of each.
 
 Files are copied from the build, never hard-linked to it: Sphinx rewrites its output files in place,
 so a shared file would change under the published site during the next build. A file the build has
-not touched since the last publication (same size and modification time, as recorded in the
-published folder's `.competency-published.json`) is hard-linked from the published site instead:
+not touched since the last publication (same size and modification time, as recorded beside the
+build folder in `<build>.published.json`) is hard-linked from the published site instead:
 published files are never written again, only replaced by the next swap. So a rebuild of a large
 site that changed a few pages publishes in a fraction of a second, and one that changed nothing
 publishes nothing.
@@ -41,8 +41,9 @@ class PublishError(Exception):
     """Publishing cannot start (the published site was not touched)."""
 
 
-#: In the published folder: the build's files (path -> [size, modification time]) it was made from.
-STATE = ".competency-published.json"
+#: Beside the build folder: which folder was published last, and from which build files
+#: (path -> [size, modification time]). Not inside the published site, which stays reproducible.
+STATE_SUFFIX = ".published.json"
 
 BuildState = dict[str, list[int]]
 
@@ -56,7 +57,8 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
     _check(build_dir, published_dir)
     recover(published_dir)
     state = _build_state(build_dir)
-    previous = _published_state(published_dir)
+    state_file = build_dir.with_name(build_dir.name + STATE_SUFFIX)
+    previous = _published_state(state_file, published_dir)
     if previous == state and all((published_dir / relative).exists() for relative in state):
         return False
     parent = published_dir.parent
@@ -64,8 +66,8 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
     new, old = _sibling(published_dir, NEW), _sibling(published_dir, OLD)
     _remove(new)  # what an interrupted run left behind
     _remove(old)
+    state_file.unlink(missing_ok=True)  # until the swap is done, the published site is not this record's
     _assemble(build_dir, published_dir, new, state, previous or {})
-    (new / STATE).write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
     _fsync_dirs(new)
     if not (published_dir.exists() or published_dir.is_symlink()):
         new.rename(published_dir)  # the first publication
@@ -76,6 +78,10 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
         new.rename(published_dir)
         _remove(old)
     _fsync_dir(parent)
+    record = {"published": _identity(published_dir), "files": state}
+    partial = state_file.with_name(state_file.name + ".tmp")
+    partial.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    partial.replace(state_file)
     return True
 
 
@@ -89,16 +95,25 @@ def _build_state(build_dir: Path) -> BuildState:
             info = path.lstat()
             is_folder = name in dirs and not path.is_symlink()
             state[(relative / name).as_posix()] = [] if is_folder else [info.st_size, info.st_mtime_ns]
-    state.pop(STATE, None)
     return state
 
 
-def _published_state(published_dir: Path) -> BuildState | None:
+def _published_state(state_file: Path, published_dir: Path) -> BuildState | None:
+    """The build files the published folder was made from; None if it is not the folder recorded."""
     try:
-        state = json.loads((published_dir / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        record = json.loads(state_file.read_text(encoding="utf-8"))
+        if record["published"] != _identity(published_dir) or not isinstance(record["files"], dict):
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    return state if isinstance(state, dict) else None
+    files: BuildState = record["files"]
+    return files
+
+
+def _identity(folder: Path) -> list[int]:
+    """Which folder this is: a folder recreated by hand may get the same inode, never the same change time."""
+    info = folder.stat()
+    return [info.st_dev, info.st_ino, info.st_ctime_ns]
 
 
 def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState, previous: BuildState) -> None:
