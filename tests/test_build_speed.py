@@ -18,7 +18,7 @@ from competency.build_speed import HTMLBuilder, SearchEnglishStemmedOnce
 from competency.domain import GeneratedLinks
 
 PYDATA = {"html_theme": "pydata_sphinx_theme", "html_theme_options": {"navigation_depth": 3}}
-KEPT = ("searchindex.js", "objects.inv", "comp-indicators.html")
+KEPT = ("searchindex.js", "objects.inv", "comp-indicators.html", "search.html")
 
 
 def _files(outdir: Path) -> dict[str, bytes]:

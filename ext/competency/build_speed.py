@@ -7,8 +7,8 @@ Each was measured (docs/performance.md); each changes how often work is done, ne
   words: each distinct word is stemmed once (the Snowball stemmer was a tenth of a large build);
 - every page renders the titles of its parents (breadcrumbs) and of the previous and next pages
   through a fresh docutils document and translator: each distinct title is rendered once;
-- a rebuild that changes nothing loads and writes again the search index, the object inventory and
-  the domain indices: they are kept;
+- a rebuild that changes nothing loads and writes again the search index, the object inventory, the
+  domain indices and the search page: they are kept;
 - with -j, Sphinx writes pages in forked processes, which does not pay for a few hundred pages:
   they are written in this process (reading stays parallel);
 - the theme renders the header's links for every page, finding the current one by walking every
@@ -57,8 +57,8 @@ class HTMLBuilder(StandaloneHTMLBuilder):
 
     - Each distinct title is rendered once. A title renders the same wherever it is shown; its XML
       says everything the rendering depends on (text, markup, attributes), so it is the key.
-    - A build that writes no page (nothing changed) keeps the search index, the object inventory
-      and the domain indices, which depend only on what was read: Sphinx would load the search
+    - A build that writes no page (nothing changed) keeps the search index, the object inventory,
+      the domain indices and the search page, which depend only on what was read: Sphinx would load the search
       index and write all three again, a second of every no-op rebuild of a large site. They are
       kept only when they were written after the last read (the environment pickle, which Sphinx
       saves whenever it read something), so a build interrupted before writing them redoes them.
@@ -103,6 +103,14 @@ class HTMLBuilder(StandaloneHTMLBuilder):
         names = [f"{name}{self.out_suffix}" for name, *_ in self.domain_indices]
         if not (self._outputs_current and self._written_since_last_read(*names)):
             super().write_domain_indices()
+
+    def gen_additional_pages(self) -> None:
+        # The search page shows no document: kept with the indices (pages from conf.py might not be).
+        search_page = f"search{self.out_suffix}"
+        if self.config.html_additional_pages or not (
+            self._outputs_current and self._written_since_last_read(search_page)
+        ):
+            super().gen_additional_pages()
 
     def dump_search_index(self) -> None:
         if not self._outputs_current:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -77,15 +78,17 @@ def write_stubs(srcdir: Path, site: Site) -> int:
     """Bring the stub folders in line with the sources; return how many files were written."""
     written = 0
     for model in site.written.values():
-        wanted: dict[Path, str] = {}
-        for docname, content in model_stub_list(model, site):
-            wanted[srcdir / (docname + STUB_SUFFIX)] = json.dumps(content, sort_keys=True) + "\n"
+        texts = {
+            docname + STUB_SUFFIX: json.dumps(content, sort_keys=True) + "\n"
+            for docname, content in model_stub_list(model, site)
+        }
         folders = [srcdir / folder_id for folder_id in (model.id, *model.aliases)]
         # A manifest of the stubs written last time spares reading thousands of unchanged files.
-        manifest = hashlib.sha256(json.dumps(sorted((str(p), t) for p, t in wanted.items())).encode()).hexdigest()
+        manifest = hashlib.sha256(json.dumps(sorted(texts.items())).encode()).hexdigest()
         manifest_file = folders[0] / MANIFEST
-        if _read(manifest_file) == manifest and all(p.is_file() for p in wanted):
+        if _read(manifest_file) == manifest and texts.keys() <= _files_in(srcdir, folders):
             continue
+        wanted = {srcdir / name: text for name, text in texts.items()}
         for folder in folders:
             _claim_folder(folder, model)
         for path, text in wanted.items():
@@ -100,6 +103,16 @@ def write_stubs(srcdir: Path, site: Site) -> int:
         manifest_file.write_text(manifest, encoding="utf-8")
     _remove_stale_folders(srcdir, set(site.written) | {alias for m in site.written.values() for alias in m.aliases})
     return written
+
+
+def _files_in(srcdir: Path, folders: list[Path]) -> set[str]:
+    """The files under some folders, as paths relative to srcdir (one listing, no stat per file)."""
+    found: set[str] = set()
+    for folder in folders:
+        for root, _dirs, files in os.walk(folder):
+            prefix = Path(root).relative_to(srcdir).as_posix()
+            found.update(f"{prefix}/{name}" for name in files)
+    return found
 
 
 def _read(path: Path) -> str | None:
