@@ -58,10 +58,12 @@ class HTMLBuilder(StandaloneHTMLBuilder):
     - Each distinct title is rendered once. A title renders the same wherever it is shown; its XML
       says everything the rendering depends on (text, markup, attributes), so it is the key.
     - A build that writes no page (nothing changed) keeps the search index, the object inventory,
-      the domain indices and the search page, which depend only on what was read: Sphinx would load the search
-      index and write all three again, a second of every no-op rebuild of a large site. They are
-      kept only when they were written after the last read (the environment pickle, which Sphinx
-      saves whenever it read something), so a build interrupted before writing them redoes them.
+      the domain indices and the search page, which depend only on what was read: Sphinx would load
+      the search index and write them all again, a second of every no-op rebuild of a large site.
+      They are kept only when they were written after the last read (the environment pickle, which
+      Sphinx saves whenever it read something), so a build interrupted before writing them redoes
+      them.
+    - With -j, fewer than `parallel_write_min_pages` pages are written in this process.
     """
 
     name = "html"
