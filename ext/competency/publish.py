@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import filecmp
 import json
 import os
 import shutil
@@ -59,7 +60,8 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
     state = _build_state(build_dir)
     state_file = build_dir.with_name(build_dir.name + STATE_SUFFIX)
     previous = _published_state(state_file, published_dir)
-    if previous == state and all((published_dir / relative).exists() for relative in state):
+    if previous is not None and _holds(published_dir, build_dir, state, previous):
+        _record(state_file, published_dir, state)  # Sphinx rewrites a few files unchanged on every build
         return False
     parent = published_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -78,11 +80,30 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
         new.rename(published_dir)
         _remove(old)
     _fsync_dir(parent)
+    _record(state_file, published_dir, state)
+    return True
+
+
+def _holds(published_dir: Path, build_dir: Path, state: BuildState, previous: BuildState) -> bool:
+    """Whether the published folder has exactly the build's files, with the same content."""
+    return previous.keys() == state.keys() and all(
+        (published_dir / relative).exists()
+        and (not stamp or _unchanged(build_dir, published_dir, relative, stamp, previous))
+        for relative, stamp in state.items()
+    )
+
+
+def _unchanged(build_dir: Path, published_dir: Path, relative: str, stamp: list[int], previous: BuildState) -> bool:
+    """Untouched since it was published, or rewritten with the same bytes (Sphinx rewrites some
+    static files and .buildinfo on every build)."""
+    return previous.get(relative) == stamp or filecmp.cmp(build_dir / relative, published_dir / relative, shallow=False)
+
+
+def _record(state_file: Path, published_dir: Path, state: BuildState) -> None:
     record = {"published": _identity(published_dir), "files": state}
     partial = state_file.with_name(state_file.name + ".tmp")
     partial.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
     partial.replace(state_file)
-    return True
 
 
 def _build_state(build_dir: Path) -> BuildState:
@@ -125,7 +146,11 @@ def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState
             target.symlink_to(source.readlink())
         elif not stamp:
             target.mkdir(exist_ok=True)
-        elif not (previous.get(relative) == stamp and _link(published_dir / relative, target)):
+        elif not (
+            (published_dir / relative).is_file()
+            and _unchanged(build_dir, published_dir, relative, stamp, previous)
+            and _link(published_dir / relative, target)
+        ):
             shutil.copy2(source, target)
             _fsync_file(target)  # so a crash right after the swap cannot publish an empty file
 
