@@ -13,6 +13,7 @@ The output is deterministic for a given seed.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -282,17 +283,20 @@ def model_sizes(total: int, per_model: int = 280) -> list[int]:
     return [total // count + (1 if n < total % count else 0) for n in range(count)]
 
 
+def site_models(total: int, seed: int = 0) -> Iterator[dict[str, Any]]:
+    """The models of a site with `total` indicators (job-01, job-02, ...)."""
+    for n, size in enumerate(model_sizes(total)):
+        yield generate_model(f"job-{n + 1:02d}", size, seed=seed * 1000 + n)
+
+
 def write_models(folder: Path, total: int, seed: int = 0) -> list[Path]:
     """Write the models of a site with `total` indicators into folder; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for n, size in enumerate(model_sizes(total)):
-        model_id = f"job-{n + 1:02d}"
-        path = folder / f"{model_id}.yaml"
-        data = generate_model(model_id, size, seed=seed * 1000 + n)
-        with path.open("w", encoding="utf-8") as stream:
+    for data in site_models(total, seed):
+        paths.append(folder / f"{data['id']}.yaml")
+        with paths[-1].open("w", encoding="utf-8") as stream:
             _yaml().dump(data, stream)
-        paths.append(path)
     return paths
 
 
@@ -335,9 +339,7 @@ def write_published_texts(folder: Path, total: int, seed: int = 0) -> list[Path]
     """Write the models of a site with `total` indicators as plain text into folder; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for n, size in enumerate(model_sizes(total)):
-        model_id = f"job-{n + 1:02d}"
-        path = folder / f"{model_id}.txt"
-        path.write_text(published_text(generate_model(model_id, size, seed=seed * 1000 + n)), encoding="utf-8")
-        paths.append(path)
+    for data in site_models(total, seed):
+        paths.append(folder / f"{data['id']}.txt")
+        paths[-1].write_text(published_text(data), encoding="utf-8")
     return paths

@@ -35,7 +35,7 @@ from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 from sphinx.builders.html import INVENTORY_FILENAME, StandaloneHTMLBuilder
 from sphinx.search.en import SearchEnglish
 
-from .state import site_of
+from .nav import model_of_page
 
 
 class SearchEnglishStemmedOnce(SearchEnglish):
@@ -137,9 +137,9 @@ def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
     ancestor of every page of the model). A page that is itself a header link is left alone:
     its own link differs.
     """
-    model_id, _, rest = pagename.partition("/")
+    model = model_of_page(app.env, pagename)
     render = context.get("generate_header_nav_html")
-    if not rest or render is None or model_id not in site_of(app.env).models:
+    if model is None or render is None:
         return
     if pagename in app.env.toctree_includes.get(app.config.root_doc, ()):
         return
@@ -150,7 +150,7 @@ def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
     calls = itertools.count()
 
     def header_nav(*args: Any, **kwargs: Any) -> str:
-        call = (folder, model_id, next(calls), args, tuple(sorted(kwargs.items())))
+        call = (folder, model.id, next(calls), args, tuple(sorted(kwargs.items())))
         if call not in shared:
             shared[call] = render(*args, **kwargs)
         return shared[call]

@@ -22,6 +22,7 @@ from . import ENV_VERSION
 from .model import Model
 from .page_dispatch import build_page, page_context
 from .site import Site
+from .source_cache import file_stamp
 from .stubs import model_stub_list
 
 
@@ -33,7 +34,7 @@ def page_digest(page: nodes.Node) -> str:
 def inputs_key(site: Site, model: Model, tags: Iterable[str], urls: tuple[str, str]) -> str:
     """What a model's pages are built from: its file, every overlay, the tags and the link settings."""
     files = [model.path, *(overlay.path for overlay in site.overlays.values())]
-    stamps = [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists()]
+    stamps = [(str(p), *file_stamp(p)) for p in files if p.exists()]
     return json.dumps([ENV_VERSION, stamps, sorted(tags), list(urls)])
 
 

@@ -15,6 +15,7 @@ import html
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 
 from .model import Model
 from .page_parts import display
@@ -90,10 +91,15 @@ def sidebar_html(model: Model, pagename: str, uri: Any) -> str:
     return f'<ul class="current nav bd-sidenav">{"".join(entries)}</ul>'
 
 
+def model_of_page(env: BuildEnvironment, pagename: str) -> Model | None:
+    """The model whose folder holds a page, if any: every generated page of a model is in its folder."""
+    model_id, _, rest = pagename.partition("/")
+    return site_of(env).models.get(model_id) if rest else None
+
+
 def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    model_id = pagename.split("/", 1)[0]
-    model = site_of(app.env).models.get(model_id)
-    if model is None or "/" not in pagename:
+    model = model_of_page(app.env, pagename)
+    if model is None:
         return
     context["comp_sidebar"] = sidebar_html(
         model, pagename, lambda docname: app.builder.get_relative_uri(pagename, docname)

@@ -60,7 +60,8 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
     state = _build_state(build_dir)
     state_file = build_dir.with_name(build_dir.name + STATE_SUFFIX)
     previous = _published_state(state_file, published_dir)
-    if previous is not None and _holds(published_dir, build_dir, state, previous):
+    kept = _kept_files(build_dir, published_dir, state, previous or {})
+    if previous is not None and previous.keys() == state.keys() and _holds(published_dir, state, kept):
         _record(state_file, published_dir, state)  # Sphinx rewrites a few files unchanged on every build
         return False
     parent = published_dir.parent
@@ -69,7 +70,7 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
     _remove(new)  # what an interrupted run left behind
     _remove(old)
     state_file.unlink(missing_ok=True)  # until the swap is done, the published site is not this record's
-    _assemble(build_dir, published_dir, new, state, previous or {})
+    _assemble(build_dir, published_dir, new, state, kept)
     _fsync_dirs(new)
     if not (published_dir.exists() or published_dir.is_symlink()):
         new.rename(published_dir)  # the first publication
@@ -84,19 +85,22 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
     return True
 
 
-def _holds(published_dir: Path, build_dir: Path, state: BuildState, previous: BuildState) -> bool:
-    """Whether the published folder has exactly the build's files, with the same content."""
-    return previous.keys() == state.keys() and all(
-        (published_dir / relative).exists()
-        and (not stamp or _unchanged(build_dir, published_dir, relative, stamp, previous))
+def _kept_files(build_dir: Path, published_dir: Path, state: BuildState, previous: BuildState) -> set[str]:
+    """The build's files the published site already has: untouched since they were published, or
+    rewritten with the same bytes (Sphinx rewrites some static files and .buildinfo on every build)."""
+    return {
+        relative
         for relative, stamp in state.items()
-    )
+        if stamp
+        and relative in previous
+        and (published_dir / relative).is_file()
+        and (previous[relative] == stamp or filecmp.cmp(build_dir / relative, published_dir / relative, shallow=False))
+    }
 
 
-def _unchanged(build_dir: Path, published_dir: Path, relative: str, stamp: list[int], previous: BuildState) -> bool:
-    """Untouched since it was published, or rewritten with the same bytes (Sphinx rewrites some
-    static files and .buildinfo on every build)."""
-    return previous.get(relative) == stamp or filecmp.cmp(build_dir / relative, published_dir / relative, shallow=False)
+def _holds(published_dir: Path, state: BuildState, kept: set[str]) -> bool:
+    """Whether the published folder has exactly the build's folders and files."""
+    return all(relative in kept if stamp else (published_dir / relative).is_dir() for relative, stamp in state.items())
 
 
 def _record(state_file: Path, published_dir: Path, state: BuildState) -> None:
@@ -137,7 +141,7 @@ def _identity(folder: Path) -> list[int]:
     return [info.st_dev, info.st_ino, info.st_ctime_ns]
 
 
-def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState, previous: BuildState) -> None:
+def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState, kept: set[str]) -> None:
     """Fill `new` with the build: unchanged files linked from the published site, the others copied."""
     new.mkdir(parents=True)
     for relative, stamp in sorted(state.items()):
@@ -146,11 +150,7 @@ def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState
             target.symlink_to(source.readlink())
         elif not stamp:
             target.mkdir(exist_ok=True)
-        elif not (
-            (published_dir / relative).is_file()
-            and _unchanged(build_dir, published_dir, relative, stamp, previous)
-            and _link(published_dir / relative, target)
-        ):
+        elif not (relative in kept and _link(published_dir / relative, target)):
             shutil.copy2(source, target)
             _fsync_file(target)  # so a crash right after the swap cannot publish an empty file
 

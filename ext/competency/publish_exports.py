@@ -23,6 +23,7 @@ from .export_case import DEFAULT_CREATOR
 from .export_files import EXPORT_FOLDER, export_file_name, write_model_exports
 from .model import Model
 from .page_parts import bullet_list, paragraph
+from .source_cache import file_stamp
 from .state import site_of
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
             creator,
             settings.base_url,
             os.environ.get("SOURCE_DATE_EPOCH"),
-            [(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in site.files()],
+            [(str(p), *file_stamp(p)) for p in site.files()],
         ]
     )
     key_file = app.doctreedir / "competency-exports.key"  # kept out of the site, which must be reproducible

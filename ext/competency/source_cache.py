@@ -30,10 +30,11 @@ Entry = tuple[tuple[int, int], Model, YamlDocument]
 def _code_key() -> list[Any]:
     here = Path(__file__).parent
     files = [here / name for name in _SHAPING_MODULES] + sorted((here / "schemas").glob("*.json"))
-    return [_FORMAT, [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files]]
+    return [_FORMAT, [(p.name, *file_stamp(p)) for p in files]]
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def file_stamp(path: Path) -> tuple[int, int]:
+    """What says a file changed, without reading it: its modification time and size."""
     status = path.stat()
     return status.st_mtime_ns, status.st_size
 
@@ -51,7 +52,7 @@ def load_site_cached(source_dir: Path, cache_file: Path) -> Site:
     fresh: dict[str, Entry] = {}
 
     def load_document(path: Path) -> tuple[Model, YamlDocument]:
-        stamp = _stamp(path)
+        stamp = file_stamp(path)
         entry = entries.get(str(path))
         if entry is None or entry[0] != stamp:
             model, document = load_model_document(path)
