@@ -21,6 +21,8 @@ from .model import (
     Model,
     Responsibility,
     Section,
+    Withdrawal,
+    WithdrawnItem,
     index_positions,
 )
 from .problems import Location, Problem, SourceError, did_you_mean
@@ -87,6 +89,7 @@ class _ModelBuilder:
         sections = tuple(self.section(raw, i) for i, raw in enumerate(data["sections"][: len(ROMAN)]))
         self.check_refs()
         self.own_indicators()
+        withdrawn = self.withdrawn_items(data.get("withdrawn", ()), sections)
         competency_positions, indicator_positions = index_positions(sections)
         return Model(
             id=data["id"],
@@ -99,6 +102,8 @@ class _ModelBuilder:
             competencies=self.competencies,
             indicators=self.indicators,
             responsibilities=self.responsibilities,
+            withdrawn=withdrawn,
+            withdrawal=self.withdrawal(data["withdrawal"]) if "withdrawal" in data else None,
             competency_positions=competency_positions,
             indicator_numbers={item: n for n, item in enumerate(indicator_positions)},  # first appearance order
             indicator_positions=indicator_positions,
@@ -231,6 +236,81 @@ class _ModelBuilder:
             owned.setdefault(indicator.competency, []).append(indicator.id)
         for competency_id, competency in self.competencies.items():
             self.competencies[competency_id] = replace(competency, indicators=tuple(owned.get(competency_id, ())))
+
+    # -- withdrawn items --------------------------------------------------------------------------
+
+    def withdrawn_items(self, raw: Any, sections: tuple[Section, ...]) -> dict[str, WithdrawnItem]:
+        """The records of items taken out of the model; their ids and aliases stay reserved."""
+        records: dict[str, WithdrawnItem] = {}
+        live = {s.id for s in sections} | {*self.competencies, *self.indicators, *self.responsibilities}
+        for n, entry in enumerate(raw):
+            where: JsonPath = ("withdrawn", n)
+            kind = entry["kind"]
+            wanted, other = ("title", "text") if kind in ("section", "competency") else ("text", "title")
+            if other in entry:
+                self.problem(
+                    (*where, other), f"a withdrawn {kind} gives its last {wanted}, not a {other}", f"write `{wanted}:`"
+                )
+            elif wanted not in entry:
+                self.problem(
+                    where, f"the withdrawn {kind} '{entry['id']}' has no {wanted}", f"add its last `{wanted}:`"
+                )
+            for name, at in [
+                (entry["id"], (*where, "id")),
+                *((a, (*where, "aliases")) for a in entry.get("aliases", ())),
+            ]:
+                if name in self.ids:
+                    first = self.at(self.ids[name]).line
+                    self.problem(
+                        at,
+                        f"the withdrawn id '{name}' is also used on line {first}",
+                        "the id of a withdrawn item stays reserved: give the new item another id, or remove "
+                        "this record if the item is back",
+                    )
+                else:
+                    self.ids[name] = at
+            records[entry["id"]] = WithdrawnItem(
+                id=entry["id"],
+                kind=kind,
+                wording=str(entry.get(wanted) or entry.get(other) or entry["id"]),
+                since=entry["since"],
+                note=entry.get("note"),
+                replaced_by=entry.get("replaced_by"),
+                aliases=tuple(entry.get("aliases", ())),
+                location=self.at(where),
+            )
+        aliases = {a: item_id for item_id, a in self.alias_pairs()}
+        for n, record in enumerate(records.values()):
+            target = record.replaced_by
+            if target is None or target in live:
+                continue
+            at = ("withdrawn", n, "replaced_by")
+            if target in aliases:
+                self.problem(
+                    at, f"'{target}' is a former id (alias) of '{aliases[target]}'", f"write `{aliases[target]}`"
+                )
+            elif target in records:
+                self.problem(at, f"'{target}' is withdrawn too", "name the item that replaces it now")
+            else:
+                self.problem(
+                    at,
+                    f"unknown item '{target}'",
+                    did_you_mean(target, live)
+                    or "name a section, competency, indicator or responsibility of this model",
+                )
+        return records
+
+    def alias_pairs(self) -> list[tuple[str, str]]:
+        items = [*self.competencies.values(), *self.indicators.values(), *self.responsibilities.values()]
+        return [(item.id, alias) for item in items for alias in item.aliases]
+
+    def withdrawal(self, raw: dict[str, Any]) -> Withdrawal:
+        return Withdrawal(
+            since=raw["since"],
+            note=raw.get("note"),
+            replaced_by=raw.get("replaced_by"),
+            location=self.at(("withdrawal",)),
+        )
 
     # -- checks ---------------------------------------------------------------------------------
 

@@ -90,6 +90,45 @@ class Responsibility:
     location: Location
 
 
+#: Object types an item withdrawn from a model can have (groups have no page).
+WITHDRAWABLE = ("section", "competency", "indicator", "responsibility")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WithdrawnItem:
+    """The record of an item taken out of a model: its URL keeps answering with a withdrawal page."""
+
+    #: The item's permanent id; it stays reserved (no new item may take it).
+    id: str
+    #: One of WITHDRAWABLE: the URL folder of its page.
+    kind: str
+    #: Its last wording: the title of a section or competency, the text of an indicator or responsibility.
+    wording: str
+    #: The date or revision it was withdrawn in, as the maintainers wrote it (e.g. 2025-03-01, v2.0).
+    since: str
+    #: Why, or what to do instead (inline Markdown).
+    note: str | None = None
+    #: Id of the item of this model that replaces it.
+    replaced_by: str | None = None
+    #: Its former ids, whose URLs now lead to the withdrawal page.
+    aliases: tuple[str, ...] = ()
+    #: Where the record is written.
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Withdrawal:
+    """The record of a whole model taken out of the site (a file in competency_src/withdrawn/)."""
+
+    #: The date or revision it was withdrawn in.
+    since: str
+    #: Why, or what to use instead (inline Markdown).
+    note: str | None = None
+    #: Id of the model that replaces it.
+    replaced_by: str | None = None
+    location: Location
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IndicatorPlacement:
     """An indicator shown at one position."""
@@ -216,6 +255,10 @@ class Model:
     competencies: Mapping[str, Competency] = field(default_factory=dict)
     indicators: Mapping[str, Indicator] = field(default_factory=dict)
     responsibilities: Mapping[str, Responsibility] = field(default_factory=dict)
+    #: Records of the items taken out of the model, by id.
+    withdrawn: Mapping[str, WithdrawnItem] = field(default_factory=dict)
+    #: Set when the whole model is withdrawn (its file is kept in competency_src/withdrawn/).
+    withdrawal: Withdrawal | None = None
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -259,7 +302,14 @@ class Model:
         index = {alias: item.id for item in items for alias in item.aliases}
         for section in self.sections:
             index.update(dict.fromkeys(section.aliases, section.id))
+        for record in self.withdrawn.values():
+            index.update(dict.fromkeys(record.aliases, record.id))
         return index
+
+    def page_ids(self) -> set[str]:
+        """Every id with a page in this model: the model, its items, their aliases and withdrawn items."""
+        items = [*self.competencies, *self.indicators, *self.responsibilities, *(s.id for s in self.sections)]
+        return {self.id, *self.aliases, *items, *self.withdrawn, *self.aliases_index()}
 
     def kind_of(self, item_id: str) -> str | None:
         """The object type of an item id, or None when the model has no such item."""

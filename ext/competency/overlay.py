@@ -218,7 +218,13 @@ class _OverlayChecker:
                 if "id" in i
             ]
             for item_id, id_at in ids:
-                if model.kind_of(item_id) is not None or item_id in model.aliases_index():
+                if item_id in model.withdrawn:
+                    self.problem(
+                        id_at,
+                        f"the added id '{item_id}' is the id of an item withdrawn from model '{model.id}'",
+                        "a withdrawn id stays reserved (its URL shows the withdrawal): choose another id",
+                    )
+                elif model.kind_of(item_id) is not None or item_id in model.aliases_index():
                     self.problem(
                         id_at,
                         f"the added id '{item_id}' already exists in model '{model.id}'",

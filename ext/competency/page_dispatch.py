@@ -9,7 +9,7 @@ from docutils import nodes
 from .overview_pages import matrix_page, profile_page
 from .pages import PAGE_BUILDERS, PageContext
 from .site import Site
-from .variant_pages import foreign_page, redirect_page, unused_page, variant_page
+from .variant_pages import foreign_page, redirect_page, unused_page, variant_page, withdrawn_page
 
 MODEL_PAGES: dict[str, Callable[[PageContext], nodes.section]] = {
     "model": PAGE_BUILDERS["model"],
@@ -21,9 +21,10 @@ MODEL_PAGES: dict[str, Callable[[PageContext], nodes.section]] = {
 
 def page_context(site: Site, model_id: str, item: str, docname: str, urls: tuple[str, str]) -> PageContext:
     """What a page is built from; the reader and the digests must build pages from the same."""
+    withdrawn = site.withdrawn_models.get(model_id)
     return PageContext(
-        model=site.models[model_id],
-        written=site.written[model_id],
+        model=withdrawn or site.models[model_id],
+        written=withdrawn or site.written[model_id],
         item=item,
         docname=docname,
         base_url=urls[0],
@@ -33,8 +34,12 @@ def page_context(site: Site, model_id: str, item: str, docname: str, urls: tuple
 
 
 def build_page(ctx: PageContext, stub: dict[str, str], site: Site) -> tuple[nodes.section, str]:
-    """The page's nodes, and what the item is to this site: live, unused, foreign or a redirect."""
+    """The page's nodes, and what the item is to this site: live, unused, foreign, withdrawn or a redirect."""
     kind = stub["page"]
+    if kind == "withdrawn":
+        withdrawal = ctx.written.withdrawal
+        replacement = site.models.get(withdrawal.replaced_by or "") if withdrawal else None
+        return withdrawn_page(ctx, stub["kind"], replacement.title if replacement else ""), "withdrawn"
     if kind in MODEL_PAGES:
         return MODEL_PAGES[kind](ctx), "live"
     if kind == "redirect":

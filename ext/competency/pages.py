@@ -70,6 +70,11 @@ class PageContext:
         """How the page's item is named (code and title): as this site has it, else as written."""
         if kind in ("matrix", "profile", "variant"):
             return f"{self.model.title}: {kind}"
+        record = self.written.withdrawn.get(self.item) if kind != "model" else None
+        if record is not None and record.kind == kind:
+            return f"{plain_text(record.wording)} (withdrawn)"
+        if self.written.withdrawal is not None and (kind == "model" or self.written.kind_of(self.item) == kind):
+            return display(self.written, kind, self.item) + " (withdrawn)"
         for model in (self.model, self.written):
             if model.kind_of(self.item) == kind or (kind == "model" and model.id == self.item):
                 return display(model, kind, self.item)

@@ -40,7 +40,7 @@ class CompetencyPageParser(Parser):
         docname = env.current_document.docname
         stub: dict[str, str] = json.loads(inputstring)
         site = site_of(env)
-        model = site.models.get(stub["model"])
+        model = site.any_model(stub["model"])
         if model is None:
             # A stub of a removed model; stubs.py removes these, so only a hand-made file gets here.
             logger.warning(
@@ -48,7 +48,10 @@ class CompetencyPageParser(Parser):
             )
             return
         # No dependency on the model file: the page's digest, kept below, lets an edit re-read exactly
-        # the pages that show the edited item (digests.py).
+        # the pages that show the edited item (digests.py). A withdrawn model's pages are few and
+        # have no digests: they depend on its file.
+        if model.withdrawal is not None:
+            env.note_dependency(str(model.path))
         settings = competency_config(env.config)
         ctx = page_context(site, model.id, stub["item"], docname, (settings.base_url, settings.generic_url))
         page, status = build_page(ctx, stub, site)
@@ -67,6 +70,14 @@ class CompetencyPageParser(Parser):
 def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, str], live: bool) -> None:
     kind, model, docname = stub["page"], ctx.model, ctx.docname
     if kind in ("matrix", "profile", "variant"):
+        return
+    if kind == "withdrawn":
+        # Kept resolvable (objects.inv, roles) so that old links lead to the withdrawal page; out of search.
+        kind = stub["kind"]
+        if kind in ("matrix", "profile", "variant"):
+            return
+        fullname = model.id if kind == "model" else f"{model.id}/{ctx.item}"
+        domain.note_object(kind, fullname, ObjectEntry(docname, "", ctx.shown_as(kind), priority=-1), location=docname)
         return
     if kind == "redirect":
         # The former id still resolves, in roles and in objects.inv, to the item's current page.

@@ -24,6 +24,8 @@ _NOUNS = {
     "groups": "group",
     "responsibilities": "responsibility",
     "add": "addition",
+    "withdrawn": "withdrawn item",
+    "withdrawal": "withdrawal",
 }
 
 

@@ -9,11 +9,13 @@ from pathlib import Path
 from .loader import load_model_document
 from .model import Model
 from .overlay import UtilityOverlay, load_overlay
-from .problems import Location, Problem, SourceError
+from .problems import Location, Problem, SourceError, did_you_mean
 from .yamlfile import YamlDocument
 
 #: Overlays live in this subfolder of the source folder; their file names are the utility names.
 OVERLAY_FOLDER = "utilities"
+#: Withdrawn models keep their last version in this subfolder, with a `withdrawal:` record.
+WITHDRAWN_FOLDER = "withdrawn"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,9 +34,16 @@ class Site:
     overlays: Mapping[str, UtilityOverlay] = field(default_factory=dict)
     #: The utility whose site this is, or None for the generic site.
     utility: UtilityOverlay | None = None
+    #: Models taken out of the site, as last published (every page answers with a withdrawal page), by id.
+    withdrawn_models: Mapping[str, Model] = field(default_factory=dict)
 
     def files(self) -> list[Path]:
-        return [m.path for m in self.written.values()] + [o.path for o in self.overlays.values()]
+        paths = [m.path for m in (*self.written.values(), *self.withdrawn_models.values())]
+        return paths + [o.path for o in self.overlays.values()]
+
+    def any_model(self, model_id: str) -> Model | None:
+        """A published model, or a withdrawn one, by id."""
+        return self.models.get(model_id) or self.withdrawn_models.get(model_id)
 
 
 def model_files(source_dir: Path) -> list[Path]:
@@ -44,6 +53,10 @@ def model_files(source_dir: Path) -> list[Path]:
 
 def overlay_files(source_dir: Path) -> list[Path]:
     return sorted(p for p in (source_dir / OVERLAY_FOLDER).glob("*.yaml") if p.is_file())
+
+
+def withdrawn_model_files(source_dir: Path) -> list[Path]:
+    return sorted(p for p in (source_dir / WITHDRAWN_FOLDER).glob("*.yaml") if p.is_file())
 
 
 def load_site(
@@ -73,7 +86,16 @@ def load_site(
         except SourceError as exc:
             problems.extend(exc.problems)
             continue
+        if model.withdrawal is not None:
+            problems.append(
+                Problem(
+                    location=model.withdrawal.location,
+                    message=f"the model '{model.id}' has a `withdrawal:` record but is still published",
+                    hint=f"move the file to {WITHDRAWN_FOLDER}/ to withdraw the model, or remove `withdrawal:`",
+                )
+            )
         models[model.id], documents[model.id] = model, document
+    withdrawn = _load_withdrawn_models(source_dir, models, load_document, problems)
     if not models and not problems:
         problems.append(
             Problem(
@@ -85,7 +107,61 @@ def load_site(
     overlays = _load_overlays(source_dir, models, problems) if not problems else {}
     if problems:
         raise SourceError(problems)
-    return Site(source_dir=source_dir, models=models, written=models, documents=documents, overlays=overlays)
+    return Site(
+        source_dir=source_dir,
+        models=models,
+        written=models,
+        documents=documents,
+        overlays=overlays,
+        withdrawn_models=withdrawn,
+    )
+
+
+def _load_withdrawn_models(
+    source_dir: Path,
+    models: dict[str, Model],
+    load_document: Callable[[Path], tuple[Model, YamlDocument]],
+    problems: list[Problem],
+) -> dict[str, Model]:
+    """The withdrawn models: each file is a model's last version with a `withdrawal:` record."""
+    withdrawn: dict[str, Model] = {}
+    published = {name: m.id for m in models.values() for name in (m.id, *m.aliases)}
+    for path in withdrawn_model_files(source_dir):
+        try:
+            model, _document = load_document(path)
+        except SourceError as exc:
+            problems.extend(exc.problems)
+            continue
+        top = Location(path=path, line=1, column=1)
+        if model.withdrawal is None:
+            problems.append(
+                Problem(
+                    location=top,
+                    message=f"the withdrawn model '{model.id}' has no `withdrawal:` record",
+                    hint='add `withdrawal: {since: "YYYY-MM-DD", note: "why"}` at the top level',
+                )
+            )
+            continue
+        if model.id in published:
+            problems.append(
+                Problem(
+                    location=top,
+                    message=f"the model '{model.id}' is withdrawn here and published as '{published[model.id]}'",
+                    hint="remove this file if the model is back, or remove the model from the published ones",
+                )
+            )
+            continue
+        target = model.withdrawal.replaced_by
+        if target is not None and target not in models:
+            problems.append(
+                Problem(
+                    location=model.withdrawal.location,
+                    message=f"the withdrawal of '{model.id}' names an unknown model '{target}' as replacement",
+                    hint=did_you_mean(target, models) or "name a model of the source folder",
+                )
+            )
+        withdrawn[model.id] = model
+    return withdrawn
 
 
 def _load_overlays(source_dir: Path, models: dict[str, Model], problems: list[Problem]) -> dict[str, UtilityOverlay]:

@@ -46,7 +46,14 @@ def model_stubs(model: Model, added: Iterable[tuple[str, str]] = ()) -> Iterator
     items += sorted(set(added) - set(items))
     for kind, item_id in items:
         yield stub(kind, item_id)
-    yield from _redirect_stubs(model, dict(items))
+    withdrawn = [(record.kind, record.id) for record in model.withdrawn.values()]
+    for kind, item_id in withdrawn:
+        # A withdrawn item keeps its URL: the page says so (in every variant, which all share the record).
+        yield (
+            page_docname(model.id, kind, item_id),
+            {"page": "withdrawn", "model": model.id, "item": item_id, "kind": kind},
+        )
+    yield from _redirect_stubs(model, {item_id: kind for kind, item_id in [*items, *withdrawn]})
 
 
 def _redirect_stubs(model: Model, kinds: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
@@ -68,6 +75,9 @@ def model_stub_list(model: Model, site: Site) -> list[tuple[str, dict[str, str]]
         for pair in overlay.models[model.id].added_ids()
     ]
     stubs = list(model_stubs(model, added))
+    if model.withdrawal is not None:
+        # Every page of a withdrawn model answers with a withdrawal page; former ids still redirect.
+        stubs = [(docname, _withdrawn(content)) for docname, content in stubs]
     for old_id in model.aliases:
         # A renamed model keeps every old URL: its old folder redirects page by page.
         stubs += [(old_id + docname[len(model.id) :], _moved(content, old_id)) for docname, content in stubs]
@@ -77,7 +87,7 @@ def model_stub_list(model: Model, site: Site) -> list[tuple[str, dict[str, str]]
 def write_stubs(srcdir: Path, site: Site) -> int:
     """Bring the stub folders in line with the sources; return how many files were written."""
     written = 0
-    for model in site.written.values():
+    for model in (*site.written.values(), *site.withdrawn_models.values()):
         texts = {
             docname + STUB_SUFFIX: json.dumps(content, sort_keys=True) + "\n"
             for docname, content in model_stub_list(model, site)
@@ -101,7 +111,8 @@ def write_stubs(srcdir: Path, site: Site) -> int:
                 if stub not in wanted:
                     stub.unlink()
         manifest_file.write_text(manifest, encoding="utf-8")
-    _remove_stale_folders(srcdir, set(site.written) | {alias for m in site.written.values() for alias in m.aliases})
+    every_model = (*site.written.values(), *site.withdrawn_models.values())
+    _remove_stale_folders(srcdir, {name for m in every_model for name in (m.id, *m.aliases)})
     return written
 
 
@@ -122,6 +133,13 @@ def _read(path: Path) -> str | None:
         return None
 
 
+def _withdrawn(content: dict[str, str]) -> dict[str, str]:
+    """The stub of a page of a withdrawn model."""
+    if content["page"] in ("redirect", "withdrawn"):
+        return content
+    return {"page": "withdrawn", "model": content["model"], "item": content["item"], "kind": content["page"]}
+
+
 def _moved(content: dict[str, str], old_model_id: str) -> dict[str, str]:
     """The redirect stub of a page at the old model id's URL."""
     if content["page"] == "redirect":
@@ -130,7 +148,7 @@ def _moved(content: dict[str, str], old_model_id: str) -> dict[str, str]:
         "page": "redirect",
         "model": content["model"],
         "item": content["item"],
-        "kind": content["page"],
+        "kind": content["kind"] if content["page"] == "withdrawn" else content["page"],
         "alias": content["item"],
         "alias_model": old_model_id,
     }

@@ -1,5 +1,5 @@
 """What a utility's variant adds to pages: change notices, pages of items it does not use,
-redirects from former ids, and the summary of everything it changes."""
+redirects from former ids, withdrawal pages, and the summary of everything it changes."""
 
 from __future__ import annotations
 
@@ -67,6 +67,53 @@ def redirect_page(ctx: PageContext, kind: str, alias: str) -> nodes.section:
         ". Please update your link.",
     )
     return page
+
+
+def withdrawn_page(ctx: PageContext, kind: str, replacement_title: str = "") -> nodes.section:
+    """The page at a withdrawn item's URL (or any page of a withdrawn model): it says so, shows the
+    last wording and links to what replaces it. It is built from the withdrawal record in the sources."""
+    written = ctx.written
+    record = written.withdrawn.get(ctx.item) if kind != "model" else None
+    withdrawal = written.withdrawal
+    what = kind if kind in ("section", "competency", "indicator", "responsibility") else "competency model"
+    if record is not None:
+        wording, since, note = record.wording, record.since, record.note
+        title = plain_text(wording)
+        said = f"This {what} was withdrawn from the {written.title} model ({since})."
+    elif kind in ("model", "matrix", "profile", "variant") or withdrawal is None:
+        wording, title = "", written.title
+        since, note = (withdrawal.since, withdrawal.note) if withdrawal else ("", None)
+        said = f"The {written.title} competency model was withdrawn ({since})."
+    else:  # an item of a withdrawn model, as the model last had it
+        wording, title = _definition(written, kind, ctx.item), display(written, kind, ctx.item)
+        since, note = withdrawal.since, withdrawal.note
+        said = f"This {what} was part of the {written.title} competency model, which was withdrawn ({since})."
+    page = page_section("withdrawn", ctx.item, [nodes.Text(f"Withdrawn: {title}")])
+    page += paragraph(said, classes=["comp-withdrawn"])
+    if note:
+        page += paragraph(*inline_nodes(note), classes=["comp-withdrawn-note"])
+    if wording:
+        page += heading("Its last wording")
+        page += paragraph(*inline_nodes(wording), classes=["comp-lead"])
+    if record is not None and record.replaced_by:
+        replacement = record.replaced_by
+        target_kind = written.kind_of(replacement) or ""
+        page += paragraph(
+            f"It is replaced by the {target_kind} ",
+            link(written.id, target_kind, replacement, display(written, target_kind, replacement)),
+            ".",
+            classes=["comp-withdrawn-replacement"],
+        )
+    elif withdrawal is not None and withdrawal.replaced_by:
+        page += paragraph(
+            "It is replaced by the ",
+            link(withdrawal.replaced_by, "model", withdrawal.replaced_by, replacement_title or withdrawal.replaced_by),
+            " model.",
+            classes=["comp-withdrawn-replacement"],
+        )
+    if withdrawal is None:
+        page += paragraph(link(written.id, "model", written.id, f"Back to {written.title}"))
+    return with_permalink(ctx, page)
 
 
 def variant_page(ctx: PageContext) -> nodes.section:

@@ -67,10 +67,13 @@ def variant_model(document: YamlDocument, written: Model, overlay: UtilityOverla
         _override(data, adaptation, reworded)
         _replace_words(data, adaptation, reworded)
         _add(data, adaptation)
+    # Withdrawal records are the same in every variant (their replacement may be an item the utility leaves out).
+    data.pop("withdrawn", None)
     model = build_model(YamlDocument(path=written.path, data=data, positions=document.positions), check_file_name=False)
     added = tuple(item_id for _kind, item_id in adaptation.added_ids()) if adaptation else ()
     return replace(
         model,
+        withdrawn=written.withdrawn,
         utility=overlay.utility if overlay else None,
         variant=_changes(overlay, adaptation, reworded, excluded, added),
     )
