@@ -121,7 +121,7 @@ def test_cli_diff_of_two_folders_as_text_and_json(
     assert "indicator reads-meters-accurately: I.1.a -> I.1.b" in text
     assert main(["diff", str(old), str(new), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["format"] == "competency-diff" and data["version"] == 1
+    assert data["format"] == "competency-diff" and data["version"] == 2
     changes = data["models"][0]["changes"]
     assert {c["change"] for c in changes} == {"added", "removed", "renamed", "reworded", "moved"}
     renamed = next(c for c in changes if c["change"] == "renamed")

@@ -16,6 +16,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .config import competency_config
 from .diff import CHANGE_KINDS, Change, ModelDiff, diff_sites, word_changes
+from .inline import inline_nodes
 from .page_parts import bullet_list, heading, link, paragraph
 from .problems import SourceError
 from .revisions import load_revision, repository_root
@@ -30,6 +31,7 @@ LINKED = ("model", "section", "competency", "indicator", "responsibility")
 HEADINGS = {
     "added": "Added",
     "removed": "Removed",
+    "withdrawn": "Withdrawn (the old address shows the withdrawal)",
     "renamed": "Renamed",
     "reworded": "Reworded",
     "moved": "Moved (display code changed)",
@@ -53,7 +55,7 @@ class ChangesDirective(SphinxDirective):
             )
             return []
         site = site_of(self.env)
-        for model in site.models.values():
+        for model in (*site.models.values(), *site.withdrawn_models.values()):
             self.env.note_dependency(str(model.path))
         try:
             old = old_site(site.source_dir, revision)
@@ -67,7 +69,7 @@ class ChangesDirective(SphinxDirective):
                 location=self.get_location(),
             )
             return []
-        diffs = diff_sites(old.models, site.models)
+        diffs = diff_sites(old.models, site.models, site.withdrawn_models)
         result: list[nodes.Node] = [
             paragraph(f"Changes to the models since {revision}.", classes=["comp-changes-intro"])
         ]
@@ -88,6 +90,11 @@ def old_site(source_dir: Path, revision: str) -> Site:
 def model_changes(model_diff: ModelDiff) -> list[nodes.Node]:
     if model_diff.status == "removed":
         return [heading(f"{model_diff.title} (removed)")]
+    if model_diff.withdrawal is not None:
+        title = heading("")
+        title += link(model_diff.id, "model", model_diff.id, model_diff.title)
+        title += nodes.Text(" (withdrawn)")
+        return [title, withdrawal_line(model_diff.withdrawal, paragraph(), "model")]
     title = heading("")
     title += link(model_diff.id, "model", model_diff.id, model_diff.title)
     if model_diff.status == "added":
@@ -120,6 +127,24 @@ def change_line(model_id: str, change: Change) -> nodes.paragraph:
         line += word_nodes(change.old or "", change.new or "")
     elif change.change == "moved":
         line += nodes.Text(f": {change.old_code} → {change.code}")
+    elif change.change == "withdrawn":
+        withdrawal_line(change, line, model_id)
+    return line
+
+
+def withdrawal_line(change: Change, line: nodes.paragraph, replacement_model: str) -> nodes.paragraph:
+    """When, what replaces it and why, from the withdrawal record."""
+    line += nodes.Text(f" (withdrawn {change.since}")
+    if change.replaced_by:
+        line += nodes.Text("; replaced by ")
+        if replacement_model == "model":  # a whole model is replaced by another model
+            line += link(change.replaced_by, "model", change.replaced_by, change.replaced_by)
+        else:
+            line += nodes.literal(change.replaced_by, change.replaced_by)
+    line += nodes.Text(")")
+    if change.note:
+        line += nodes.Text(": ")
+        line += inline_nodes(change.note)
     return line
 
 

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 from .site import load_site
+from .withdrawals import check_withdrawals
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = commands.add_parser("check", help="validate every model and overlay (schema, ids, references)")
+    parser = commands.add_parser(
+        "check", help="validate every model and overlay (schema, ids, references, ids kept since the last commit)"
+    )
     parser.add_argument(
         "src", nargs="?", type=Path, default=Path("competency_src"), help="source folder (default: competency_src)"
     )
@@ -19,6 +22,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     site = load_site(args.src)
+    check_withdrawals(site)  # the same check as the build: no id of the last commit vanishes without a record
     count = sum(len(m.indicators) for m in site.models.values())
     print(
         f"{args.src}: {len(site.models)} model(s), {count} indicators, {len(site.overlays)} utility overlay(s): "

@@ -14,7 +14,7 @@ from .revisions import load_version
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(
         "diff",
-        help="list items added, removed, renamed, reworded and moved between two versions",
+        help="list items added, removed, withdrawn, renamed, reworded and moved between two versions",
         description="OLD and NEW are source folders or git revisions (tag, branch, commit) of the repository.",
     )
     parser.add_argument("old", help="old version: a folder, or a git revision")
@@ -32,7 +32,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     old = load_version(args.old, args.repo, args.src)
     new = load_version(args.new, args.repo, args.src)
-    diffs = diff_sites(old.models, new.models)
+    diffs = diff_sites(old.models, new.models, new.withdrawn_models)
     if args.format == "json":
         text = json.dumps(diff_data(diffs, args.old, args.new), ensure_ascii=False, indent=2) + "\n"
     else:

@@ -1,10 +1,11 @@
-"""What changed between two versions of the models: added, removed, renamed, reworded, moved.
+"""What changed between two versions of the models: added, removed, withdrawn, renamed, reworded, moved.
 
 Items are matched by id. An item of the new version whose `aliases` name an id
 of the old version that is gone is that item *renamed* (not a removal plus an
-addition). A matched item is *reworded* when one of its words changed (with a
-word diff, ``[-old-]{+new+}``) and *moved* when its display codes changed.
-"""
+addition); a gone item with a `withdrawn:` record in the new version is
+*withdrawn* (its URL shows a withdrawal page), not removed. A matched item is
+*reworded* when one of its words changed (with a word diff, ``[-old-]{+new+}``)
+and *moved* when its display codes changed."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from .inline import plain_text
 from .model import Model
 
 #: Change kinds, in the order they are reported.
-CHANGE_KINDS = ("added", "removed", "renamed", "reworded", "moved")
+CHANGE_KINDS = ("added", "removed", "withdrawn", "renamed", "reworded", "moved")
 FORMAT = "competency-diff"
-VERSION = 1
+#: 2: the change kind "withdrawn" and the model status "withdrawn" (with `since`, `note`, `replaced_by`).
+VERSION = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,15 +61,21 @@ class Change:
     old: str | None = None
     new: str | None = None
     words: str | None = None
+    #: Of a withdrawn item (or model): when, why and what replaces it, from its record.
+    since: str | None = None
+    note: str | None = None
+    replaced_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ModelDiff:
     id: str
     title: str
-    #: "added", "removed" or "changed".
+    #: "added", "removed", "withdrawn" or "changed".
     status: str
     changes: tuple[Change, ...] = ()
+    #: The withdrawal of a withdrawn model: (since, note, replaced_by).
+    withdrawal: Change | None = None
 
 
 def word_changes(old: str, new: str) -> list[tuple[str, str]]:
@@ -174,7 +182,12 @@ def diff_model(old: Model, new: Model) -> tuple[Change, ...]:
             found["added"].append(_change("added", view))
     for view in before.values():
         if view.id not in after and view.id not in renamed:
-            found["removed"].append(_change("removed", view))
+            record = new.withdrawn.get(view.id)
+            if record is None:
+                found["removed"].append(_change("removed", view))
+            else:
+                extra = {"since": record.since, "note": record.note, "replaced_by": record.replaced_by}
+                found["withdrawn"].append(_change("withdrawn", view, **extra))
     for old_id, view in renamed.items():
         found["renamed"].append(_change("renamed", view, old_id=old_id, old_code=before[old_id].code))
     pairs = [(before[v.id], v) for v in after.values() if v.id in before]
@@ -208,15 +221,34 @@ def _change(kind: str, view: ItemView, **extra: Any) -> Change:
     return Change(change=kind, type=view.objtype, id=view.id, label=view.label, **extra)
 
 
-def diff_sites(old: Mapping[str, Model], new: Mapping[str, Model]) -> list[ModelDiff]:
-    """Every model's changes; models without changes are left out."""
+def diff_sites(
+    old: Mapping[str, Model], new: Mapping[str, Model], withdrawn: Mapping[str, Model] | None = None
+) -> list[ModelDiff]:
+    """Every model's changes; models without changes are left out. `withdrawn`: the new version's withdrawn models."""
+    withdrawn = withdrawn or {}
     result = []
     for model_id, model in new.items():
         if model_id not in old:
             result.append(ModelDiff(id=model_id, title=model.title, status="added"))
         elif changes := diff_model(old[model_id], model):
             result.append(ModelDiff(id=model_id, title=model.title, status="changed", changes=changes))
-    result += [ModelDiff(id=m.id, title=m.title, status="removed") for m_id, m in old.items() if m_id not in new]
+    for model_id, model in old.items():
+        if model_id in new:
+            continue
+        record = withdrawn[model_id].withdrawal if model_id in withdrawn else None
+        if record is None:
+            result.append(ModelDiff(id=model_id, title=model.title, status="removed"))
+            continue
+        about = Change(
+            change="withdrawn",
+            type="model",
+            id=model_id,
+            label=model.title,
+            since=record.since,
+            note=record.note,
+            replaced_by=record.replaced_by,
+        )
+        result.append(ModelDiff(id=model_id, title=model.title, status="withdrawn", withdrawal=about))
     return result
 
 
@@ -235,6 +267,7 @@ def diff_data(diffs: list[ModelDiff], old_label: str, new_label: str) -> dict[st
                 "id": d.id,
                 "title": d.title,
                 "status": d.status,
+                **({"withdrawal": _withdrawal_data(d.withdrawal)} if d.withdrawal else {}),
                 "changes": [{k: v for k, v in asdict(c).items() if v is not None} for c in d.changes],
             }
             for d in diffs
@@ -242,9 +275,22 @@ def diff_data(diffs: list[ModelDiff], old_label: str, new_label: str) -> dict[st
     }
 
 
+def _withdrawal_data(change: Change) -> dict[str, str]:
+    fields = {"since": change.since, "note": change.note, "replaced_by": change.replaced_by}
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def withdrawal_words(change: Change) -> str:
+    """ "withdrawn 2025-03-01; replaced by x" """
+    return f"withdrawn {change.since}" + (f"; replaced by {change.replaced_by}" if change.replaced_by else "")
+
+
 def change_line(change: Change) -> str:
     """One change as a line of plain text."""
     what = f"{change.type} {change.id}"
+    if change.change == "withdrawn":
+        code = f" ({change.code})" if change.code else ""
+        return f"{what}{code}: {change.label} ({withdrawal_words(change)})"
     if change.change == "renamed":
         return f"{change.type} {change.old_id} -> {change.id} ({change.code}): {change.label}"
     if change.change == "reworded":
@@ -261,7 +307,10 @@ def diff_text(diffs: list[ModelDiff], old_label: str, new_label: str) -> str:
     if not diffs:
         lines.append("No changes.")
     for model_diff in diffs:
-        lines += ["", f"{model_diff.id} ({model_diff.title}): {model_diff.status}"]
+        status = model_diff.status
+        if model_diff.withdrawal is not None:
+            status += f" ({withdrawal_words(model_diff.withdrawal).removeprefix('withdrawn ')})"
+        lines += ["", f"{model_diff.id} ({model_diff.title}): {status}"]
         for kind in CHANGE_KINDS:
             changes = [c for c in model_diff.changes if c.change == kind]
             if changes:

@@ -51,6 +51,19 @@ def model_data(model: Model) -> dict[str, Any]:
         "note": model.note,
         "aliases": list(model.aliases),
         "sections": [_section(model, s) for s in model.sections],
+        "withdrawn": [
+            {
+                "id": record.id,
+                "type": record.kind,
+                "wording": record.wording,
+                "since": record.since,
+                "note": record.note,
+                "replaced_by": record.replaced_by,
+                "aliases": list(record.aliases),
+                "url": item_url(model.id, record.kind, record.id),
+            }
+            for record in model.withdrawn.values()
+        ],
     }
 
 

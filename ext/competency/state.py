@@ -26,6 +26,7 @@ from .site import Site, overlay_files
 from .source_cache import load_site_cached
 from .stubs import STUB_SUFFIX, write_stubs
 from .variants import site_for_utility
+from .withdrawals import check_withdrawals
 from .yamlfile import read_yaml
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def load_sources(app: Sphinx) -> None:
     source_dir = Path(app.confdir, settings.source_dir)
     try:
         site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle")
+        check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
         written = write_stubs(Path(app.srcdir), site)
         site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
     except SourceError as exc:
