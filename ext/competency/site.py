@@ -152,7 +152,7 @@ def _load_withdrawn_models(
             )
             continue
         target = model.withdrawal.replaced_by
-        if target is not None and target not in models:
+        if target is not None and target not in models and not (source_dir / f"{target}.yaml").is_file():
             problems.append(
                 Problem(
                     location=model.withdrawal.location,
