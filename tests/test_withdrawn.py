@@ -462,3 +462,14 @@ def test_diff_reports_withdrawn_items_and_models(srcdir: Path, tmp_path: Path) -
         "  withdrawn:\n    responsibility winds-the-clock (II.2): Winds the chart recorder clock (withdrawn v2.0)"
         in shown
     )
+
+
+def test_an_edited_record_is_shown_by_the_next_build(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> None:
+    out = _build(make_app, srcdir)
+    model = srcdir / "competency_src" / f"{MODEL}.yaml"
+    model.write_text(model.read_text(encoding="utf-8").replace("Paper logs ended", "Paper logs stopped"), "utf-8")
+    withdrawn = srcdir / "competency_src" / "withdrawn" / "filter-attendant.yaml"
+    withdrawn.write_text(withdrawn.read_text(encoding="utf-8").replace("became part", "is now part"), "utf-8")
+    assert _build(make_app, srcdir) == out
+    assert "Paper logs stopped with the new data system" in page_text(out / f"{PAPER}.html")
+    assert "The job is now part of the Plant Operator's." in page_text(out / "filter-attendant" / "index.html")

@@ -51,7 +51,9 @@ class CompetencyPageParser(Parser):
         # the pages that show the edited item (digests.py). A withdrawn model's pages are few and
         # have no digests: they depend on its file.
         if model.withdrawal is not None:
-            env.note_dependency(str(model.path))
+            replacement = site.models.get(model.withdrawal.replaced_by or "")
+            for path in (model.path, *([replacement.path] if replacement else [])):  # it shows its title
+                env.note_dependency(str(path))
         settings = competency_config(env.config)
         ctx = page_context(site, model.id, stub["item"], docname, (settings.base_url, settings.generic_url))
         page, status = build_page(ctx, stub, site)
