@@ -8,14 +8,27 @@ UTILITY ?=
 PORT   ?= 8000
 JOBS   ?= auto
 
-# Each variant has its own output and doctrees, so switching variants never serves stale pages.
-VARIANT := $(if $(UTILITY),$(UTILITY),generic)
-OUT     := _build/$(VARIANT)
-TAGS    := $(if $(UTILITY),-t $(UTILITY),)
+# No variable reaches a shell as code. Each one a person may set is checked here, by make's own text
+# functions on its unexpanded value (no shell, no $(...) in it ever runs), and recipes read it from the
+# environment, quoted ("$$UTILITY"), never pasted into a command line.
+_space := $(subst ,, )
+_tab := $(subst ,,	)
+_allowed := a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z \
+	0 1 2 3 4 5 6 7 8 9
+# What is left of a value once the allowed characters are taken out (a space or tab counts as "!").
+_rest = $(if $(2),$(call _rest,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,$(words $(2)),$(2))),$(1))
+_unsafe = $(call _rest,$(subst $(_tab),!,$(subst $(_space),!,$(value $(1)))),$(_allowed) $(2))
+# $(call _require,VARIABLE,more allowed characters,what it must be)
+_require = $(if $(call _unsafe,$(1),$(2)),$(error $(1) must be $(3); got: $(value $(1))))
+$(call _require,UTILITY,_ -,empty or a utility name (letters, digits, _ and -))
+$(call _require,PORT,,a port number)
+$(call _require,JOBS,,'auto' or a number of processes)
+$(call _require,PYTHON,_ - . / +,a Python command (a name or path))
+$(call _require,SOURCE_DATE_EPOCH,,a number of seconds)
+export UTILITY PORT JOBS
+
 # Reproducible builds: pages carry the date of the last commit unless SOURCE_DATE_EPOCH is set.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
-
-SPHINX_OPTS := -W --keep-going -n -j $(JOBS) -c .
 
 .PHONY: html variants serve live test test-quick bench check lint clean
 
@@ -29,24 +42,27 @@ $(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# One entry point: checks UTILITY and JOBS, waits for another build of this checkout, builds into
+# _build/<variant>/.work/html and publishes _build/<variant>/html (ext/competency/build_site.py).
 html: $(BIN)/.installed
-	$(BIN)/python -m competency.cli variant-check "$(UTILITY)"
-	$(BIN)/sphinx-build -b html $(SPHINX_OPTS) $(TAGS) -d $(OUT)/doctrees docs $(OUT)/.work/html
-	$(BIN)/python -m competency.publish $(OUT)/.work/html $(OUT)/html
-	@echo "The site is in $(OUT)/html (make serve$(if $(UTILITY), UTILITY=$(UTILITY)) to browse it)."
+	$(BIN)/python -m competency.build_site --utility "$$UTILITY" --jobs "$$JOBS"
 
 variants: $(BIN)/.installed
 	$(MAKE) html
 	for utility in $$($(BIN)/python -m competency.cli variant-check --list); do \
-		$(MAKE) html UTILITY=$$utility || exit 1; \
+		$(MAKE) html "UTILITY=$$utility" || exit 1; \
 	done
 
 serve:
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUT)/html
+	$(BIN)/python -m competency.cli variant-check "$$UTILITY"
+	$(BIN)/python -m http.server "$$PORT" --bind 127.0.0.1 --directory "_build/$${UTILITY:-generic}/html"
 
+# Its own doctrees: a preview never shares Sphinx's state with `make html`.
 live: $(BIN)/.installed-dev
-	$(BIN)/sphinx-autobuild $(SPHINX_OPTS) $(TAGS) -d $(OUT)/doctrees --port $(PORT) \
-		--watch competency_src --watch ext --re-ignore '.*\.comp$$' docs $(OUT)/live
+	$(BIN)/python -m competency.cli variant-check "$$UTILITY"
+	$(BIN)/sphinx-autobuild -W --keep-going -n -j "$$JOBS" -c . $${UTILITY:+-t "$$UTILITY"} \
+		-d "_build/$${UTILITY:-generic}/.live-doctrees" --port "$$PORT" \
+		--watch competency_src --watch ext --re-ignore '.*\.comp$$' docs "_build/$${UTILITY:-generic}/live"
 
 test: $(BIN)/.installed-dev
 	$(BIN)/pytest

@@ -7,8 +7,8 @@ Each was measured (docs/performance.md); each changes how often work is done, ne
   words: each distinct word is stemmed once (the Snowball stemmer was a tenth of a large build);
 - every page renders the titles of its parents (breadcrumbs) and of the previous and next pages
   through a fresh docutils document and translator: each distinct title is rendered once;
-- a rebuild that changes nothing loads and writes again the search index, the object inventory, the
-  domain indices and the search page: they are kept;
+- a rebuild that changes nothing (reads, writes and removes no page) loads and writes again the
+  search index, the object inventory, the domain indices and the search page: they are kept;
 - with -j, Sphinx writes pages in forked processes, which does not pay for a few hundred pages:
   they are written in this process (reading stays parallel);
 - the theme renders the header's links for every page, finding the current one by walking every
@@ -68,6 +68,7 @@ class HTMLBuilder(StandaloneHTMLBuilder):
 
     name = "html"
     _outputs_current = False
+    _removed_docs = False
     #: Fewer pages than this to write are written in this process even with -j: Sphinx's parallel
     #: writing forks a process per chunk of pages and hands each one its doctrees, which costs more
     #: than it saves below a couple of thousand pages on a two-core machine (docs/performance.md).
@@ -92,14 +93,25 @@ class HTMLBuilder(StandaloneHTMLBuilder):
             self.parallel_ok = parallel
 
     def prepare_writing(self, docnames: Set[str]) -> None:
-        self._outputs_current = not docnames and self._written_since_last_read(
-            self.searchindex_filename, INVENTORY_FILENAME
+        # A removed document leaves the indices without rewriting a page: they are written again.
+        self._outputs_current = (
+            not docnames
+            and not self._removed_docs
+            and self._written_since_last_read(self.searchindex_filename, INVENTORY_FILENAME)
         )
         super().prepare_writing(docnames)
 
     def load_indexer(self, docnames: Set[str]) -> None:
-        if not self._outputs_current:
-            super().load_indexer(docnames)
+        if self._outputs_current:
+            return
+        super().load_indexer(docnames)
+        # Sphinx's prune leaves every word of the pages written again, with no page: the words of
+        # removed or reworded text would stay in the index, which a clean build does not have. The
+        # mappings are internals of sphinx.search.IndexBuilder (word -> set of docnames).
+        indexer: Any = self.indexer
+        for mapping in (indexer._mapping, indexer._title_mapping):
+            for word in [word for word, docnames_with_word in mapping.items() if not docnames_with_word]:
+                del mapping[word]
 
     def write_domain_indices(self) -> None:
         names = [f"{name}{self.out_suffix}" for name, *_ in self.domain_indices]
@@ -128,6 +140,13 @@ class HTMLBuilder(StandaloneHTMLBuilder):
             return all(Path(self.outdir, name).stat().st_mtime_ns > last_read for name in names)
         except OSError:
             return False
+
+
+def _note_removed_docs(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """env-get-outdated: whether this build removes a document (the indices then change)."""
+    if isinstance(app.builder, HTMLBuilder):
+        app.builder._removed_docs = bool(removed)
+    return []
 
 
 def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -190,6 +209,7 @@ def setup_build_speed(app: Sphinx) -> None:
     app.connect("config-inited", _pause_gc_while_loading, priority=900)
     app.add_search_language(SearchEnglishStemmedOnce)
     app.add_builder(HTMLBuilder, override=True)
+    app.connect("env-get-outdated", _note_removed_docs)
     # Before the theme's handlers read the context (priority 500) ...
     app.connect("html-page-context", _skip_empty_page_toc, priority=400)
     # ... and after the one that sets the header function.

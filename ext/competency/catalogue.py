@@ -13,7 +13,7 @@ from sphinx_design.shared import create_component
 from .model import Model
 from .page_parts import KIND_LABELS, badge, hidden_toctree, link, paragraph, section_size
 from .pages import page_docname
-from .state import site_of
+from .state import note_site_dependency, site_of
 
 
 class CatalogueDirective(SphinxDirective):
@@ -24,8 +24,8 @@ class CatalogueDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         site = site_of(self.env)
         result: list[nodes.Node] = []
+        note_site_dependency(self.env)  # read again when a model is added, removed or changed
         for model in site.models.values():
-            self.env.note_dependency(str(model.path))
             result += self.model_cards(model)
         result.append(hidden_toctree(self.env.docname, [page_docname(m, "model", m) for m in site.models]))
         return result

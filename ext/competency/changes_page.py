@@ -21,7 +21,7 @@ from .page_parts import bullet_list, heading, link, paragraph
 from .problems import SourceError
 from .revisions import load_revision, repository_root
 from .site import Site
-from .state import site_of
+from .state import note_site_dependency, site_of
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class ChangesDirective(SphinxDirective):
             )
             return []
         site = site_of(self.env)
+        note_site_dependency(self.env)  # a model added or removed changes the page
         for model in (*site.models.values(), *site.withdrawn_models.values()):
             self.env.note_dependency(str(model.path))
         try:

@@ -15,6 +15,7 @@ import hashlib
 import json
 import pickle
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from docutils import nodes
 
@@ -22,7 +23,6 @@ from . import ENV_VERSION
 from .model import Model
 from .page_dispatch import build_page, page_context
 from .site import Site
-from .source_cache import file_stamp
 from .stubs import model_stub_list
 
 
@@ -31,11 +31,16 @@ def page_digest(page: nodes.Node) -> str:
     return hashlib.sha256(pickle.dumps(page, protocol=5)).hexdigest()[:24]
 
 
-def inputs_key(site: Site, model: Model, tags: Iterable[str], urls: tuple[str, str]) -> str:
-    """What a model's pages are built from: its file, every overlay, the tags and the link settings."""
+def inputs_key(
+    site: Site, model: Model, tags: Iterable[str], urls: tuple[str, str], stamps: Mapping[Path, tuple[int, int]]
+) -> str:
+    """What a model's pages are built from: its file, every overlay, the tags and the link settings.
+
+    `stamps` are the files' stamps taken before they were read; a file without one (created while
+    the build started) gets none, so the next build sees it as changed.
+    """
     files = [model.path, *(overlay.path for overlay in site.overlays.values())]
-    stamps = [(str(p), *file_stamp(p)) for p in files if p.exists()]
-    return json.dumps([ENV_VERSION, stamps, sorted(tags), list(urls)])
+    return json.dumps([ENV_VERSION, [(str(p), stamps.get(p)) for p in files], sorted(tags), list(urls)])
 
 
 def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: tuple[str, str]) -> set[str]:

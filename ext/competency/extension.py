@@ -13,6 +13,7 @@ from .nav import setup_nav
 from .nodes import setup_nodes
 from .publish_exports import setup_exports
 from .reader import setup_reader
+from .stale_outputs import setup_stale_outputs
 from .state import setup_state
 
 
@@ -28,3 +29,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_exports(app)
     setup_changes(app)
     setup_build_speed(app)
+    setup_stale_outputs(app)

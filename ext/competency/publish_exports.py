@@ -24,7 +24,7 @@ from .export_files import EXPORT_FOLDER, export_file_name, write_model_exports
 from .model import Model
 from .page_parts import bullet_list, paragraph
 from .source_cache import file_stamp
-from .state import site_of
+from .state import note_site_dependency, site_of
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,9 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     if key_file.is_file() and key_file.read_text(encoding="utf-8") == key and all(p.is_file() for p in expected):
         return
     paths = write_model_exports(folder, list(site.models.values()), creator=creator, base_url=settings.base_url)
+    for stale in set(folder.iterdir()) - set(paths):  # the exports of a model that is gone
+        if stale.is_file():
+            stale.unlink()
     key_file.write_text(key, encoding="utf-8")
     logger.info("competency: %d export file(s) in %s", len(paths), EXPORT_FOLDER)
 
@@ -78,6 +81,7 @@ class DownloadsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         site = site_of(self.env)
+        note_site_dependency(self.env)  # a model added or removed changes the list
         prefix = "../" * self.env.docname.count("/")
         items = []
         for model in site.models.values():

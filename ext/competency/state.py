@@ -22,8 +22,8 @@ from .config import competency_config
 from .digests import changed_pages, inputs_key
 from .overlay import BUILDER_TAGS
 from .problems import SourceError
-from .site import Site, overlay_files
-from .source_cache import load_site_cached
+from .site import Site, model_files, overlay_files
+from .source_cache import file_stamp, load_site_cached
 from .stubs import STUB_SUFFIX, write_stubs
 from .variants import site_for_utility
 from .withdrawals import check_withdrawals
@@ -32,6 +32,8 @@ from .yamlfile import read_yaml
 logger = logging.getLogger(__name__)
 
 _ATTRIBUTE = "competency_site"
+#: In the doctrees folder: what the site's models are built from (see note_site_dependency).
+SITE_FILE = "competency-site.json"
 
 
 class SourceProblems(SystemExit):
@@ -47,6 +49,7 @@ def load_sources(app: Sphinx) -> None:
     """builder-inited: load every model, write the page stubs, or stop with located errors."""
     settings = competency_config(app.config)
     source_dir = Path(app.confdir, settings.source_dir)
+    stamps = _stamps_before_reading(source_dir)
     try:
         site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle")
         check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
@@ -75,7 +78,7 @@ def load_sources(app: Sphinx) -> None:
         raise SourceProblems(1) from None
     domain = app.env.get_domain("comp")
     setattr(domain, _ATTRIBUTE, site)
-    _find_changed_pages(app, site)
+    _find_changed_pages(app, site, stamps)
     if written:
         logger.info("competency: %d page stub(s) written for %d model(s)", written, len(site.models))
 
@@ -131,7 +134,40 @@ def _keys_file(app: Sphinx) -> Path:
     return Path(app.doctreedir) / "competency-model-keys.json"
 
 
-def _find_changed_pages(app: Sphinx, site: Site) -> None:
+def _stamps_before_reading(source_dir: Path) -> dict[Path, tuple[int, int]]:
+    """The source files' stamps taken before any is read: a file saved while the build reads it
+    then has a stamp the next build sees as changed (a stamp taken after reading would hide it)."""
+    stamps = {}
+    for path in (*model_files(source_dir), *overlay_files(source_dir)) if source_dir.is_dir() else ():
+        try:
+            stamps[path] = file_stamp(path)
+        except OSError:
+            continue  # gone meanwhile: loading reports it, or the next build sees it
+    return stamps
+
+
+def note_site_dependency(env: BuildEnvironment) -> None:
+    """Pages that show the models (the home page's catalogue and downloads) are read again whenever a
+    model or overlay is added, removed or changed: they depend on a file that changes exactly then."""
+    env.note_dependency(str(Path(env.doctreedir) / SITE_FILE))
+
+
+def _write_site_file(app: Sphinx, keys: dict[str, str]) -> None:
+    """What the site is built from, compared before writing (its time is what Sphinx compares)."""
+    path = Path(app.doctreedir) / SITE_FILE
+    text = json.dumps(keys, sort_keys=True) + "\n"
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, int]]) -> None:
     """Which models changed since the last finished build, and which of their pages now differ.
 
     The keys are saved only when a build finishes (`_save_model_keys`): a build killed after
@@ -145,7 +181,9 @@ def _find_changed_pages(app: Sphinx, site: Site) -> None:
     except (OSError, ValueError):
         saved = {}
     known = set(app.env.all_docs)  # empty on a fresh build: everything is read anyway
-    keys = {m: inputs_key(site, site.written[m], app.config.competency_active_tags, urls) for m in site.models}
+    tags = app.config.competency_active_tags
+    keys = {m: inputs_key(site, site.written[m], tags, urls, stamps) for m in site.models}
+    _write_site_file(app, keys)
     changed = [m for m in site.models if saved.get(m) != keys[m]]
     stale: set[str] = set()
     for model_id in changed if known else ():
@@ -167,8 +205,11 @@ def _save_model_keys(app: Sphinx, exception: Exception | None) -> None:
 def pages_to_read_again(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """env-get-outdated: the pages whose content an edit changed (their stubs did not change)."""
-    return sorted(getattr(env.get_domain("comp"), "competency_stale_pages", set()))
+    """env-get-outdated: the pages whose content an edit changed (their stubs did not change), and
+    the pages whose table of contents listed a removed page (a clean build would not list it)."""
+    stale = set(getattr(env.get_domain("comp"), "competency_stale_pages", set()))
+    stale |= {parent for parent, children in env.toctree_includes.items() if removed.intersection(children)}
+    return sorted(stale - removed)
 
 
 def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -186,6 +227,30 @@ def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted({d for d in env.found_docs if d.startswith(prefixes)} | set(domain.data["referrers"]))
 
 
+def pages_with_changed_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated: pages to write again because their navigation changed.
+
+    Every page shows the site's top-level entries in its header, and the previous and next pages
+    with their titles. Sphinx writes again only the pages it read, so a model added, removed or
+    renamed would leave the other pages pointing at the old neighbours. What each page's navigation
+    shows is compared with what it showed when the pages were last written.
+    """
+
+    def shown(docname: str | None) -> str | None:
+        return None if docname is None else f"{docname}:{env.titles.get(docname, '')}"
+
+    relations = env.collect_relations()
+    header = [shown(d) for d in env.toctree_includes.get(app.config.root_doc, [])]
+    navigation = {d: [shown(r) for r in relations.get(d, ())] for d in env.found_docs}
+    domain = env.get_domain("comp")
+    before = domain.data.get("navigation", {})
+    domain.data["navigation"] = {"header": header, "pages": navigation}
+    if before.get("header") != header:
+        return sorted(env.found_docs)
+    pages = before.get("pages", {})
+    return sorted(d for d, shows in navigation.items() if pages.get(d) != shows)
+
+
 def setup_state(app: Sphinx) -> None:
     app.add_config_value("competency_active_tags", [], "env", types=[list])
     app.add_source_suffix(STUB_SUFFIX, "competency")
@@ -194,3 +259,4 @@ def setup_state(app: Sphinx) -> None:
     app.connect("env-get-outdated", pages_to_read_again)
     app.connect("build-finished", _save_model_keys)
     app.connect("env-get-updated", pages_naming_changed_items)
+    app.connect("env-get-updated", pages_with_changed_navigation)

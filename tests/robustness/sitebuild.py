@@ -15,35 +15,17 @@ EPOCH = "1700000000"
 
 
 def make_html_commands(
-    site: Path, out: Path, *, warnings_are_errors: bool = False, jobs: str = "auto"
+    site: Path, out: Path, *, warnings_are_errors: bool = False, jobs: str = "auto", utility: str = ""
 ) -> list[list[str]]:
-    """The commands of the Makefile's `html` target for a site copy, output in `out` (like `_build/generic`).
+    """The command of the Makefile's `html` target for a site copy, output in `out` (like `_build/generic`).
 
     Warnings are not errors by default: these tests are about what the build writes, and must not fail
     because a page elsewhere in docs/ is being written.
     """
+    assert out.name == (utility or "generic"), "the variant's folder is named after it"
     options = ["-W", "--keep-going"] if warnings_are_errors else ["--keep-going"]
-    return [
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "html",
-            *options,
-            "-n",
-            "-q",
-            "-j",
-            jobs,
-            "-c",
-            str(site),
-            "-d",
-            str(out / "doctrees"),
-            str(site / "docs"),
-            str(out / ".work" / "html"),
-        ],
-        [sys.executable, "-m", "competency.publish", str(out / ".work" / "html"), str(out / "html")],
-    ]
+    command = [sys.executable, "-m", "competency.build_site", "--root", str(site), "--out", str(out.parent)]
+    return [[*command, "--jobs", jobs, "--utility", utility, "--", *options, "-n", "-q"]]
 
 
 def build_env(**extra: str) -> dict[str, str]:
@@ -51,11 +33,11 @@ def build_env(**extra: str) -> dict[str, str]:
 
 
 def make_html(
-    site: Path, out: Path, *, timeout: float = 600, jobs: str = "auto", **env: str
+    site: Path, out: Path, *, timeout: float = 600, jobs: str = "auto", utility: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
     """Run the commands one after the other, stopping at the first failure (as make does)."""
     result: subprocess.CompletedProcess[str] | None = None
-    for command in make_html_commands(site, out, jobs=jobs):
+    for command in make_html_commands(site, out, jobs=jobs, utility=utility):
         result = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, check=False, env=build_env(**env), cwd=site
         )
@@ -65,6 +47,6 @@ def make_html(
     return result
 
 
-def shell_command(site: Path, out: Path) -> str:
-    """The same as one shell line (`sphinx-build ... && publish ...`), for a process that is killed."""
-    return " && ".join(shlex.join(command) for command in make_html_commands(site, out))
+def shell_command(site: Path, out: Path, utility: str = "") -> str:
+    """The same as one shell line, for a process that is killed."""
+    return " && ".join(shlex.join(command) for command in make_html_commands(site, out, utility=utility))

@@ -220,12 +220,12 @@ def test_a_failed_build_publishes_nothing(tmp_path: Path) -> None:
     assert snapshot(out / "html") == before
 
 
-def test_the_makefile_builds_elsewhere_then_publishes(tmp_path: Path) -> None:
-    """`make -n html` (print, run nothing) shows the two steps in order, for the generic site and a variant."""
+def test_the_makefile_builds_through_one_entry_point(tmp_path: Path) -> None:
+    """`make -n html` (print, run nothing): one command, which builds and publishes, given the variables as data."""
     if not shutil.which("make"):
         pytest.skip("make is not installed")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
-    for variables, out in [([], "_build/generic"), (["UTILITY=demo"], "_build/demo")]:
+    for variables in ([], ["UTILITY=demo"]):
         result = subprocess.run(
             ["make", "-n", "-s", "html", *variables],
             cwd=REPO,
@@ -237,6 +237,5 @@ def test_the_makefile_builds_elsewhere_then_publishes(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
-        build = next(n for n, line in enumerate(lines) if "sphinx-build" in line)
-        assert lines[build].endswith(f"-d {out}/doctrees docs {out}/.work/html")
-        assert lines[build + 1].endswith(f"python -m competency.publish {out}/.work/html {out}/html")
+        assert lines[-1].endswith('python -m competency.build_site --utility "$UTILITY" --jobs "$JOBS"')
+        assert not [line for line in lines if "sphinx-build" in line or "demo" in line]

@@ -1,0 +1,72 @@
+"""The pages of documents that are gone are removed from the build output.
+
+Sphinx forgets a removed document but leaves its HTML file in the output folder, so a model, an
+item or a former id's redirect taken out of the sources would stay online, unlike in a clean build.
+The documents whose pages the output holds are recorded beside the environment when a build
+finishes; a build removes the pages of every recorded or removed document that no longer exists.
+The record also covers a build that starts from a fresh environment (a changed configuration),
+which does not know what the previous one wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import BuildEnvironment
+
+RECORD = "competency-output-pages.json"
+
+
+def _record_file(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / RECORD
+
+
+def _recorded(app: Sphinx) -> set[str]:
+    try:
+        docnames = json.loads(_record_file(app).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {d for d in docnames if isinstance(d, str)} if isinstance(docnames, list) else set()
+
+
+def remove_pages_of_gone_documents(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """env-get-outdated: delete the output page of every document that no longer exists."""
+    if not isinstance(app.builder, StandaloneHTMLBuilder):
+        return []
+    outdir = Path(app.outdir).resolve()
+    for docname in sorted((_recorded(app) | removed) - env.found_docs):
+        page = Path(app.builder.get_outfilename(docname)).resolve()
+        if not page.is_relative_to(outdir):
+            continue
+        page.unlink(missing_ok=True)
+        folder = page.parent
+        while folder != outdir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # a clean build has no empty folder where a model's pages were
+            folder = folder.parent
+    return []
+
+
+def record_output_pages(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: the documents whose pages the output holds now (compared before writing)."""
+    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    text = json.dumps(sorted(app.env.found_docs))
+    path = _record_file(app)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    partial = path.with_suffix(".tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def setup_stale_outputs(app: Sphinx) -> None:
+    app.connect("env-get-outdated", remove_pages_of_gone_documents)
+    app.connect("build-finished", record_output_pages)

@@ -1,0 +1,346 @@
+"""Incremental equals clean: after any sequence of source changes, `make html` (and `make html
+UTILITY=<name>`) publishes exactly the files, byte for byte, that a clean build of the same sources
+publishes.
+
+A hypothesis state machine keeps a small site (models, a utility overlay, a Markdown page), applies
+generated changes to it (add, remove or rename a model; add, remove, reword, move or rename an
+indicator, with and without keeping the old id as an alias; add, change or remove the overlay; edit
+the Markdown page), and after each change builds the site the way the Makefile does, incrementally
+in one folder, and from scratch in a copy, and compares the published folders.
+
+In the suite the run is small (a few sequences of a few changes). The long run:
+`make test-incremental-long` (INCREMENTAL_EXAMPLES and INCREMENTAL_STEPS raise the sizes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+
+from .conftest import REPO
+from .robustness.sitebuild import build_env, make_html_commands
+from .test_reproducible import differences
+
+EXAMPLES = int(os.environ.get("INCREMENTAL_EXAMPLES", "3"))
+STEPS = int(os.environ.get("INCREMENTAL_STEPS", "5"))
+UTILITY = "town"
+WORDS = ["meter", "valve", "route", "zebra", "bill", "leak", "pump", "safely", "customer", "hydrant"]
+SECTIONS = (("technical", "Technical Competencies"), ("non-technical", "Non-Technical Competencies"))
+
+texts = st.lists(st.sampled_from(WORDS), min_size=2, max_size=5).map(lambda words: " ".join(words).capitalize())
+
+
+@dataclass
+class Indicator:
+    id: str
+    text: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Model:
+    id: str
+    title: str
+    aliases: list[str] = field(default_factory=list)
+    #: competency id -> (section id, its indicators); one competency in each section
+    competencies: dict[str, tuple[str, list[Indicator]]] = field(default_factory=dict)
+
+    def indicators(self) -> list[Indicator]:
+        return [indicator for _section, indicators in self.competencies.values() for indicator in indicators]
+
+    def document(self) -> dict[str, object]:
+        sections = []
+        for section_id, title in SECTIONS:
+            competencies = [
+                {
+                    "id": competency_id,
+                    "title": f"Competency {competency_id}",
+                    "indicators": [
+                        {"id": i.id, "text": i.text, **({"aliases": i.aliases} if i.aliases else {})}
+                        for i in indicators
+                    ],
+                }
+                for competency_id, (section, indicators) in self.competencies.items()
+                if section == section_id
+            ]
+            sections.append({"id": section_id, "kind": section_id, "title": title, "competencies": competencies})
+        return {
+            "id": self.id,
+            "title": self.title,
+            **({"aliases": self.aliases} if self.aliases else {}),
+            "sections": sections,
+        }
+
+
+@dataclass
+class Overlay:
+    model: str
+    override: dict[str, str] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    added: list[tuple[str, str, str]] = field(default_factory=list)  # (id, text, competency id)
+
+    def document(self) -> dict[str, object]:
+        adaptation: dict[str, object] = {}
+        if self.override:
+            adaptation["override"] = {item: {"text": text} for item, text in self.override.items()}
+        if self.exclude:
+            adaptation["exclude"] = self.exclude
+        if self.added:
+            adaptation["add"] = [{"indicator": {"id": i, "text": t}, "in": c} for i, t, c in self.added]
+        return {"name": "Town Water", "models": {self.model: adaptation}}
+
+
+def write_conf_and_pages(site: Path) -> None:
+    shutil.copy(REPO / "conf.py", site / "conf.py")  # the real theme and settings
+    shutil.copytree(REPO / "docs" / "_templates", site / "docs" / "_templates")
+    (site / "docs" / "index.md").write_text(
+        "# Models\n\n```{comp:catalogue}\n```\n\n```{toctree}\n:maxdepth: 1\n\nabout\n```\n\n"
+        "## Downloads\n\n```{comp:downloads}\n```\n",
+        encoding="utf-8",
+    )
+
+
+def copy_sources(site: Path, target: Path) -> None:
+    """The sources of a site (not its build, not its generated stubs) in a fresh folder."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    shutil.copy(site / "conf.py", target / "conf.py")
+    shutil.copytree(site / "competency_src", target / "competency_src")
+    shutil.copytree(
+        site / "docs",
+        target / "docs",
+        ignore=lambda folder, names: [n for n in names if (Path(folder, n) / ".competency-generated").exists()],
+    )
+
+
+def run_together(commands: list[tuple[list[str], Path]]) -> list[subprocess.CompletedProcess[str]]:
+    """Run builds side by side (two cores), each in its own site."""
+    processes = [
+        (
+            command,
+            subprocess.Popen(
+                command, cwd=cwd, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            ),
+        )
+        for command, cwd in commands
+    ]
+    results = []
+    for command, process in processes:
+        output, _ = process.communicate(timeout=600)
+        results.append(subprocess.CompletedProcess(command, process.returncode, output, ""))
+    return results
+
+
+class IncrementalSite(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(os.environ["INCREMENTAL_TMP"]) / f"run-{id(self)}"
+        self.site = self.root / "site"
+        self.models: dict[str, Model] = {}
+        self.overlay: Overlay | None = None
+        self.counter = 0
+        self.page = "Some words about the site."
+        self.log: list[str] = []
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def new_model(self, text: str) -> Model:
+        model = Model(id=self.fresh("job-"), title=f"Job {self.counter}")
+        for section, _title in SECTIONS:
+            model.competencies[self.fresh("c")] = (section, [Indicator(self.fresh("i"), text)])
+        return model
+
+    # -- writing the sources ---------------------------------------------------------------------
+
+    def write(self) -> None:
+        folder = self.site / "competency_src"
+        for path in folder.glob("*.yaml"):
+            path.unlink()
+        for model in self.models.values():
+            (folder / f"{model.id}.yaml").write_text(json.dumps(model.document(), indent=1), encoding="utf-8")
+        overlay = folder / "utilities" / f"{UTILITY}.yaml"
+        if self.overlay is None:
+            overlay.unlink(missing_ok=True)
+        else:
+            overlay.parent.mkdir(exist_ok=True)
+            overlay.write_text(json.dumps(self.overlay.document(), indent=1), encoding="utf-8")
+        (self.site / "docs" / "about.md").write_text(f"# About\n\n{self.page}\n", encoding="utf-8")
+
+    def keep_overlay_valid(self) -> None:
+        """An overlay names existing ids only (a change that removes one takes it out of the overlay)."""
+        if self.overlay is None:
+            return
+        model = self.models.get(self.overlay.model)
+        if model is None:
+            self.overlay = None
+            return
+        ids = {i.id for i in model.indicators()}
+        self.overlay.override = {k: v for k, v in self.overlay.override.items() if k in ids}
+        self.overlay.exclude = [k for k in self.overlay.exclude if k in ids]
+        self.overlay.added = [a for a in self.overlay.added if a[2] in model.competencies]
+        if not (self.overlay.override or self.overlay.exclude or self.overlay.added):
+            self.overlay.override = {model.indicators()[0].id: "Overridden wording"}
+
+    # -- the changes -------------------------------------------------------------------------------
+
+    @initialize(text=texts)
+    def start(self, text: str) -> None:
+        (self.site / "docs").mkdir(parents=True)
+        (self.site / "competency_src").mkdir()
+        write_conf_and_pages(self.site)
+        model = self.new_model(text)
+        self.models[model.id] = model
+        self.change(f"start with {model.id}")
+
+    @precondition(lambda self: len(self.models) < 3)
+    @rule(text=texts)
+    def add_model(self, text: str) -> None:
+        model = self.new_model(text)
+        self.models[model.id] = model
+        self.change(f"add model {model.id}")
+
+    @precondition(lambda self: len(self.models) > 1)
+    @rule(data=st.data())
+    def remove_model(self, data: st.DataObject) -> None:
+        model_id = data.draw(st.sampled_from(sorted(self.models)))
+        del self.models[model_id]
+        self.change(f"remove model {model_id}")
+
+    @rule(data=st.data(), keep_alias=st.booleans())
+    def rename_model(self, data: st.DataObject, keep_alias: bool) -> None:
+        model = self.models.pop(data.draw(st.sampled_from(sorted(self.models))))
+        old = model.id
+        model.id = self.fresh("job-")
+        model.aliases = [*model.aliases, old] if keep_alias else []
+        self.models[model.id] = model
+        if self.overlay is not None and self.overlay.model == old:
+            self.overlay.model = model.id
+        self.change(f"rename model {old} -> {model.id} (alias kept: {keep_alias})")
+
+    def pick_indicator(self, data: st.DataObject) -> tuple[Model, list[Indicator], Indicator]:
+        model = self.models[data.draw(st.sampled_from(sorted(self.models)))]
+        competency = data.draw(st.sampled_from(sorted(model.competencies)))
+        indicators = model.competencies[competency][1]
+        if not indicators:
+            indicators = next(i for _s, i in model.competencies.values() if i)
+        return model, indicators, data.draw(st.sampled_from(indicators))
+
+    @rule(data=st.data(), text=texts)
+    def add_indicator(self, data: st.DataObject, text: str) -> None:
+        model = self.models[data.draw(st.sampled_from(sorted(self.models)))]
+        competency = data.draw(st.sampled_from(sorted(model.competencies)))
+        indicators = model.competencies[competency][1]
+        indicators.insert(data.draw(st.integers(0, len(indicators))), Indicator(self.fresh("i"), text))
+        self.change(f"add indicator to {competency}")
+
+    @rule(data=st.data())
+    def remove_indicator(self, data: st.DataObject) -> None:
+        model, indicators, indicator = self.pick_indicator(data)
+        if len(model.indicators()) == 1:
+            return  # a model keeps one indicator, so the overlay always has something to adapt
+        indicators.remove(indicator)
+        self.change(f"remove indicator {indicator.id}")
+
+    @rule(data=st.data(), text=texts)
+    def reword_indicator(self, data: st.DataObject, text: str) -> None:
+        _model, _indicators, indicator = self.pick_indicator(data)
+        indicator.text = text
+        self.change(f"reword {indicator.id}: {text}")
+
+    @rule(data=st.data())
+    def move_indicator(self, data: st.DataObject) -> None:
+        model, indicators, indicator = self.pick_indicator(data)
+        indicators.remove(indicator)
+        target = model.competencies[data.draw(st.sampled_from(sorted(model.competencies)))][1]
+        target.insert(data.draw(st.integers(0, len(target))), indicator)
+        self.change(f"move {indicator.id}")
+
+    @rule(data=st.data(), keep_alias=st.booleans(), back=st.booleans())
+    def rename_indicator(self, data: st.DataObject, keep_alias: bool, back: bool) -> None:
+        """A new id, or back to a former one; the current id kept as an alias or dropped."""
+        _model, _indicators, indicator = self.pick_indicator(data)
+        old = indicator.id
+        new = data.draw(st.sampled_from(indicator.aliases)) if back and indicator.aliases else self.fresh("i")
+        aliases = [a for a in indicator.aliases if a != new]
+        indicator.id, indicator.aliases = new, [*aliases, old] if keep_alias else aliases
+        if self.overlay is not None and old in self.overlay.override:
+            self.overlay.override[new] = self.overlay.override.pop(old)
+        self.change(f"rename indicator {old} -> {new} (alias kept: {keep_alias})")
+
+    @rule(data=st.data(), text=texts, kind=st.sampled_from(["override", "exclude", "add"]))
+    def change_overlay(self, data: st.DataObject, text: str, kind: str) -> None:
+        model, _indicators, indicator = self.pick_indicator(data)
+        if self.overlay is None or self.overlay.model != model.id:
+            self.overlay = Overlay(model=model.id)
+        if kind == "override":
+            self.overlay.override[indicator.id] = text
+        elif kind == "exclude" and indicator.id not in self.overlay.exclude:
+            self.overlay.exclude.append(indicator.id)
+        else:
+            competency = data.draw(st.sampled_from(sorted(model.competencies)))
+            self.overlay.added.append((self.fresh("u"), text, competency))
+        self.change(f"overlay {kind} on {model.id}")
+
+    @precondition(lambda self: self.overlay is not None)
+    @rule()
+    def remove_overlay(self) -> None:
+        self.overlay = None
+        self.change("remove the overlay")
+
+    @rule(text=texts)
+    def edit_page(self, text: str) -> None:
+        self.page = text
+        self.change(f"edit about.md: {text}")
+
+    # -- after each change: the incremental sites equal the clean ones -----------------------------
+
+    def change(self, what: str) -> None:
+        self.keep_overlay_valid()
+        self.write()
+        self.log.append(what)
+        clean = self.root / "clean"
+        copy_sources(self.site, clean)
+        variants = ["", UTILITY] if self.overlay is not None else [""]
+        for utility in variants:
+            out = utility or "generic"
+            (incremental,) = make_html_commands(
+                self.site, self.site / "_build" / out, warnings_are_errors=True, jobs="2", utility=utility
+            )
+            (fresh,) = make_html_commands(
+                clean, clean / "_build" / out, warnings_are_errors=True, jobs="1", utility=utility
+            )
+            built, rebuilt = run_together([(incremental, self.site), (fresh, clean)])
+            steps = "; ".join(self.log)
+            assert rebuilt.returncode == 0, f"clean build failed after: {steps}\n{rebuilt.stdout}"
+            assert built.returncode == 0, f"incremental build failed after: {steps}\n{built.stdout}"
+            different = differences(self.site / "_build" / out / "html", clean / "_build" / out / "html")
+            assert different == [], f"{out}: the incremental site differs from a clean build after: {steps}"
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+IncrementalSite.TestCase.settings = settings(
+    max_examples=EXAMPLES,
+    stateful_step_count=STEPS,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    database=None,
+)
+
+
+@pytest.mark.slow
+def test_incremental_builds_equal_clean_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INCREMENTAL_TMP", str(tmp_path))
+    IncrementalSite.TestCase("runTest").runTest()
