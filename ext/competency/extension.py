@@ -14,6 +14,7 @@ from .nodes import setup_nodes
 from .publish_exports import setup_exports
 from .reader import setup_reader
 from .state import setup_state
+from .write_errors import setup_write_errors
 
 
 def setup_extension(app: Sphinx) -> None:
@@ -28,3 +29,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_exports(app)
     setup_changes(app)
     setup_build_speed(app)
+    setup_write_errors(app)

@@ -10,6 +10,7 @@ from .loader import load_model_document
 from .model import Model
 from .overlay import UtilityOverlay, load_overlay
 from .problems import Location, Problem, SourceError
+from .source_files import not_regular
 from .yamlfile import YamlDocument
 
 #: Overlays live in this subfolder of the source folder; their file names are the utility names.
@@ -38,12 +39,16 @@ class Site:
 
 
 def model_files(source_dir: Path) -> list[Path]:
-    """The model files of a source folder (utility overlays live in a subfolder)."""
-    return sorted(p for p in source_dir.glob("*.yaml") if p.is_file())
+    """The model files of a source folder (utility overlays live in a subfolder).
+
+    Every entry named *.yaml is listed, whatever it is: one that is not a regular file
+    (a FIFO, a dangling link) is reported when it is loaded, never skipped in silence.
+    """
+    return sorted(source_dir.glob("*.yaml"))
 
 
 def overlay_files(source_dir: Path) -> list[Path]:
-    return sorted(p for p in (source_dir / OVERLAY_FOLDER).glob("*.yaml") if p.is_file())
+    return sorted((source_dir / OVERLAY_FOLDER).glob("*.yaml"))
 
 
 def load_site(
@@ -68,6 +73,10 @@ def load_site(
     models: dict[str, Model] = {}
     documents: dict[str, YamlDocument] = {}
     for path in model_files(source_dir):
+        problem = not_regular(path)  # before the cache looks at the file's time
+        if problem:
+            problems.append(problem)
+            continue
         try:
             model, document = load_document(path)
         except SourceError as exc:
