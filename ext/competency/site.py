@@ -6,12 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .links import check_form, check_targets
 from .loader import load_model_document
 from .model import Model
 from .overlay import UtilityOverlay, load_overlay
 from .problems import Location, Problem, SourceError
 from .source_files import not_regular
-from .yamlfile import YamlDocument
+from .yamlfile import YamlDocument, read_yaml
 
 #: Overlays live in this subfolder of the source folder; their file names are the utility names.
 OVERLAY_FOLDER = "utilities"
@@ -54,10 +55,13 @@ def overlay_files(source_dir: Path) -> list[Path]:
 def load_site(
     source_dir: Path,
     load_document: Callable[[Path], tuple[Model, YamlDocument]] = load_model_document,
+    pages: frozenset[str] | None = None,
 ) -> Site:
     """Load every model and overlay of a folder; raise SourceError with every problem of every file.
 
     `load_document` reads one model file (source_cache.py passes one that reuses unchanged files).
+    `pages` are the hand-written pages links in text may name (`links.site_pages`); None for
+    commands that publish no site (export, diff), which leave page links unchecked.
     """
     if not source_dir.is_dir():
         raise SourceError(
@@ -91,13 +95,18 @@ def load_site(
                 hint="add a model, e.g. with `competency import`",
             )
         )
-    overlays = _load_overlays(source_dir, models, problems) if not problems else {}
+    overlay_documents: list[YamlDocument] = []
+    overlays = _load_overlays(source_dir, models, problems, overlay_documents) if not problems else {}
+    if not problems:
+        problems += check_targets([*documents.values(), *overlay_documents], models, pages)
     if problems:
         raise SourceError(problems)
     return Site(source_dir=source_dir, models=models, written=models, documents=documents, overlays=overlays)
 
 
-def _load_overlays(source_dir: Path, models: dict[str, Model], problems: list[Problem]) -> dict[str, UtilityOverlay]:
+def _load_overlays(
+    source_dir: Path, models: dict[str, Model], problems: list[Problem], documents: list[YamlDocument]
+) -> dict[str, UtilityOverlay]:
     overlays: dict[str, UtilityOverlay] = {}
     for path in overlay_files(source_dir):
         try:
@@ -106,4 +115,6 @@ def _load_overlays(source_dir: Path, models: dict[str, Model], problems: list[Pr
             problems.extend(exc.problems)
             continue
         overlays[overlay.utility] = overlay
+        documents.append(read_yaml(path))  # its text's links are checked like a model's
+        problems.extend(check_form(documents[-1]))
     return overlays

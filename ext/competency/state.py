@@ -20,6 +20,7 @@ from sphinx.util import logging
 
 from .config import competency_config
 from .digests import changed_pages, inputs_key
+from .links import site_pages
 from .overlay import BUILDER_TAGS
 from .problems import SourceError
 from .site import Site, overlay_files
@@ -47,7 +48,8 @@ def load_sources(app: Sphinx) -> None:
     settings = competency_config(app.config)
     source_dir = Path(app.confdir, settings.source_dir)
     try:
-        site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle")
+        pages = site_pages(Path(app.srcdir))  # the pages links in model text may name
+        site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle", pages)
         written = write_stubs(Path(app.srcdir), site)
         site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
     except SourceError as exc:

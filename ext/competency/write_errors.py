@@ -43,8 +43,7 @@ def report_write_failure(app: Sphinx, exception: BaseException | None) -> None:
     if text is None:
         return
     logger.error(
-        "cannot write the build output: %s (free disk space, or make the output folder writable: "
-        "%s; nothing was published)",
+        "cannot write the build output: %s (free disk space, or make the output folder %s writable)",
         text,
         app.outdir,
         type="competency",
