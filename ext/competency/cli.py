@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from .problems import SourceError
+from .problems import SourceError, display_path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SourceError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return 1
+    except OSError as exc:  # a read-only folder, a full disk: one line, not a traceback
+        where = f"{display_path(Path(exc.filename))}: " if exc.filename else ""
+        print(f"{where}error: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return status
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .links import site_pages
 from .site import load_site
 from .withdrawals import check_withdrawals
 
@@ -17,11 +18,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "src", nargs="?", type=Path, default=Path("competency_src"), help="source folder (default: competency_src)"
     )
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        default=Path("docs"),
+        help="folder of the site's Markdown pages, which links in model text may name (default: docs)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    site = load_site(args.src)
+    site = load_site(args.src, pages=site_pages(args.docs))
     check_withdrawals(site)  # the same check as the build: no id of the last commit vanishes without a record
     count = sum(len(m.indicators) for m in site.models.values())
     print(

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ruamel.yaml.error import YAMLError
 
-from .problems import display_path
+from .problems import SourceError, display_path
+from .source_files import read_source_bytes
 from .yamlformat import FormatError, canonical, write_atomically
 
 SOURCE_DIR = Path("competency_src")
@@ -29,8 +30,13 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for path in files:
         try:
-            original = path.read_text(encoding="utf-8")
+            # Never a plain read: a FIFO named *.yaml would make fmt wait forever.
+            original = read_source_bytes(path).decode("utf-8")
             formatted = canonical(original)
+        except SourceError as exc:
+            print(f"{exc.problems[0]}", file=sys.stderr)
+            failed += 1
+            continue
         except (OSError, UnicodeDecodeError, YAMLError, FormatError) as exc:
             # One bad file must not stop the others from being checked.
             print(f"{display_path(path)}: not formatted: {_first_line(exc)}", file=sys.stderr)

@@ -8,9 +8,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .importer import ImportResult, import_text
+from .importer import MAX_TEXT_BYTES, ImportResult, import_text, too_large
 from .loader import load_model
 from .problems import Location, Problem, SourceError, display_path
+from .source_files import not_regular, read_source_bytes
 from .yamlformat import dump, model_document, write_atomically
 
 
@@ -28,6 +29,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="write what could be read even when the text has errors, and overwrite OUTPUT",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a text with traces of PDF extraction (page numbers, running headers, words cut at "
+        "line ends) instead of removing them with a warning",
+    )
     parser.set_defaults(run=run)
 
 
@@ -40,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     raw = _read(args.src)
-    result = import_text(raw, path=args.src, model_id=args.model_id or (args.output.stem if args.output else None))
+    result = import_text(
+        raw, path=args.src, model_id=args.model_id or (args.output.stem if args.output else None), strict=args.strict
+    )
     output = args.output or Path(f"{result.model['id']}.yaml")
     for problem in result.problems:
         print(problem, file=sys.stderr)
@@ -73,8 +82,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read(path: Path) -> bytes:
+    """The text's bytes; a text too large is refused before it is read (naming the text, not the output)."""
+    problem = not_regular(path)
+    if problem:
+        raise SourceError([problem])
     try:
-        return path.read_bytes()
+        size = path.stat().st_size
     except OSError as exc:
         raise SourceError(
             [
@@ -83,6 +96,9 @@ def _read(path: Path) -> bytes:
                 )
             ]
         ) from None
+    if size > MAX_TEXT_BYTES:
+        raise SourceError([too_large(path, size)])
+    return read_source_bytes(path)
 
 
 def render(result: ImportResult, src: Path) -> str:

@@ -15,6 +15,7 @@ from .publish_exports import setup_exports
 from .reader import setup_reader
 from .stale_outputs import setup_stale_outputs
 from .state import setup_state
+from .write_errors import setup_write_errors
 
 
 def setup_extension(app: Sphinx) -> None:
@@ -30,3 +31,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_changes(app)
     setup_build_speed(app)
     setup_stale_outputs(app)
+    setup_write_errors(app)

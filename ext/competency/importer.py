@@ -97,6 +97,22 @@ _QUALIFIER_WORDS = re.compile(
     r"\b(expertise|knowledge|expected|proficien\w*|awareness|familiarity|level)\b", re.IGNORECASE
 )
 _DESCRIPTION = re.compile(r"^(?P<title>[^:]+?)\s*:\s+(?P<description>.+)$")
+#: List markers the published shape does not use: bullets, "(a)", "a)", "1)", "- ".
+_UNKNOWN_MARKER = re.compile(
+    r"^(?P<marker>[\u2022\u2023\u2043\u2219\u25aa\u25cf\u25e6\u00b7*+\u2013\u2014-]"
+    r"|\((?:[A-Za-z]{1,2}|\d{1,3}|[ivxIVX]{1,5})\)|(?:[A-Za-z]{1,2}|\d{1,3}|[ivx]{1,5})\))(?:\s+|$)(?P<text>.*)$"
+)
+#: Page numbers that PDF extraction leaves between pages: "Page 3 of 7", "Page 3", "3 / 7", "- 3 -".
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s*(?:of|/)\s*\d+|[-\u2013]\s*\d+\s*[-\u2013])$", re.I
+)
+#: A word cut at a line end by PDF extraction: "indi-" then "cators ..." on the next line.
+_CUT_WORD = re.compile(r"(?P<head>\w*[a-z])-$")
+#: Characters that are not text: C0 and C1 controls (tab and form feed are white space), separators.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+#: Larger texts are refused before they are read: the published models are about 10 kB, and the YAML
+#: a text gives is larger than the text and must stay under the loader's limit (yamlfile.MAX_BYTES).
+MAX_TEXT_BYTES = 512 * 1024
 
 
 # -- records ------------------------------------------------------------------------------------
@@ -110,7 +126,8 @@ class SourceLine:
     number: int
     #: Leading white space (tabs and non-breaking spaces count as one).
     indent: int
-    #: blank, section, note, numbered, number-sub, roman-sub, lettered or text.
+    #: blank, section, note, numbered, number-sub, roman-sub, lettered, text, unknown-marker, no-words
+    #: or removed (by the cleaning pass).
     kind: str
     #: The numeral, number or letter before the period ("II", "3", "b"), else "".
     marker: str = ""
@@ -222,6 +239,8 @@ def split_lines(text: str) -> list[str]:
 
 def classify(number: int, raw: str) -> SourceLine:
     """What one line looks like on its own."""
+    if raw == REMOVED:
+        return SourceLine(number=number, indent=0, kind="removed")
     stripped = raw.strip()
     indent = len(raw) - len(raw.lstrip())
     content = collapse(stripped)
@@ -240,7 +259,19 @@ def classify(number: int, raw: str) -> SourceLine:
             marker = match.groupdict().get("marker") or ""
             text = collapse(match["text"] or "")
             return SourceLine(number=number, indent=indent, kind=kind, marker=marker, text=text, content=content)
+    unknown = _UNKNOWN_MARKER.match(content)
+    if unknown:
+        return SourceLine(
+            number=number,
+            indent=indent,
+            kind="unknown-marker",
+            marker=unknown["marker"],
+            text=unknown["text"],
+            content=content,
+        )
     kind = "section" if _title_key(split_qualifier(content, any_words=True)[0]) in SECTION_TITLES else "text"
+    if not any(ch.isalnum() for ch in content):
+        kind = "no-words"
     return SourceLine(number=number, indent=indent, kind=kind, text=content, content=content)
 
 
@@ -332,6 +363,8 @@ class _Reader:
         self.open = self.note
         self.lines = lines
         for line in lines:
+            if line.kind == "removed":
+                continue  # reported when it was removed; it neither joins nor separates
             if line.kind == "blank":
                 self.after_blank = True
                 continue
@@ -347,6 +380,8 @@ class _Reader:
             "section": self.on_section,
             "note": self.on_note,
             "text": self.on_text,
+            "unknown-marker": self.on_unknown_marker,
+            "no-words": self.on_no_words,
         }
         handler = handlers.get(line.kind)
         if handler:
@@ -378,9 +413,28 @@ class _Reader:
     def nowhere(self, line: SourceLine, hint: str) -> None:
         self.skip(line, f"this line fits nowhere: '{_quote(line.content)}'", hint)
 
+    def on_unknown_marker(self, line: SourceLine) -> None:
+        self.skip(
+            line,
+            f"unknown list marker '{line.marker}': '{_quote(line.content)}'",
+            "the text marks competencies 1., 2., indicators a., b. and sub-items i., ii.: "
+            "renumber the line, or join it to the line above",
+        )
+
+    def on_no_words(self, line: SourceLine) -> None:
+        self.skip(line, f"a line without words: '{_quote(line.content)}'", "remove it, or write what it stands for")
+
     # -- sections and notes ----------------------------------------------------------------------------
 
     def on_section(self, line: SourceLine) -> None:
+        if line.marker and line.marker not in ROMAN_VALUES:
+            self.skip(
+                line,
+                f"unknown section numeral '{line.marker}.'; its lines are skipped",
+                f"sections are numbered {ROMAN[0]}. to {ROMAN[-1]}.: correct the numeral",
+            )
+            self.sections.append(_Section(line=line, kind=None))
+            return
         title, qualifier = split_qualifier(line.text, any_words=True)
         kind = SECTION_TITLES.get(_title_key(title))
         section = _Section(line=line, kind=kind, title=title, qualifier=qualifier)
@@ -787,14 +841,132 @@ def _put(entry: dict[str, Any], key: str, value: str | None) -> None:
         entry[key] = value
 
 
+# -- pass 0b: what PDF extraction and bad bytes leave in a text ------------------------------------------
+
+
+def too_large(path: Path, size: int) -> Problem:
+    return Problem(
+        location=Location(path=path),
+        message=f"the text is {size / 1048576:.1f} MB; a model's text is limited to {MAX_TEXT_BYTES // 1024} kB",
+        hint="check that this is the model's text; a published model is about 10 kB",
+    )
+
+
+#: A line the cleaning pass removed: it is neither text nor a blank line (so it joins nothing and
+#: separates nothing). Control characters are removed first, so no line of the text can be this.
+REMOVED = "\x00"
+
+
+@dataclass(slots=True)
+class _Cleaner:
+    """Removes control characters, page numbers, running headers and words cut at line ends, saying so."""
+
+    path: Path
+    strict: bool
+    problems: list[Problem]
+    #: The lines removed (page numbers, running headers), as the reader's skipped lines.
+    removed: list[SourceLine] = field(default_factory=list)
+    #: Indexes of the lines where a page ends: a page number or a form feed.
+    breaks: set[int] = field(default_factory=set)
+
+    def clean(self, lines: list[str]) -> list[str]:
+        lines = [self.controls(n, line) for n, line in enumerate(lines)]
+        self.page_lines(lines)
+        self.cut_words(lines)
+        return lines
+
+    def report(self, index: int, message: str, hint: str, *, pdf: bool, column: int = 0) -> None:
+        """A problem at line `index + 1`; traces of PDF extraction are warnings unless strict."""
+        if pdf and not self.strict:
+            hint += "; `competency import --strict` refuses such a text instead"
+        self.problems.append(
+            Problem(
+                location=Location(path=self.path, line=index + 1, column=column),
+                message=message,
+                hint=hint,
+                severity="warning" if pdf and not self.strict else "error",
+            )
+        )
+
+    def controls(self, index: int, line: str) -> str:
+        found = _CONTROL.search(line)
+        if found:
+            shown = ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(line)}))
+            self.report(
+                index,
+                f"control character(s) {shown} in the text; removed",
+                "a model's text holds printable characters only: remove them from the text",
+                pdf=False,
+                column=found.start() + 1,
+            )
+            line = _CONTROL.sub("", line)
+        if "\f" in line:  # a page break (white space to the reader)
+            self.breaks.add(index)
+            line = line.replace("\f", " ")
+        return line
+
+    def remove(self, lines: list[str], index: int, message: str, hint: str) -> None:
+        content = collapse(lines[index])
+        self.report(index, f"{message}: '{_quote(content)}'; removed", hint, pdf=True)
+        self.removed.append(SourceLine(number=index + 1, indent=0, kind="text", text=content, content=content))
+        lines[index] = REMOVED
+
+    def page_lines(self, lines: list[str]) -> None:
+        """Page numbers, and lines repeated only beside page ends (running headers and footers)."""
+        numbers = [n for n, line in enumerate(lines) if _PAGE_NUMBER.match(collapse(line))]
+        ends = sorted(self.breaks | set(numbers))
+        near = {m for end in ends for m in range(end - 2, end + 3)}
+        places: dict[str, list[int]] = {}
+        for n, line in enumerate(lines):
+            content = collapse(line)
+            if content and n not in numbers:
+                places.setdefault(content, []).append(n)
+        first_line = min((found[0] for found in places.values()), default=-1)
+        for found in places.values():
+            repeats = found[1:] if found[0] == first_line else found  # the text's first line is its title
+            if len(found) >= 2 and repeats and all(n in near for n in repeats):
+                for n in repeats:
+                    self.remove(lines, n, "a running page header or footer", "remove it from the text")
+        for n in numbers:
+            self.remove(lines, n, "a page number", "remove page numbers and headers from the text")
+
+    def cut_words(self, lines: list[str]) -> None:
+        """'indi-' at a line end and 'cators' at the start of the next: one word, joined."""
+        for n in range(len(lines) - 1):
+            cut = _CUT_WORD.search(lines[n].rstrip())
+            following = lines[n + 1].strip()
+            if not cut or not following[:1].islower() or re.match(r"^[a-z]{1,4}[.)]", following):
+                continue
+            word = following.split(maxsplit=1)[0]
+            self.report(
+                n,
+                f"a word cut at the line end: '{cut['head']}-' and '{word}' joined as '{cut['head']}{word}'",
+                "check the word; if its hyphen belongs to it, write it whole on one line",
+                pdf=True,
+            )
+            lines[n] = lines[n].rstrip()[:-1] + following
+            lines[n + 1] = REMOVED
+
+
 # -- the whole import -----------------------------------------------------------------------------------
 
 
-def import_text(raw: bytes | str, *, path: Path, model_id: str | None = None) -> ImportResult:
-    """Read a model's plain text into model data; `path` names the text in problems."""
+def import_text(raw: bytes | str, *, path: Path, model_id: str | None = None, strict: bool = False) -> ImportResult:
+    """Read a model's plain text into model data; `path` names the text in problems.
+
+    `strict`: traces of PDF extraction (page numbers, running headers, words cut at line ends)
+    are errors instead of being removed with a warning.
+    """
+    size = len(raw.encode("utf-8", errors="replace") if isinstance(raw, str) else raw)
+    if size > MAX_TEXT_BYTES:
+        return ImportResult(
+            model={"id": model_id or "model", "title": "", "sections": []}, problems=(too_large(path, size),)
+        )
     text, problems = decode(raw, path) if isinstance(raw, bytes) else (raw.removeprefix("\ufeff"), [])
-    lines = [classify(n, line) for n, line in enumerate(split_lines(text), start=1)]
-    reader = _Reader(path=path, problems=problems)
+    cleaner = _Cleaner(path=path, strict=strict, problems=problems)
+    raw_lines = cleaner.clean(split_lines(text))
+    lines = [classify(n, line) for n, line in enumerate(raw_lines, start=1)]
+    reader = _Reader(path=path, problems=problems, skipped=cleaner.removed)
     reader.read(lines)
     title, source = _model_title(reader, path)
     builder = _Builder(path=path)

@@ -4,6 +4,10 @@ Model text may use emphasis, strong, code and links. Anything else (raw HTML,
 MyST roles and directives such as {raw} or {eval-rst}) is shown as the text it
 is: markdown-it runs with HTML disabled and only the rules below, and every
 character ends up in a Text node that the writers escape.
+
+Links may name an item (`comp:<kind>:<name>`) or a page from the site's root
+(`/guide-import`); both become cross-references resolved for the page showing
+the text. Which targets are allowed is checked when the sources load (links.py).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from functools import cache
 
 from docutils import nodes
 from markdown_it import MarkdownIt
+from sphinx.addnodes import pending_xref
 
 _MARKUP = set("*_`[\\<&")
 
@@ -23,8 +28,21 @@ def _parser() -> MarkdownIt:
     )
 
 
-def inline_nodes(text: str) -> list[nodes.Node]:
-    """The nodes of one piece of model text."""
+def link_targets(text: str) -> list[str]:
+    """The target of every inline link in a piece of model text.
+
+    markdown-it never makes a link of a `javascript:`, `vbscript:`, `file:` or `data:` target:
+    such a "link" is shown as the characters it is, like any other markup it does not know.
+    """
+    tokens = _parser().parseInline(" ".join(text.split()))
+    return [str(t.attrGet("href") or "") for t in tokens[0].children or [] if t.type == "link_open"]
+
+
+def inline_nodes(text: str, *, links: bool = True) -> list[nodes.Node]:
+    """The nodes of one piece of model text; `links=False` for text that is itself a link's text.
+
+    (A link inside a link is not HTML: the browser would cut the outer one in two.)
+    """
     text = " ".join(text.split())
     if not _MARKUP.intersection(text):
         return [nodes.Text(text)]  # the common case: plain words, no parsing needed
@@ -39,9 +57,10 @@ def inline_nodes(text: str) -> list[nodes.Node]:
         elif kind == "code_inline":
             stack[-1] += nodes.literal(token.content, token.content)
         elif kind in ("em_open", "strong_open", "link_open"):
-            element = _open(token)
+            element = _open(token) if links or kind != "link_open" else nodes.inline()
             stack[-1] += element
-            stack.append(element)
+            # A cross-reference holds its text in one inner node, which Sphinx's resolvers expect.
+            stack.append(element[0] if isinstance(element, pending_xref) else element)
         elif kind in ("em_close", "strong_close", "link_close") and len(stack) > 1:
             stack.pop()
         else:
@@ -54,7 +73,21 @@ def _open(token) -> nodes.Element:
         return nodes.emphasis()
     if token.type == "strong_open":
         return nodes.strong()
-    return nodes.reference(refuri=str(token.attrGet("href") or ""))
+    href = str(token.attrGet("href") or "")
+    if href.startswith("comp:") and href.count(":") == 2:
+        _, role, name = href.split(":")
+        return _xref("comp", role, name, **{"comp:generated": True})
+    if href.startswith("/") and not href.startswith("//"):
+        return _xref("std", "doc", "/" + href[1:].removesuffix(".html").removesuffix(".md"))
+    return nodes.reference(refuri=href)
+
+
+def _xref(domain: str, role: str, target: str, **extra: bool) -> pending_xref:
+    node = pending_xref("", nodes.inline(), refdomain=domain, reftype=role, reftarget=target, refexplicit=True)
+    node["refwarn"] = True
+    for name, value in extra.items():
+        node[name] = value
+    return node
 
 
 def plain_text(text: str) -> str:

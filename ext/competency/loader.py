@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .links import check_form
 from .model import (
     Competency,
     CompetencyPlacement,
@@ -46,7 +47,7 @@ def load_model(path: Path) -> Model:
 def load_model_document(path: Path) -> tuple[Model, YamlDocument]:
     """The model of a file and the parsed file itself (utility variants are built from its data)."""
     document = read_yaml(path)
-    problems = check_schema(document, MODEL_SCHEMA)
+    problems = [*check_schema(document, MODEL_SCHEMA), *check_form(document)]  # links: links.py
     if problems:
         raise SourceError(problems)
     return build_model(document), document

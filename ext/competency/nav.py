@@ -22,6 +22,9 @@ from .page_parts import display
 from .pages import page_docname
 from .state import site_of
 
+#: Siblings shown before and after the current page; the rest are one "more" link to their parent.
+SIBLINGS_AROUND = 10
+
 OVERVIEW_PAGES = (
     ("matrix", "Responsibilities and competencies"),
     ("profile", "Job profile"),
@@ -61,34 +64,55 @@ def sidebar_html(model: Model, pagename: str, uri: Any) -> str:
             f"{html.escape(label)}</a>{nested}</li>"
         )
 
+    def more(level: int, count: int, parent: str, label: str) -> str:
+        text = f"… {count:,} more in {label}"
+        return (
+            f'<li class="toctree-l{level} comp-nav-more"><a class="reference internal" '
+            f'href="{html.escape(uri(parent))}">{html.escape(text)}</a></li>'
+        )
+
+    def window(level: int, pages: list[tuple[str, str]], parent: str, children: dict[str, list[str]]) -> list[str]:
+        """The entries of (docname, label) siblings around the current one; the rest are a link to the parent."""
+        current = next((n for n, (docname, _) in enumerate(pages) if docname == pagename or docname in children), 0)
+        start = max(0, min(current - SIBLINGS_AROUND, len(pages) - 2 * SIBLINGS_AROUND - 1))
+        end = start + 2 * SIBLINGS_AROUND + 1
+        label = display(model, *_kind_and_id(model, parent))
+        shown = [item(level, docname, text, children.get(docname, [])) for docname, text in pages[start:end]]
+        before = [more(level, start, parent, label)] if start > 0 else []
+        after = [more(level, len(pages) - end, parent, label)] if end < len(pages) else []
+        return before + shown + after
+
     entries = []
     for section in model.sections:
         children: list[str] = []
+        section_page = page_docname(model.id, "section", section.id)
         if section.id == section_id:
-            children = [
-                item(2, page_docname(model.id, "responsibility", r), display(model, "responsibility", r))
+            siblings = [
+                (page_docname(model.id, "responsibility", r), display(model, "responsibility", r))
                 for r in section.responsibilities
             ]
+            nested: dict[str, list[str]] = {}
             for placement in section.placements():
                 if placement.is_reference:
                     continue
-                indicators = []
+                competency_page = page_docname(model.id, "competency", placement.competency)
+                siblings.append((competency_page, display(model, "competency", placement.competency)))
                 if placement.competency == competency_id:
                     indicators = [
-                        item(3, page_docname(model.id, "indicator", i), display(model, "indicator", i))
+                        (page_docname(model.id, "indicator", i), display(model, "indicator", i))
                         for i in model.competencies[placement.competency].indicators
                     ]
-                children.append(
-                    item(
-                        2,
-                        page_docname(model.id, "competency", placement.competency),
-                        display(model, "competency", placement.competency),
-                        indicators,
-                    )
-                )
-        entries.append(item(1, page_docname(model.id, "section", section.id), section.heading, children))
+                    nested[competency_page] = window(3, indicators, competency_page, {})
+            children = window(2, siblings, section_page, {k: v for k, v in nested.items() if v})
+        entries.append(item(1, section_page, section.heading, children))
     entries += [item(1, page_docname(model.id, kind, ""), label) for kind, label in OVERVIEW_PAGES]
     return f'<ul class="current nav bd-sidenav">{"".join(entries)}</ul>'
+
+
+def _kind_and_id(model: Model, docname: str) -> tuple[str, str]:
+    """The kind and id of the item a section or competency page shows."""
+    folder, item_id = docname.split("/")[1:3]
+    return ("section" if folder == "sections" else "competency"), item_id
 
 
 def model_of_page(env: BuildEnvironment, pagename: str) -> Model | None:

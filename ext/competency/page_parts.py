@@ -90,12 +90,16 @@ def competency_link(model: Model, competency_id: str, code: str) -> nodes.inline
 
 
 def indicator_link(model: Model, indicator: Indicator, code: str) -> nodes.inline:
-    return coded_link(model.id, "indicator", indicator.id, code, inline_nodes(indicator.text))
+    return coded_link(model.id, "indicator", indicator.id, code, inline_nodes(indicator.text, links=False))
 
 
 def responsibility_link(model: Model, responsibility: Responsibility) -> nodes.inline:
     return coded_link(
-        model.id, "responsibility", responsibility.id, responsibility.code, inline_nodes(responsibility.text)
+        model.id,
+        "responsibility",
+        responsibility.id,
+        responsibility.code,
+        inline_nodes(responsibility.text, links=False),
     )
 
 

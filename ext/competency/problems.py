@@ -72,9 +72,12 @@ def visible(text: str) -> str:
 
 
 def display_path(path: Path) -> str:
-    """The path relative to the working directory when it is below it."""
+    """The path relative to the working directory when it is below it.
+
+    The entry itself is not resolved: a symbolic link is named as it is, not as its target.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

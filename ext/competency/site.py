@@ -6,11 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .links import check_form, check_targets
 from .loader import load_model_document
 from .model import Model
 from .overlay import UtilityOverlay, load_overlay
 from .problems import Location, Problem, SourceError, did_you_mean
-from .yamlfile import YamlDocument
+from .source_files import not_regular
+from .yamlfile import YamlDocument, read_yaml
 
 #: Overlays live in this subfolder of the source folder; their file names are the utility names.
 OVERLAY_FOLDER = "utilities"
@@ -47,25 +49,32 @@ class Site:
 
 
 def model_files(source_dir: Path) -> list[Path]:
-    """The model files of a source folder (utility overlays live in a subfolder)."""
-    return sorted(p for p in source_dir.glob("*.yaml") if p.is_file())
+    """The model files of a source folder (utility overlays live in a subfolder).
+
+    Every entry named *.yaml is listed, whatever it is: one that is not a regular file
+    (a FIFO, a dangling link) is reported when it is loaded, never skipped in silence.
+    """
+    return sorted(source_dir.glob("*.yaml"))
 
 
 def overlay_files(source_dir: Path) -> list[Path]:
-    return sorted(p for p in (source_dir / OVERLAY_FOLDER).glob("*.yaml") if p.is_file())
+    return sorted((source_dir / OVERLAY_FOLDER).glob("*.yaml"))
 
 
 def withdrawn_model_files(source_dir: Path) -> list[Path]:
-    return sorted(p for p in (source_dir / WITHDRAWN_FOLDER).glob("*.yaml") if p.is_file())
+    return sorted((source_dir / WITHDRAWN_FOLDER).glob("*.yaml"))
 
 
 def load_site(
     source_dir: Path,
     load_document: Callable[[Path], tuple[Model, YamlDocument]] = load_model_document,
+    pages: frozenset[str] | None = None,
 ) -> Site:
     """Load every model and overlay of a folder; raise SourceError with every problem of every file.
 
     `load_document` reads one model file (source_cache.py passes one that reuses unchanged files).
+    `pages` are the hand-written pages links in text may name (`links.site_pages`); None for
+    commands that publish no site (export, diff), which leave page links unchecked.
     """
     if not source_dir.is_dir():
         raise SourceError(
@@ -81,6 +90,10 @@ def load_site(
     models: dict[str, Model] = {}
     documents: dict[str, YamlDocument] = {}
     for path in model_files(source_dir):
+        problem = not_regular(path)  # before the cache looks at the file's time
+        if problem:
+            problems.append(problem)
+            continue
         try:
             model, document = load_document(path)
         except SourceError as exc:
@@ -104,7 +117,10 @@ def load_site(
                 hint="add a model, e.g. with `competency import`",
             )
         )
-    overlays = _load_overlays(source_dir, models, problems) if not problems else {}
+    overlay_documents: list[YamlDocument] = []
+    overlays = _load_overlays(source_dir, models, problems, overlay_documents) if not problems else {}
+    if not problems:
+        problems += check_targets([*documents.values(), *overlay_documents], models, pages)
     if problems:
         raise SourceError(problems)
     return Site(
@@ -127,6 +143,10 @@ def _load_withdrawn_models(
     withdrawn: dict[str, Model] = {}
     published = {name: m.id for m in models.values() for name in (m.id, *m.aliases)}
     for path in withdrawn_model_files(source_dir):
+        problem = not_regular(path)
+        if problem:
+            problems.append(problem)
+            continue
         try:
             model, _document = load_document(path)
         except SourceError as exc:
@@ -164,7 +184,9 @@ def _load_withdrawn_models(
     return withdrawn
 
 
-def _load_overlays(source_dir: Path, models: dict[str, Model], problems: list[Problem]) -> dict[str, UtilityOverlay]:
+def _load_overlays(
+    source_dir: Path, models: dict[str, Model], problems: list[Problem], documents: list[YamlDocument]
+) -> dict[str, UtilityOverlay]:
     overlays: dict[str, UtilityOverlay] = {}
     for path in overlay_files(source_dir):
         try:
@@ -173,4 +195,6 @@ def _load_overlays(source_dir: Path, models: dict[str, Model], problems: list[Pr
             problems.extend(exc.problems)
             continue
         overlays[overlay.utility] = overlay
+        documents.append(read_yaml(path))  # its text's links are checked like a model's
+        problems.extend(check_form(documents[-1]))
     return overlays

@@ -21,7 +21,7 @@ from .site import Site, load_site
 from .yamlfile import YamlDocument
 
 #: Modules whose code shapes the cached records: a change to any of them empties the cache.
-_SHAPING_MODULES = ("model.py", "loader.py", "schema.py", "yamlfile.py")
+_SHAPING_MODULES = ("model.py", "loader.py", "schema.py", "yamlfile.py", "links.py", "inline.py")
 _FORMAT = 2
 
 Entry = tuple[tuple[int, int], Model, YamlDocument]
@@ -39,7 +39,7 @@ def file_stamp(path: Path) -> tuple[int, int]:
     return status.st_mtime_ns, status.st_size
 
 
-def load_site_cached(source_dir: Path, cache_file: Path) -> Site:
+def load_site_cached(source_dir: Path, cache_file: Path, pages: frozenset[str] | None = None) -> Site:
     """The site of a source folder, parsing again only the model files that changed."""
     code_key = _code_key()
     try:
@@ -60,7 +60,7 @@ def load_site_cached(source_dir: Path, cache_file: Path) -> Site:
         fresh[str(path)] = entry
         return entry[1], entry[2]
 
-    site = load_site(source_dir, load_document=load_document)
+    site = load_site(source_dir, load_document=load_document, pages=pages)
     if fresh != entries:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         partial = cache_file.with_suffix(f".{os.getpid()}.tmp")

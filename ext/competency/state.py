@@ -20,6 +20,7 @@ from sphinx.util import logging
 
 from .config import competency_config
 from .digests import changed_pages, inputs_key
+from .links import site_pages
 from .overlay import BUILDER_TAGS
 from .problems import SourceError
 from .site import Site, model_files, overlay_files
@@ -51,7 +52,8 @@ def load_sources(app: Sphinx) -> None:
     source_dir = Path(app.confdir, settings.source_dir)
     stamps = _stamps_before_reading(source_dir)
     try:
-        site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle")
+        pages = site_pages(Path(app.srcdir))  # the pages links in model text may name
+        site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle", pages)
         check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
         written = write_stubs(Path(app.srcdir), site)
         site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)

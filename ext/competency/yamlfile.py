@@ -24,6 +24,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scanner import RoundTripScanner
 
 from .problems import Location, Problem, SourceError
+from .source_files import not_regular, read_source_bytes
 
 #: Larger files are refused before parsing (reading 1 MB takes seconds; the longest real model is 16 kB).
 MAX_BYTES = 1024 * 1024
@@ -178,6 +179,9 @@ def _reader_problem(path: Path, exc: ReaderError, text: str) -> Problem:
 
 
 def _read_bytes(path: Path) -> bytes:
+    problem = not_regular(path)  # a FIFO or a dangling link: located, never waited on
+    if problem:
+        raise SourceError([problem])
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -192,7 +196,7 @@ def _read_bytes(path: Path) -> bytes:
                     )
                 ]
             )
-        return path.read_bytes()
+        return read_source_bytes(path)
     except OSError as exc:
         raise SourceError([_problem(path, 1, 1, f"cannot read the file: {exc.strerror}", "")]) from None
 
