@@ -82,10 +82,32 @@ def load_site(
                 hint="add a model, e.g. with `competency import`",
             )
         )
+    problems.extend(_model_names_in_two_models(models, documents))
     overlays = _load_overlays(source_dir, models, problems) if not problems else {}
     if problems:
         raise SourceError(problems)
     return Site(source_dir=source_dir, models=models, written=models, documents=documents, overlays=overlays)
+
+
+def _model_names_in_two_models(models: dict[str, Model], documents: dict[str, YamlDocument]) -> list[Problem]:
+    """A model's alias may not be another model's id or alias: both name the same URL folder."""
+    owners = {model_id: model_id for model_id in models}
+    problems = []
+    for model in models.values():
+        for n, alias in enumerate(model.aliases):
+            owner = owners.setdefault(alias, model.id)
+            if owner == model.id:
+                continue
+            what = "the id" if alias == owner else "an alias"
+            problems.append(
+                Problem(
+                    location=documents[model.id].positions.at(("aliases", n)),
+                    message=f"the alias '{alias}' is {what} of model '{owner}' ({models[owner].path.name})",
+                    hint="a model's alias keeps its former folder; that folder belongs to the other model: "
+                    "remove the alias",
+                )
+            )
+    return problems
 
 
 def _load_overlays(source_dir: Path, models: dict[str, Model], problems: list[Problem]) -> dict[str, UtilityOverlay]:
