@@ -14,6 +14,7 @@ from .nodes import setup_nodes
 from .publish_exports import setup_exports
 from .reader import setup_reader
 from .state import setup_state
+from .theme_text import setup_theme_text
 
 
 def setup_extension(app: Sphinx) -> None:
@@ -27,4 +28,5 @@ def setup_extension(app: Sphinx) -> None:
     setup_catalogue(app)
     setup_exports(app)
     setup_changes(app)
+    setup_theme_text(app)
     setup_build_speed(app)

@@ -6,6 +6,7 @@ import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..conftest import REPO
@@ -15,9 +16,11 @@ EPOCH = "1700000000"
 
 
 def make_html_commands(
-    site: Path, out: Path, *, warnings_are_errors: bool = False, jobs: str = "auto"
+    site: Path, out: Path, *, warnings_are_errors: bool = False, jobs: str = "auto", extra: Sequence[str] = ()
 ) -> list[list[str]]:
     """The commands of the Makefile's `html` target for a site copy, output in `out` (like `_build/generic`).
+
+    `extra` are more options of sphinx-build (`-t TAG`, `-D setting=value`).
 
     Warnings are not errors by default: these tests are about what the build writes, and must not fail
     because a page elsewhere in docs/ is being written.
@@ -35,6 +38,7 @@ def make_html_commands(
             "-q",
             "-j",
             jobs,
+            *extra,
             "-c",
             str(site),
             "-d",
@@ -51,11 +55,18 @@ def build_env(**extra: str) -> dict[str, str]:
 
 
 def make_html(
-    site: Path, out: Path, *, timeout: float = 600, jobs: str = "auto", **env: str
+    site: Path,
+    out: Path,
+    *,
+    timeout: float = 600,
+    jobs: str = "auto",
+    extra: Sequence[str] = (),
+    warnings_are_errors: bool = False,
+    **env: str,
 ) -> subprocess.CompletedProcess[str]:
     """Run the commands one after the other, stopping at the first failure (as make does)."""
     result: subprocess.CompletedProcess[str] | None = None
-    for command in make_html_commands(site, out, jobs=jobs):
+    for command in make_html_commands(site, out, jobs=jobs, extra=extra, warnings_are_errors=warnings_are_errors):
         result = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, check=False, env=build_env(**env), cwd=site
         )
