@@ -43,6 +43,8 @@ UTILITY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 #: Builds after the first one when the sources keep changing while the site is built.
 ATTEMPTS = 3
 INCOMPLETE = ".incomplete"
+#: The models' folder of a checkout, unless `--sources` (make html SOURCES=...) names another.
+DEFAULT_SOURCES = "competency_src"
 LOCK_FILE = ".lock"
 
 Stamps = dict[str, tuple[int, int, int]]
@@ -88,6 +90,14 @@ def check_utility(utility: str, models_dir: Path) -> None:
     )
 
 
+def check_sources(root: Path, sources: str) -> None:
+    folder = root / sources
+    if not folder.is_dir():
+        raise BuildRefusedError(f"the source folder {sources!r} does not exist in {root}")
+    if not folder.resolve().is_relative_to(root):
+        raise BuildRefusedError(f"the source folder {sources!r} is outside the checkout {root}")
+
+
 def check_jobs(jobs: str) -> None:
     if jobs != "auto" and not (jobs.isdigit() and 1 <= int(jobs) <= 256):
         raise BuildRefusedError(f"JOBS must be 'auto' or a number of processes from 1 to 256, not {jobs!r}")
@@ -128,8 +138,12 @@ def start_afresh(variant_dir: Path) -> None:
         shutil.rmtree(variant_dir / name, ignore_errors=True)
 
 
-def sphinx_command(root: Path, variant_dir: Path, utility: str, jobs: str, extra: Sequence[str]) -> list[str]:
+def sphinx_command(
+    root: Path, variant_dir: Path, utility: str, jobs: str, sources: str, extra: Sequence[str]
+) -> list[str]:
     tags = ["-t", utility] if utility else []
+    if sources != DEFAULT_SOURCES:
+        tags += ["-D", f"competency_source_dir={sources}"]
     return [
         sys.executable,
         "-m",
@@ -157,11 +171,19 @@ def _environment_stamp(variant_dir: Path) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
-def build(root: Path, build_root: Path, utility: str, jobs: str, sphinx_options: Sequence[str], say: IO[str]) -> int:
+def build(
+    root: Path,
+    build_root: Path,
+    utility: str,
+    jobs: str,
+    sphinx_options: Sequence[str],
+    say: IO[str],
+    sources: str = DEFAULT_SOURCES,
+) -> int:
     """Build and publish one variant; the exit status of `make html`."""
     variant_dir = build_root / (utility or "generic")
     marker = variant_dir / INCOMPLETE
-    folders = ("docs", "competency_src")
+    folders = ("docs", sources)
     for attempt in range(1, ATTEMPTS + 1):
         if marker.exists():
             say.write(
@@ -176,7 +198,7 @@ def build(root: Path, build_root: Path, utility: str, jobs: str, sphinx_options:
         marker.touch()
         before = source_stamps(root, folders)
         environment = _environment_stamp(variant_dir)
-        status = subprocess.call(sphinx_command(root, variant_dir, utility, jobs, sphinx_options), cwd=root)
+        status = subprocess.call(sphinx_command(root, variant_dir, utility, jobs, sources, sphinx_options), cwd=root)
         if status != 0:
             if _environment_stamp(variant_dir) == environment:
                 marker.unlink()  # stopped before reading anything (a source error): the state is intact
@@ -209,6 +231,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path(), help="the checkout: conf.py, docs/, competency_src/")
     parser.add_argument("--out", type=Path, help="the build folder (default: ROOT/_build)")
     parser.add_argument(
+        "--sources",
+        default=DEFAULT_SOURCES,
+        help=f"the folder of models and overlays, relative to ROOT (default: {DEFAULT_SOURCES})",
+    )
+    parser.add_argument(
         "sphinx_options",
         nargs="*",
         default=["-W", "--keep-going", "-n"],
@@ -218,10 +245,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = args.root.resolve()
     build_root = (args.out or root / "_build").resolve()
     try:
-        check_utility(args.utility, root / "competency_src")
+        check_sources(root, args.sources)
+        check_utility(args.utility, root / args.sources)
         check_jobs(args.jobs)
         with build_lock(build_root, sys.stdout):
-            status = build(root, build_root, args.utility, args.jobs, args.sphinx_options, sys.stdout)
+            status = build(root, build_root, args.utility, args.jobs, args.sphinx_options, sys.stdout, args.sources)
     except (BuildRefusedError, PublishError, OSError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2 if isinstance(exc, BuildRefusedError) else 1

@@ -1,4 +1,8 @@
-"""`competency check [SRC_DIR]`: validate every source without building the site."""
+"""`competency check [SRC_DIR]`: validate every source without building the site.
+
+It runs the checks every build runs, with the same code: loading the site (every model and overlay)
+and building the generic site's models and every utility's variant of them.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 
 from .links import site_pages
 from .site import load_site
+from .variants import check_every_variant
 from .withdrawals import check_withdrawals
 
 
@@ -30,6 +35,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     site = load_site(args.src, pages=site_pages(args.docs))
     check_withdrawals(site)  # the same check as the build: no id of the last commit vanishes without a record
+    check_every_variant(site)
     count = sum(len(m.indicators) for m in site.models.values())
     print(
         f"{args.src}: {len(site.models)} model(s), {count} indicators, {len(site.overlays)} utility overlay(s): "

@@ -15,6 +15,7 @@ from .publish_exports import setup_exports
 from .reader import setup_reader
 from .stale_outputs import setup_stale_outputs
 from .state import setup_state
+from .theme_text import setup_theme_text
 from .write_errors import setup_write_errors
 
 
@@ -29,6 +30,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_catalogue(app)
     setup_exports(app)
     setup_changes(app)
+    setup_theme_text(app)
     setup_build_speed(app)
     setup_stale_outputs(app)
     setup_write_errors(app)

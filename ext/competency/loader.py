@@ -2,7 +2,8 @@
 
 Semantic checks the schema cannot express live here: ids unique in a model
 (aliases included), references that name defined items of the right kind,
-and the file name matching the model id (the id is the URL folder).
+`only:` expressions that Sphinx can evaluate, and the file name matching the
+model id (the id is the URL folder).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import string
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import jinja2.nodes
+from sphinx.util.tags import BooleanParser
 
 from .links import check_form
 from .model import (
@@ -37,6 +41,36 @@ def letter(index: int) -> str:
     """0 -> a, 25 -> z, 26 -> aa: lettering of indicators and foundational items."""
     letters = string.ascii_lowercase
     return letters[index] if index < 26 else letter(index // 26 - 1) + letters[index % 26]
+
+
+#: What an `only:` expression may hold: tag names joined by and, or, not, parentheses (and `x if y else z`).
+_ONLY_NODES = (jinja2.nodes.And, jinja2.nodes.Or, jinja2.nodes.Not, jinja2.nodes.Name, jinja2.nodes.CondExpr)
+
+
+def only_expression_problem(expression: str) -> str:
+    """Why Sphinx could not evaluate an `only:` expression, or an empty string when it can.
+
+    Sphinx parses the expression with its own `BooleanParser` when a variant is built; an expression
+    it cannot parse or evaluate would stop that build with a traceback, in whichever variant meets it.
+    """
+    try:
+        parser = BooleanParser(jinja2.Environment(), expression, state="variable")
+        tree = parser.parse_expression()
+        if not parser.stream.eos:
+            return f"unexpected '{parser.stream.current.value}' after the expression"
+    except jinja2.TemplateSyntaxError as exc:
+        return str(exc.message or "it does not parse").replace("end of template", "end of the expression")
+    except RecursionError:
+        return "it is nested too deeply"
+    nodes = [tree]
+    while nodes:
+        node = nodes.pop()
+        if not isinstance(node, _ONLY_NODES):
+            return f"'{getattr(node, 'value', node)}' is not a tag name"
+        if isinstance(node, jinja2.nodes.CondExpr) and node.expr2 is None:
+            return "`if` without `else`"
+        nodes.extend(node.iter_child_nodes())
+    return ""
 
 
 def load_model(path: Path) -> Model:
@@ -164,6 +198,7 @@ class _ModelBuilder:
     ) -> CompetencyPlacement:
         is_reference = "ref" in raw
         competency_id = raw["ref"] if is_reference else raw["id"]
+        self.check_only(raw, where)
         if is_reference:
             self.refs.append((competency_id, ("competency",), (*where, "ref")))
         indicators = tuple(
@@ -196,6 +231,7 @@ class _ModelBuilder:
     def indicator_entry(
         self, raw: dict[str, Any], code: str, competency_id: str, where: JsonPath
     ) -> IndicatorPlacement:
+        self.check_only(raw, where)
         if "ref" in raw:
             self.refs.append((raw["ref"], ("indicator",), (*where, "ref")))
             return IndicatorPlacement(code=code, indicator=raw["ref"], is_reference=True, only=raw.get("only"))
@@ -213,6 +249,7 @@ class _ModelBuilder:
 
     def responsibility(self, raw: dict[str, Any], code: str, where: JsonPath) -> str:
         self.claim(raw["id"], (*where, "id"), aliases=raw.get("aliases", ()))
+        self.check_only(raw, where)
         supported_by = tuple(raw.get("supported_by", ()))
         for n, item in enumerate(supported_by):
             self.refs.append((item, ("competency", "indicator"), (*where, "supported_by", n)))
@@ -330,6 +367,19 @@ class _ModelBuilder:
                 )
             else:
                 self.ids[name] = at
+
+    def check_only(self, raw: dict[str, Any], where: JsonPath) -> None:
+        if "only" not in raw:
+            return
+        expression = raw["only"]
+        reason = only_expression_problem(expression)
+        if reason:
+            shown = expression if len(expression) <= 60 else expression[:57] + "..."
+            self.problem(
+                (*where, "only"),
+                f"the `only:` expression '{shown}' is not valid: {reason}",
+                "combine tag names with and, or, not and parentheses, e.g. `millbrook or north_shore`",
+            )
 
     def check_refs(self) -> None:
         known = {

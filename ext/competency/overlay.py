@@ -16,6 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from .loader import only_expression_problem
 from .model import Department, Model
 from .problems import Location, Problem, SourceError, did_you_mean
 from .schema import MODEL_SCHEMA, OVERLAY_SCHEMA, check_schema, load_schema
@@ -59,6 +60,8 @@ class Adaptation:
     override: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     add: tuple[Addition, ...] = ()
     departments: tuple[Department, ...] = ()
+    #: Where the overlay names the model (its key under `models:`).
+    location: Location | None = None
 
     def added_ids(self) -> Iterator[tuple[str, str]]:
         """(object type, id) of every added item, indicators of added competencies included."""
@@ -140,6 +143,7 @@ class _OverlayChecker:
         self.check_support(added, model, excluded, added_ids)
         return Adaptation(
             model=model_id,
+            location=self.document.positions.at(where, key=True),
             note=raw.get("note"),
             exclude=exclude,
             replace=replace,
@@ -205,6 +209,7 @@ class _OverlayChecker:
     def additions(self, model: Model, raw: list[dict[str, Any]], where: JsonPath, excluded: set[str]) -> list[Addition]:
         added: list[Addition] = []
         seen: dict[str, JsonPath] = {}
+        taken = _names_in(model)
         for n, entry in enumerate(raw):
             kind = next(k for k in ("competency", "indicator", "responsibility") if k in entry)
             at: JsonPath = (*where, n, kind)
@@ -212,29 +217,26 @@ class _OverlayChecker:
                 continue
             into = entry.get("in")
             self.check_target(model, kind, into, (*where, n), excluded, seen)
-            ids = [(entry[kind]["id"], (*at, "id"))] + [
-                (i["id"], (*at, "indicators", k, "id"))
-                for k, i in enumerate(entry[kind].get("indicators", ()))
-                if "id" in i
-            ]
-            for item_id, id_at in ids:
+            for item_id, id_at, what in _names_of(entry[kind], at):
                 if item_id in model.withdrawn:
                     self.problem(
                         id_at,
-                        f"the added id '{item_id}' is the id of an item withdrawn from model '{model.id}'",
+                        f"the added {what} '{item_id}' is the id of an item withdrawn from model '{model.id}'",
                         "a withdrawn id stays reserved (its URL shows the withdrawal): choose another id",
                     )
-                elif model.kind_of(item_id) is not None or item_id in model.aliases_index():
+                elif item_id in taken:
                     self.problem(
                         id_at,
-                        f"the added id '{item_id}' already exists in model '{model.id}'",
-                        "give the utility's item an id of its own",
+                        f"the added {what} '{item_id}' already exists in model '{model.id}'",
+                        "give the utility's item an id of its own"
+                        if what == "id"
+                        else "an alias is a former id of the utility's own item: remove it",
                     )
                 elif item_id in seen:
                     line = self.document.positions.at(seen[item_id]).line
                     self.problem(
                         id_at,
-                        f"the added id '{item_id}' is already added on line {line}",
+                        f"the added {what} '{item_id}' is already added on line {line}",
                         "every added item needs its own id",
                     )
                 seen[item_id] = id_at
@@ -278,6 +280,12 @@ class _OverlayChecker:
         if ok and any("ref" in i for i in data.get("indicators", ())):
             self.problem(where, f"an added {kind} cannot reuse indicators with `ref`", "define its indicators")
             ok = False
+        if ok:
+            for entry, at in _entries_of(data, where):
+                reason = only_expression_problem(entry["only"]) if "only" in entry else ""
+                if reason:
+                    self.problem((*at, "only"), f"the `only:` expression '{entry['only']}' is not valid: {reason}", "")
+                    ok = False
         return ok
 
     def check_support(self, added: list[Addition], model: Model, excluded: set[str], added_ids: dict[str, str]) -> None:
@@ -307,6 +315,30 @@ class _OverlayChecker:
 
     def problem(self, where: JsonPath, message: str, hint: str, *, key: bool = False) -> None:
         self.problems.append(Problem(location=self.document.positions.at(where, key=key), message=message, hint=hint))
+
+
+def _names_in(model: Model) -> set[str]:
+    """Every id and alias a model uses: the model's, its sections', groups' and items'."""
+    names = {model.id, *model.aliases, *model.aliases_index()}
+    for section in model.sections:
+        names.add(section.id)
+        for group in section.groups:
+            names.update((group.id, *group.aliases))
+    return names | set(model.competencies) | set(model.indicators) | set(model.responsibilities)
+
+
+def _entries_of(data: Mapping[str, Any], where: JsonPath) -> list[tuple[Mapping[str, Any], JsonPath]]:
+    """An added item and its indicators, each with where it is written."""
+    indicators = data.get("indicators", ())
+    return [(data, where), *((i, (*where, "indicators", n)) for n, i in enumerate(indicators))]
+
+
+def _names_of(data: Mapping[str, Any], where: JsonPath) -> Iterator[tuple[str, JsonPath, str]]:
+    """(name, where, "id" or "alias") of an added item and of its indicators."""
+    for entry, at in _entries_of(data, where):
+        yield str(entry["id"]), (*at, "id"), "id"
+        for n, alias in enumerate(entry.get("aliases", ())):
+            yield str(alias), (*at, "aliases", n), "alias"
 
 
 def _definition_validator(kind: str) -> Draft202012Validator:

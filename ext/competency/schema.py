@@ -83,10 +83,12 @@ def _explain(error: ValidationError, document: YamlDocument) -> list[Problem]:
             )
         ]
     if kind in ("pattern", "minLength") and isinstance(instance, str):
+        field = where[-1] if where and isinstance(where[-1], str) else "entry"  # an entry of a list (subitems)
+        blank = ": it holds only spaces or invisible characters" if instance else ""
         return [
             Problem(
                 location=at(where),
-                message=f"the {where[-1]} of this {noun} is empty",
+                message=f"the {field} of this {noun} is empty{blank}",
                 hint="write the text or remove the key",
             )
         ]

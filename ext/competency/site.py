@@ -117,6 +117,7 @@ def load_site(
                 hint="add a model, e.g. with `competency import`",
             )
         )
+    problems.extend(_model_names_in_two_models(models, documents))
     overlay_documents: list[YamlDocument] = []
     overlays = _load_overlays(source_dir, models, problems, overlay_documents) if not problems else {}
     if not problems:
@@ -182,6 +183,27 @@ def _load_withdrawn_models(
             )
         withdrawn[model.id] = model
     return withdrawn
+
+
+def _model_names_in_two_models(models: dict[str, Model], documents: dict[str, YamlDocument]) -> list[Problem]:
+    """A model's alias may not be another model's id or alias: both name the same URL folder."""
+    owners = {model_id: model_id for model_id in models}
+    problems = []
+    for model in models.values():
+        for n, alias in enumerate(model.aliases):
+            owner = owners.setdefault(alias, model.id)
+            if owner == model.id:
+                continue
+            what = "the id" if alias == owner else "an alias"
+            problems.append(
+                Problem(
+                    location=documents[model.id].positions.at(("aliases", n)),
+                    message=f"the alias '{alias}' is {what} of model '{owner}' ({models[owner].path.name})",
+                    hint="a model's alias keeps its former folder; that folder belongs to the other model: "
+                    "remove the alias",
+                )
+            )
+    return problems
 
 
 def _load_overlays(

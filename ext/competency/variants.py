@@ -26,6 +26,21 @@ from .yamlfile import YamlDocument
 TEXT_FIELDS = ("title", "qualifier", "description", "preamble", "text", "note", "source")
 
 
+def check_every_variant(site: Site) -> None:
+    """Build the generic site and every utility's, as `make variants` does; raise SourceError with every problem.
+
+    `competency check` runs this after loading the sources, so it finds what any variant's build would.
+    """
+    problems: list[Problem] = []
+    for utility in [None, *site.overlays]:
+        try:
+            site_for_utility(site, utility)
+        except SourceError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SourceError(problems)
+
+
 def site_for_utility(site: Site, utility: str | None, tags: Iterable[str] = ()) -> Site:
     """The site as built for a utility (None: the generic site), `only:` expressions matched against tags."""
     overlay = None
@@ -69,7 +84,23 @@ def variant_model(document: YamlDocument, written: Model, overlay: UtilityOverla
         _add(data, adaptation)
     # Withdrawal records are the same in every variant (their replacement may be an item the utility leaves out).
     data.pop("withdrawn", None)
-    model = build_model(YamlDocument(path=written.path, data=data, positions=document.positions), check_file_name=False)
+    try:
+        model = build_model(
+            YamlDocument(path=written.path, data=data, positions=document.positions), check_file_name=False
+        )
+    except SourceError as exc:
+        # The model alone builds, so the overlay made the variant wrong: its file is the one to fix.
+        # (overlay.py checks what an overlay may do; this names the overlay should a case slip past it.)
+        if adaptation is None or overlay is None or adaptation.location is None:
+            raise
+        raise SourceError(
+            replace(
+                problem,
+                location=adaptation.location,
+                message=f"{overlay.utility}'s variant of '{written.id}': {problem.message}",
+            )
+            for problem in exc.problems
+        ) from None
     added = tuple(item_id for _kind, item_id in adaptation.added_ids()) if adaptation else ()
     return replace(
         model,

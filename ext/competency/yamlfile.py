@@ -7,10 +7,18 @@ tags, no duplicate keys, a depth limit, and a size limit. Aliases and deep
 nesting are refused while composing (`_SafeComposer`, `_SafeScanner`), before
 anything is built, so no small file can make reading slow or exhaust the stack. Every value's line
 and column are kept so that schema errors can point at the right place.
+
+Every text is checked for characters that no page, export or inventory line may hold: control
+characters other than tab and newline, line and paragraph separators, and lone surrogates. YAML
+forbids most of them in the file itself, but a double-quoted escape ("\\0", "\\x1b", "\\u2028",
+"\\ud800") writes any of them, and they would cut lines of objects.inv or the CSV, reach every page
+or stop the build with a traceback. Numbers beyond 64 bits are refused too: no field takes a
+number, and one of thousands of digits cannot even be printed in a message.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +43,14 @@ _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 JsonPath = tuple[str | int, ...]
+
+#: The characters a text may not hold (tab and newline are the only control characters allowed).
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})  # controls, lone surrogates, U+2028, U+2029
+_ALLOWED_CONTROLS = frozenset("\t\n")
+#: Names of the control characters most often met (Unicode gives control characters no name).
+_CONTROL_NAMES = {"\x00": "NUL", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}
+#: Integers are refused beyond this size (no field takes a number; the schema then asks for a text).
+_LARGEST_INTEGER = 2**63
 
 
 @dataclass(slots=True)
@@ -323,6 +339,10 @@ def _convert_mapping(
             )
             continue
         key = str(key_node.value)
+        refused = _refused_character(key)
+        if refused:
+            problems.append(_character_problem(path, key_line, key_column, refused, "key"))
+            continue
         if key in result:
             first = positions.keys[(*where, key)]
             problems.append(
@@ -342,11 +362,16 @@ def _convert_mapping(
 
 def _scalar(node: ScalarNode, tag: str, path: Path, problems: list[Problem]) -> Any:
     value = node.value
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
     if node.style == ">":
         value = value.replace("\a", "")  # ruamel marks the fold points of folded scalars with BEL
     if tag not in _SCALAR_TAGS:
-        problems.append(_tag_problem(path, node.start_mark.line + 1, node.start_mark.column + 1, tag))
+        problems.append(_tag_problem(path, line, column, tag))
         return value
+    refused = _refused_character(value)
+    if refused:
+        problems.append(_character_problem(path, line, column, refused, "text"))
+        return None
     kind = tag.removeprefix(_CORE)
     try:
         if kind == "null":
@@ -354,12 +379,69 @@ def _scalar(node: ScalarNode, tag: str, path: Path, problems: list[Problem]) -> 
         if kind == "bool":
             return value.lower() in ("true", "yes", "on")
         if kind == "int":
-            return int(value.replace("_", ""), 0) if value[:2].lower() in ("0x", "0o", "0b") else int(value)
+            number = _integer(value)
+            if abs(number) >= _LARGEST_INTEGER:
+                problems.append(_large_number_problem(path, line, column, value))
+                return None
+            return number
         if kind == "float":
             return float(value)
     except ValueError:
+        if kind == "int":  # more digits than Python converts (4300): far too large as well
+            problems.append(_large_number_problem(path, line, column, value))
+            return None
         return value
     return value
+
+
+def _integer(value: str) -> int:
+    digits = value.replace("_", "")
+    if digits.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
+        return int(digits, 0)
+    return int(digits)
+
+
+def _refused_character(text: str) -> str:
+    """The first character of a text that no output may hold, or an empty string."""
+    if text.isprintable():
+        return ""  # the common case, checked in C: every refused character is non-printable
+    for character in text:
+        if unicodedata.category(character) in _REFUSED_CATEGORIES and character not in _ALLOWED_CONTROLS:
+            return character
+    return ""
+
+
+def _character_problem(path: Path, line: int, column: int, character: str, where: str) -> Problem:
+    name = unicodedata.name(character, "") or _CONTROL_NAMES.get(character, "")
+    code = f"U+{ord(character):04X}" + (f" ({name})" if name else "")
+    if unicodedata.category(character) == "Cs":
+        return _problem(
+            path,
+            line,
+            column,
+            f"the {where} holds a lone surrogate ({code}), which is not a character",
+            "remove the escape: write the character itself, in UTF-8",
+        )
+    return _problem(
+        path,
+        line,
+        column,
+        f"the character {code} is not allowed in a {where}",
+        "write a line break as a new line instead"
+        if unicodedata.category(character) in ("Zl", "Zp")
+        else "remove it: texts hold printable characters, tabs and line breaks only",
+    )
+
+
+def _large_number_problem(path: Path, line: int, column: int, value: str) -> Problem:
+    shown = value if len(value) <= 24 else f"{value[:20]}... ({len(value)} characters)"
+    return _problem(
+        path,
+        line,
+        column,
+        f"the number {shown} is too large",
+        "no field takes a number: put the value in quotes if it is a text",
+    )
 
 
 def _tag(node: Node) -> str:

@@ -6,6 +6,7 @@ import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..conftest import REPO
@@ -15,9 +16,18 @@ EPOCH = "1700000000"
 
 
 def make_html_commands(
-    site: Path, out: Path, *, warnings_are_errors: bool = False, jobs: str = "auto", utility: str = ""
+    site: Path,
+    out: Path,
+    *,
+    warnings_are_errors: bool = False,
+    jobs: str = "auto",
+    utility: str = "",
+    sources: str = "",
+    extra: Sequence[str] = (),
 ) -> list[list[str]]:
     """The command of the Makefile's `html` target for a site copy, output in `out` (like `_build/generic`).
+
+    `extra` are more options of sphinx-build (`-t TAG`, `-D setting=value`).
 
     Warnings are not errors by default: these tests are about what the build writes, and must not fail
     because a page elsewhere in docs/ is being written.
@@ -25,7 +35,9 @@ def make_html_commands(
     assert out.name == (utility or "generic"), "the variant's folder is named after it"
     options = ["-W", "--keep-going"] if warnings_are_errors else ["--keep-going"]
     command = [sys.executable, "-m", "competency.build_site", "--root", str(site), "--out", str(out.parent)]
-    return [[*command, "--jobs", jobs, "--utility", utility, "--", *options, "-n", "-q"]]
+    if sources:
+        command += ["--sources", sources]
+    return [[*command, "--jobs", jobs, "--utility", utility, "--", *options, "-n", "-q", *extra]]
 
 
 def build_env(**extra: str) -> dict[str, str]:
@@ -33,11 +45,23 @@ def build_env(**extra: str) -> dict[str, str]:
 
 
 def make_html(
-    site: Path, out: Path, *, timeout: float = 600, jobs: str = "auto", utility: str = "", **env: str
+    site: Path,
+    out: Path,
+    *,
+    timeout: float = 600,
+    jobs: str = "auto",
+    utility: str = "",
+    sources: str = "",
+    extra: Sequence[str] = (),
+    warnings_are_errors: bool = False,
+    **env: str,
 ) -> subprocess.CompletedProcess[str]:
     """Run the commands one after the other, stopping at the first failure (as make does)."""
     result: subprocess.CompletedProcess[str] | None = None
-    for command in make_html_commands(site, out, jobs=jobs, utility=utility):
+    commands = make_html_commands(
+        site, out, jobs=jobs, utility=utility, sources=sources, extra=extra, warnings_are_errors=warnings_are_errors
+    )
+    for command in commands:
         result = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, check=False, env=build_env(**env), cwd=site
         )

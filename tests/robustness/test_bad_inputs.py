@@ -92,6 +92,25 @@ CASES = [
     Case("merge-key.yaml", 37, 9, "YAML aliases (*base) are not allowed", "use `ref:` to reuse an item"),
     Case("python-tag.yaml", 2, 8, "the YAML tag '!!python/object/apply:os.system' is not allowed", "remove the tag"),
     Case("include-tag.yaml", 2, 8, "the YAML tag '!include' is not allowed", "remove the tag"),
+    Case("nul-escape.yaml", 5, 8, "the character U+0000 (NUL) is not allowed in a text", "printable characters"),
+    Case("escape-character.yaml", 5, 8, "the character U+001B (ESCAPE) is not allowed in a text", "remove it"),
+    Case("line-separator.yaml", 5, 8, "the character U+2028 (LINE SEPARATOR) is not allowed", "as a new line"),
+    Case("lone-surrogate.yaml", 5, 8, "the text holds a lone surrogate (U+D800)", "write the character itself"),
+    Case("huge-number.yaml", 5, 8, "the number 99999999999999999999... (5000 characters) is too large", "quotes"),
+    Case(
+        "invisible-text.yaml",
+        5,
+        8,
+        "the title of this model is empty: it holds only spaces or invisible characters",
+        "write the text",
+    ),
+    Case(
+        "only-expression.yaml",
+        17,
+        15,
+        "the `only:` expression 'millbrook and' is not valid: unexpected token 'end of the expression'",
+        "combine tag names with and, or, not",
+    ),
 ]
 IDS = [case.file.removesuffix(".yaml") for case in CASES]
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import redirect_stderr
@@ -292,3 +296,81 @@ def test_the_generators_reach_valid_models(scratch: Path) -> None:
     }
     load_model(write(scratch, "meter-reader.yaml", dumped(data, flow=False)))
     assert checked_by_cli(scratch).endswith("no problems found\n")
+
+
+# -- hostile values in every field, through the loader, the check command and the build --------------
+
+
+#: Lines of the example holding a text value ("key: value"), any of which a hostile value replaces.
+TEXT_LINE = re.compile(r"^(\s*(?:- )?(?:title|text|qualifier|preamble|description|note|source): ).*$")
+TEXT_LINES = [i for i, line in enumerate(EXAMPLE_LINES) if TEXT_LINE.match(line)]
+#: Characters a hostile text is made of: controls, separators, surrogates, bidi and invisible ones.
+HOSTILE_CHARACTERS = st.characters(categories=["Cc", "Cs", "Zl", "Zp", "Cf", "Zs", "Mn"]) | st.sampled_from(
+    list("\u202e\u2066\u200b\ufeff\u00ad<>&\"'`*_[]a")
+)
+ONLY_WORDS = ["a", "b", "and", "or", "not", "(", ")", "true", "if", "else", "1", "<", ".", "x-y", ""]
+
+
+def quoted(text: str) -> str:
+    """A YAML double-quoted string writing every character as an escape (lone surrogates included)."""
+    return '"' + "".join(f"\\U{ord(c):08x}" if ord(c) > 0xFFFF else f"\\u{ord(c):04x}" for c in text) + '"'
+
+
+hostile_value = st.one_of(
+    st.integers(19, 6000).map(lambda n: "9" * n),  # integers beyond 64 bits, and beyond Python's 4300 digits
+    st.integers(16, 6000).map(lambda n: "0x" + "f" * n),
+    st.text(HOSTILE_CHARACTERS, max_size=12).map(quoted),
+)
+only_expression = st.lists(st.sampled_from(ONLY_WORDS), max_size=8).map(lambda words: quoted(" ".join(words)))
+
+
+@st.composite
+def hostile_example(draw: st.DrawFn) -> str:
+    """The example with a hostile value in one of its text fields, or an `only:` expression added."""
+    lines = list(EXAMPLE_LINES)
+    if draw(st.booleans()):
+        i = draw(st.sampled_from(TEXT_LINES))
+        lines[i] = TEXT_LINE.sub(lambda m: m.group(1) + draw(hostile_value), lines[i].rstrip("\n")) + "\n"
+        # A folded value continues on the lines below: they go with it.
+        while i + 1 < len(lines) and lines[i + 1].startswith(" " * (len(lines[i]) - len(lines[i].lstrip()) + 2)):
+            del lines[i + 1]
+    else:
+        i = next(n for n, line in enumerate(lines) if line.strip() == "- id: meter-reading")
+        lines.insert(i + 1, f"        only: {draw(only_expression)}\n")
+    return "".join(lines)
+
+
+@FUZZ
+@given(text=hostile_example())
+def test_hostile_values_are_accepted_or_located(scratch: Path, text: str) -> None:
+    accepted_or_located(write(scratch, "meter-reader.yaml", text))
+    checked_by_cli(scratch)
+
+
+@pytest.mark.slow
+@settings(FUZZ, max_examples=max(EXAMPLES // 15, 4))
+@given(text=hostile_example())
+def test_hostile_values_build_or_stop_with_the_check_commands_errors(scratch: Path, text: str) -> None:
+    """The build agrees with `competency check`: the same located errors, or a clean build."""
+    folder = scratch / "site"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(REPO / "tests" / "roots" / "test-hostile", folder, ignore=shutil.ignore_patterns("hostile.yaml"))
+    (folder / "competency_src" / "meter-reader.yaml").unlink()
+    (folder / "competency_src" / "meter-reader.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+    check = checked_by_cli(folder / "competency_src")
+    build = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(folder), str(folder / "_build")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO / "ext")},
+    )
+    assert "Traceback" not in build.stderr and "Exception occurred" not in build.stderr, build.stderr
+    if check.endswith("no problems found\n"):
+        assert build.returncode == 0, build.stderr
+    else:
+        assert build.returncode == 1, build.stderr
+        for line in check.splitlines():
+            location, _, message = line.partition(": error: ")
+            assert f"{location.rpartition('competency_src/')[2]}: ERROR: {message.split(' (')[0]}" in build.stderr
