@@ -17,7 +17,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 SPHINX_OPTS := -W --keep-going -n -j $(JOBS) -c .
 
-.PHONY: html variants serve live test test-quick bench check lint clean
+.PHONY: html docs variants serve serve-docs live test test-quick test-docs bench check lint clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ html: $(BIN)/.installed
 	$(BIN)/python -m competency.publish $(OUT)/.work/html $(OUT)/html
 	@echo "The site is in $(OUT)/html (make serve$(if $(UTILITY), UTILITY=$(UTILITY)) to browse it)."
 
+# The tool's own documentation (manual/), a site of its own beside the reference staff site, whose
+# object inventory its examples link into: the generic site is built first.
+DOCS_OUT := _build/docs
+
+docs: $(BIN)/.installed-dev
+	$(MAKE) html UTILITY=
+	$(BIN)/sphinx-build -b html $(subst -c .,-c manual,$(SPHINX_OPTS)) -d $(DOCS_OUT)/doctrees manual $(DOCS_OUT)/.work/html
+	$(BIN)/python -m competency.publish $(DOCS_OUT)/.work/html $(DOCS_OUT)/html
+	@echo "The tool's documentation is in $(DOCS_OUT)/html (make serve-docs to browse it)."
+
 variants: $(BIN)/.installed
 	$(MAKE) html
 	for utility in $$($(BIN)/python -m competency.cli variant-check --list); do \
@@ -43,6 +53,11 @@ variants: $(BIN)/.installed
 
 serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUT)/html
+
+# From _build/, so the documentation's links into the reference site (../../generic/html/) work.
+serve-docs:
+	@echo "Serving http://127.0.0.1:$(PORT)/docs/html/"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build
 
 live: $(BIN)/.installed-dev
 	$(BIN)/sphinx-autobuild $(SPHINX_OPTS) $(TAGS) -d $(OUT)/doctrees --port $(PORT) \
@@ -53,6 +68,11 @@ test: $(BIN)/.installed-dev
 
 test-quick: $(BIN)/.installed-dev
 	$(BIN)/pytest -m "not browser and not slow"
+
+# The tests of the sites themselves: the staff site holds no tool page, the tool's documentation builds
+# clean and every link resolves, a site made by `competency init` builds; axe on both sites.
+test-docs: $(BIN)/.installed-dev
+	$(BIN)/pytest tests/test_two_sites.py tests/browser/test_manual.py
 
 bench: $(BIN)/.installed-dev
 	$(BIN)/python benchmarks/run.py

@@ -74,14 +74,7 @@ def load_site(
             problems.extend(exc.problems)
             continue
         models[model.id], documents[model.id] = model, document
-    if not models and not problems:
-        problems.append(
-            Problem(
-                location=Location(path=source_dir),
-                message="no model files (*.yaml) found",
-                hint="add a model, e.g. with `competency import`",
-            )
-        )
+    # A folder without models is a site with none yet (a new site from `competency init`).
     overlays = _load_overlays(source_dir, models, problems) if not problems else {}
     if problems:
         raise SourceError(problems)
