@@ -72,7 +72,7 @@ test-quick: $(BIN)/.installed-dev
 # The tests of the sites themselves: the staff site holds no tool page, the tool's documentation builds
 # clean and every link resolves, a site made by `competency init` builds; axe on both sites.
 test-docs: $(BIN)/.installed-dev
-	$(BIN)/pytest tests/test_two_sites.py tests/browser/test_manual.py
+	$(BIN)/pytest tests/test_two_sites.py tests/browser/test_docs_site.py
 
 bench: $(BIN)/.installed-dev
 	$(BIN)/python benchmarks/run.py
