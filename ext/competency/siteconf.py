@@ -60,7 +60,7 @@ def manual_site(conf_file: str, *, name: str, title: str = "", author: str = "")
         ],
         html_sidebars={"**": []},
     )
-    settings["html_theme_options"]["header_links_before_dropdown"] = 5
+    settings["html_theme_options"]["header_links_before_dropdown"] = 3
     return settings
 
 
