@@ -30,7 +30,7 @@ export UTILITY PORT JOBS
 # Reproducible builds: pages carry the date of the last commit unless SOURCE_DATE_EPOCH is set.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: html variants serve live test test-quick bench check lint clean
+.PHONY: html docs variants serve serve-docs live test test-quick test-docs bench check lint clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ $(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
 html: $(BIN)/.installed
 	$(BIN)/python -m competency.build_site --utility "$$UTILITY" --jobs "$$JOBS"
 
+# The tool's own documentation (manual/), a site of its own beside the reference staff site, whose
+# object inventory its examples link into: the generic site is built first.
+DOCS_OUT := _build/docs
+
+docs: $(BIN)/.installed-dev
+	$(MAKE) html UTILITY=
+	$(BIN)/sphinx-build -b html -W --keep-going -n -j "$$JOBS" -c manual -d $(DOCS_OUT)/doctrees manual $(DOCS_OUT)/.work/html
+	$(BIN)/python -m competency.publish $(DOCS_OUT)/.work/html $(DOCS_OUT)/html
+	@echo "The tool's documentation is in $(DOCS_OUT)/html (make serve-docs to browse it)."
+
 variants: $(BIN)/.installed
 	$(MAKE) html
 	for utility in $$($(BIN)/python -m competency.cli variant-check --list); do \
@@ -56,6 +66,11 @@ variants: $(BIN)/.installed
 serve:
 	$(BIN)/python -m competency.cli variant-check "$$UTILITY"
 	$(BIN)/python -m http.server "$$PORT" --bind 127.0.0.1 --directory "_build/$${UTILITY:-generic}/html"
+
+# From _build/, so the documentation's links into the reference site (../../generic/html/) work.
+serve-docs:
+	@echo "Serving http://127.0.0.1:$$PORT/docs/html/"
+	$(BIN)/python -m http.server "$$PORT" --bind 127.0.0.1 --directory _build
 
 # Its own doctrees: a preview never shares Sphinx's state with `make html`.
 live: $(BIN)/.installed-dev
@@ -69,6 +84,11 @@ test: $(BIN)/.installed-dev
 
 test-quick: $(BIN)/.installed-dev
 	$(BIN)/pytest -m "not browser and not slow"
+
+# The tests of the sites themselves: the staff site holds no tool page, the tool's documentation builds
+# clean and every link resolves, a site made by `competency init` builds; axe on both sites.
+test-docs: $(BIN)/.installed-dev
+	$(BIN)/pytest tests/test_two_sites.py tests/browser/test_docs_site.py
 
 bench: $(BIN)/.installed-dev
 	$(BIN)/python benchmarks/run.py

@@ -1,6 +1,6 @@
 """Synthetic job competency models in the project's YAML format, for the benchmark.
 
-A model looks like a published one (docs/examples/meter-reader.yaml): sections I to V,
+A model looks like a published one (manual/examples/meter-reader.yaml): sections I to V,
 indicator texts of 8-25 words, competency titles of 2-5 words, notes of a few sentences,
 foundational groups reusing competency I.1, responsibilities mapped to competencies, and a
 superior-performance section that reuses indicators of section II through `ref`.

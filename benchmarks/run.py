@@ -5,7 +5,7 @@ benchmarks/_work/, checks them with the project's loader, and measures with sphi
 subprocess: the full build (-j 1, and -j 2 with the same output), a no-op rebuild, a rebuild
 after editing one indicator, peak memory, and the floor (plain Sphinx, the same number of simple
 MyST pages, no sidebar). It prints a table, PASS/FAIL per target, and writes
-benchmarks/_work/results.json. See docs/performance.md.
+benchmarks/_work/results.json. See manual/performance.md.
 """
 
 from __future__ import annotations

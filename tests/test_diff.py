@@ -19,7 +19,7 @@ from competency.site import load_site
 from .conftest import REPO
 from .helpers import page_text
 
-EXAMPLE = REPO / "docs" / "examples" / "meter-reader.yaml"
+EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
 
 
 def revised(text: str) -> str:

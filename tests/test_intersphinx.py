@@ -1,4 +1,4 @@
-"""Intersphinx: another Sphinx project links to an indicator of this site (docs/guide-links.md)."""
+"""Intersphinx: another Sphinx project links to an indicator of this site (manual/intersphinx.md)."""
 
 from __future__ import annotations
 

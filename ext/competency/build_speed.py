@@ -1,7 +1,7 @@
 """Per-page work of Sphinx's HTML builder and of the theme that a site of thousands of small pages
 would otherwise repeat on every page.
 
-Each was measured (docs/performance.md); each changes how often work is done, never what is written:
+Each was measured (manual/performance.md); each changes how often work is done, never what is written:
 
 - the search index stems every word of every page, and item pages repeat the same few thousand
   words: each distinct word is stemmed once (the Snowball stemmer was a tenth of a large build);
@@ -71,7 +71,7 @@ class HTMLBuilder(StandaloneHTMLBuilder):
     _removed_docs = False
     #: Fewer pages than this to write are written in this process even with -j: Sphinx's parallel
     #: writing forks a process per chunk of pages and hands each one its doctrees, which costs more
-    #: than it saves below a couple of thousand pages on a two-core machine (docs/performance.md).
+    #: than it saves below a couple of thousand pages on a two-core machine (manual/performance.md).
     #: Reading stays parallel, which pays at every size.
     parallel_write_min_pages = 1500
 

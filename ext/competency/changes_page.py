@@ -2,7 +2,7 @@
 
 Set ``competency_changes_since`` in conf.py to a git revision (a tag such as
 ``v1.0``); the directive lists what changed between the models at that
-revision and the sources of this build (docs/guide-exports.md, "What changed").
+revision and the sources of this build (manual/guide-exports.md, "What changed").
 """
 
 from __future__ import annotations

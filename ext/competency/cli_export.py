@@ -1,4 +1,4 @@
-"""`competency export --format json|csv|case`: the models as data for other systems (docs/guide-exports.md)."""
+"""`competency export --format json|csv|case`: the models as data for other systems (manual/guide-exports.md)."""
 
 from __future__ import annotations
 

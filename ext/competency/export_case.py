@@ -1,6 +1,6 @@
 """The CASE 1.1 export: one model as a 1EdTech CFPackage (CFDocument, CFItems, CFAssociations).
 
-Mapping (docs/guide-exports.md explains it for integrators):
+Mapping (manual/guide-exports.md explains it for integrators):
 
 - the model is the CFDocument; sections, foundational groups, competencies,
   indicators and responsibilities are CFItems, with the display code as

@@ -5,7 +5,7 @@ item shown again at another position (section V, III.1.a) carries the same id,
 ``"reused": true`` and the code of its definition. Every ``url`` is relative to
 the site root. Text is the source text (inline Markdown allowed). Format
 changes are versioned: bump `VERSION` and note the change in
-docs/guide-exports.md.
+manual/guide-exports.md.
 """
 
 from __future__ import annotations

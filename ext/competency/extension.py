@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .about_page import setup_about
 from .build_speed import setup_build_speed
 from .catalogue import setup_catalogue
 from .changes_page import setup_changes
@@ -28,6 +29,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_state(app)
     setup_reader(app)
     setup_catalogue(app)
+    setup_about(app)
     setup_exports(app)
     setup_changes(app)
     setup_theme_text(app)

@@ -6,7 +6,7 @@ look for models to build. Such a project adds, in its conf.py::
 
     extensions = ["sphinx.ext.intersphinx", "competency.intersphinx_client"]
 
-(see docs/guide-links.md).
+(see manual/intersphinx.md).
 """
 
 from __future__ import annotations
@@ -18,6 +18,13 @@ from sphinx.application import Sphinx
 from .domain import CompetencyDomain
 
 
+class LinkingDomain(CompetencyDomain):
+    """The `comp` domain without its index page: the linking project has no items to index, and an
+    index of its own would take the `comp-indicators` label that names the linked site's index."""
+
+    indices = []
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_domain(CompetencyDomain)
+    app.add_domain(LinkingDomain)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,7 +3,7 @@
 The theme renders the sidebar by resolving the model's whole toctree and
 editing it with BeautifulSoup for every page, so its cost grows with the
 model's size on every page (half of a large build, measured in
-docs/performance.md). Item pages know exactly where they are, so their
+manual/performance.md). Item pages know exactly where they are, so their
 sidebar is written here from the model instead: the model's sections, the
 current section's competencies (or responsibilities) and the current
 competency's indicators, in the theme's own markup.

@@ -274,7 +274,9 @@ class _OverlayChecker:
         for error in _definition_validator(kind).iter_errors(data):
             path = (*where, *error.absolute_path)
             self.problem(
-                path, f"added {kind}: {error.message}", "write it as in a model file (see docs/model-format.md)"
+                path,
+                f"added {kind}: {error.message}",
+                "write it as in a model file (see the model format in the tool documentation)",
             )
             ok = False
         if ok and any("ref" in i for i in data.get("indicators", ())):

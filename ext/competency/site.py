@@ -109,14 +109,7 @@ def load_site(
             )
         models[model.id], documents[model.id] = model, document
     withdrawn = _load_withdrawn_models(source_dir, models, load_document, problems)
-    if not models and not problems:
-        problems.append(
-            Problem(
-                location=Location(path=source_dir),
-                message="no model files (*.yaml) found",
-                hint="add a model, e.g. with `competency import`",
-            )
-        )
+    # A folder without models is a site with none yet (a new site from `competency init`).
     problems.extend(_model_names_in_two_models(models, documents))
     overlay_documents: list[YamlDocument] = []
     overlays = _load_overlays(source_dir, models, problems, overlay_documents) if not problems else {}

@@ -190,6 +190,10 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
     stale: set[str] = set()
     for model_id in changed if known else ():
         stale |= changed_pages(site, model_id, domain.data["digests"], urls) & known
+    if known and set(saved) != set(keys):
+        # A model was added or removed: hand-written pages list the models (the home page's catalogue
+        # and its toctree), and they are few, so all of them are read again.
+        stale |= {d for d in known if Path(app.env.doc2path(d)).suffix != STUB_SUFFIX}
     domain.competency_stale_pages = stale
     domain.competency_changed_models = changed
     domain.competency_model_keys = keys

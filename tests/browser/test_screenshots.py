@@ -1,4 +1,4 @@
-"""Screenshots of the main pages for docs/screenshots.md, taken by the browser.
+"""Screenshots of the main pages for manual/screenshots.md, taken by the browser.
 
 With UPDATE_SCREENSHOTS=1 the screenshots are (re)written; otherwise each must exist and be a PNG of
 the width it is taken at.
@@ -17,7 +17,7 @@ from .conftest import PAGES, wait_for_search
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = REPO / "docs" / "screenshots"
+SCREENSHOTS = REPO / "manual" / "screenshots"
 HEIGHT = 900
 #: file name: (page, viewport width, colour scheme)
 SHOTS = {
@@ -39,7 +39,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def test_the_screenshots_page_shows_every_screenshot() -> None:
-    page = (REPO / "docs" / "screenshots.md").read_text(encoding="utf-8")
+    page = (REPO / "manual" / "screenshots.md").read_text(encoding="utf-8")
     for name in SHOTS:
         assert f"(screenshots/{name})" in page
 

@@ -25,7 +25,7 @@ from ..conftest import REPO
 from .guard import run_check, time_limit
 
 CORPUS = Path(__file__).with_name("corpus")
-EXAMPLE = REPO / "docs" / "examples" / "meter-reader.yaml"
+EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
 #: Seconds a bad file may take to be refused (most take a few milliseconds).
 LIMIT = 5
 

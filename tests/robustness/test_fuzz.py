@@ -32,7 +32,7 @@ from competency.problems import SourceError
 from ..conftest import REPO
 from .guard import time_limit
 
-EXAMPLE = REPO / "docs" / "examples" / "meter-reader.yaml"
+EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
 EXAMPLE_LINES = EXAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
 
 #: FUZZ_EXAMPLES=5000 pytest tests/robustness/test_fuzz.py searches harder (a few minutes).

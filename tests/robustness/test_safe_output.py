@@ -194,7 +194,7 @@ def _snapshot(folder: Path) -> set[Path]:
 def test_ids_with_paths_stop_the_build_before_anything_is_written(tmp_path: Path, model_id: str, item_id: str) -> None:
     site = tmp_path / "work" / "site"
     shutil.copytree(HOSTILE, site)
-    example = (REPO / "docs" / "examples" / "meter-reader.yaml").read_text(encoding="utf-8")
+    example = (REPO / "manual" / "examples" / "meter-reader.yaml").read_text(encoding="utf-8")
     source = example.replace("id: meter-reader", f"id: {model_id}").replace("id: driving", f"id: '{item_id}'")
     (site / "competency_src" / "escape.yaml").write_text(source, encoding="utf-8")
     before = _snapshot(tmp_path)

@@ -73,9 +73,31 @@
     });
   });
 
+  // Search result summaries: Sphinx's search (searchtools.js, Search.htmlToText) fetches each found
+  // page and shows text from its [role=main] element, which in pydata-sphinx-theme also holds the
+  // breadcrumbs, the previous/next links and the page's table of contents. The summary is taken from
+  // the article alone, without its buttons and permanent-link box, whitespace collapsed: plain words
+  // of the page. (Search.htmlToText is Sphinx's own helper, replaced only on the search page.)
+  function articleText(htmlString, anchor) {
+    var page = new DOMParser().parseFromString(htmlString, "text/html");
+    var article = page.querySelector("[role=main] article") || page.querySelector("[role=main]");
+    if (!article) { return ""; }
+    if (anchor && article.querySelector(anchor)) { article = article.querySelector(anchor); }
+    article.querySelectorAll(".headerlink, script, style, button, .comp-permalink, .comp-copy-status")
+      .forEach(function (element) { element.remove(); });
+    return article.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function summariseArticles() {
+    if (typeof Search !== "undefined" && Search.htmlToText) {
+      Search.htmlToText = articleText;
+    }
+  }
+
   function ready() {
     nameToggles();
     notePrintAddresses();
+    summariseArticles();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);

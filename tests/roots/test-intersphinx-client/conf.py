@@ -1,4 +1,4 @@
-# Another Sphinx project linking to the competency site through intersphinx (docs/guide-links.md).
+# Another Sphinx project linking to the competency site through intersphinx (manual/intersphinx.md).
 # The test puts a locally built objects.inv of the basic test root beside this file.
 from pathlib import Path
 
