@@ -18,7 +18,7 @@ import pytest
 from ..conftest import REPO
 from .guard import run_check
 
-EXAMPLE = REPO / "docs" / "examples" / "meter-reader.yaml"
+EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
 ROOT = REPO / "tests" / "roots" / "test-hostile"
 
 

@@ -25,7 +25,7 @@ from sphinx.cmd.build import main as sphinx_main
 from ..conftest import REPO
 from .guard import COMPETENCY
 
-EXAMPLE = REPO / "docs" / "examples" / "meter-reader.yaml"
+EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
 ROOT = REPO / "tests" / "roots" / "test-basic"
 #: Seconds a command may take; one that waits on a FIFO would take for ever.
 TIMEOUT = 60
