@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from docutils import nodes
 
 from . import ENV_VERSION
+from .config import SiteLinks
 from .model import Model
 from .page_dispatch import build_page, page_context
 from .site import Site
@@ -31,14 +32,14 @@ def page_digest(page: nodes.Node) -> str:
     return hashlib.sha256(pickle.dumps(page, protocol=5)).hexdigest()[:24]
 
 
-def inputs_key(site: Site, model: Model, tags: Iterable[str], urls: tuple[str, str]) -> str:
+def inputs_key(site: Site, model: Model, tags: Iterable[str], urls: SiteLinks) -> str:
     """What a model's pages are built from: its file, every overlay, the tags and the link settings."""
     files = [model.path, *(overlay.path for overlay in site.overlays.values())]
     stamps = [(str(p), *file_stamp(p)) for p in files if p.exists()]
     return json.dumps([ENV_VERSION, stamps, sorted(tags), list(urls)])
 
 
-def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: tuple[str, str]) -> set[str]:
+def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: SiteLinks) -> set[str]:
     """The pages of a model whose content differs from the digests recorded when they were read."""
     written = site.written[model_id]
     changed = set()

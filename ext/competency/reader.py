@@ -50,7 +50,7 @@ class CompetencyPageParser(Parser):
         # No dependency on the model file: the page's digest, kept below, lets an edit re-read exactly
         # the pages that show the edited item (digests.py).
         settings = competency_config(env.config)
-        ctx = page_context(site, model.id, stub["item"], docname, (settings.base_url, settings.generic_url))
+        ctx = page_context(site, model.id, stub["item"], docname, settings.site_links())
         page, status = build_page(ctx, stub, site)
         env.get_domain("comp").data["digests"][docname] = page_digest(page)  # before Sphinx changes the nodes
         live = status == "live"
