@@ -56,7 +56,7 @@ def generic_pointer(label: str, docname: str, generic_href: str) -> nodes.paragr
         "In the generic site this is the page ",
         nodes.literal("", f"{docname}.html"),
         ".",
-        classes=["comp-generic-where"],
+        classes=["comp-site-where"],
     )
 
 

@@ -125,7 +125,8 @@ def _utility_entry(ctx: PageContext, tag: str, name: str) -> nodes.paragraph:
     href = ctx.site_page(tag, ctx.docname)
     if href:
         return paragraph(nodes.reference("", name, refuri=href))
-    return paragraph(name, " (in its own site, the page ", nodes.literal("", f"{ctx.docname}.html"), ")")
+    where = nodes.literal("", f"{ctx.docname}.html")
+    return paragraph(name, " (in its own site, the page ", where, ")", classes=["comp-site-where"])
 
 
 def _reworded(model: Model, item_id: str, fields: dict[str, str]) -> list[nodes.Node]:
