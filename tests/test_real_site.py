@@ -210,6 +210,16 @@ def test_item_pages_show_only_their_branch_in_the_sidebar(built_site: Path) -> N
     assert len(titles) == 5 + 5 + 6 + 3  # sections, competencies of II, indicators of II.1, overview pages
 
 
+def test_a_page_outside_the_navigation_keeps_a_header_of_its_own(built_site: Path) -> None:
+    """Pages of one folder share their header (build_speed.py); a page out of the navigation, such as
+    a utility's addition that sorts first in its folder, must not hand its header to the others."""
+    folder = built_site / MODEL / "competencies"
+    assert 'class="nav-item current active"' not in (folder / "bilingual-service.html").read_text("utf-8")
+    for page in folder.glob("*.html"):
+        if page.stem != "bilingual-service":
+            assert 'class="nav-item current active"' in page.read_text(encoding="utf-8"), page.name
+
+
 def test_an_imported_model_builds_into_the_site_as_it_is(tmp_path: Path) -> None:
     site = copy_site(tmp_path)
     text = REPO / "tests" / "data" / "import" / "small-model.txt"
