@@ -25,6 +25,9 @@ smartquotes = False
 competency_source_dir = "competency_src"
 # The utility variant comes from the -t tag (make html UTILITY=<name>); see docs/variants.md.
 competency_utility = ""
+# Each site's public address, by "generic" and utility tag: links between the sites are written only
+# to the sites listed here (docs/variants.md). Empty: every site links within itself alone.
+competency_site_urls: dict[str, str] = {}
 
 # Every cross-reference must resolve: the build is nitpicky and warnings are errors (Makefile).
 nitpicky = True
