@@ -20,3 +20,7 @@ globals().update(
 # The About page: who keeps the site and where staff report a mistake.
 competency_site_maintainer = "the competency site maintainers of the HR department"
 competency_site_contact = "competency-site@intranet.example"
+
+# Each site's public address, by "generic" and utility tag: links between the sites are written only
+# to the sites listed here (manual/variants.md). Empty: every site links within itself alone.
+competency_site_urls: dict[str, str] = {}

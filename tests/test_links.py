@@ -148,9 +148,6 @@ def test_every_internal_link_of_the_real_site_resolves(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     published = out / "html"
     assert len(list((published / MODEL / "indicators").glob("*.html"))) >= 47
-    # Links into the utilities' sites, laid out beside this one, are crawled with them in
-    # tests/test_real_site.py::test_every_link_of_every_variant_resolves.
-    siblings = tuple(f"/{p.stem}/html/" for p in (site / "competency_src" / "utilities").glob("*.yaml"))
-    broken = crawl_site(published)
-    assert [b for b in broken if not (b.endswith("(leads outside the site)") and any(s in b for s in siblings))] == []
-    assert len(broken) == len(siblings)  # one link to each utility's site, from the model's variants page
+    # No link leads into the utilities' sites, which a generic build does not build
+    # (each utility's site is crawled alone in tests/test_real_site.py).
+    assert crawl_site(published) == []

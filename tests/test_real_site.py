@@ -183,17 +183,19 @@ def test_every_generic_url_is_in_each_example_variant(variant_builds: Path, util
     assert "this utility's version of the competency models" in (variant / "index.html").read_text("utf-8")
 
 
-def test_every_link_of_every_variant_resolves(variant_builds: Path) -> None:
+@pytest.mark.parametrize("variant", ["generic", *UTILITIES])
+def test_every_link_of_every_site_resolves_in_that_site_alone(variant_builds: Path, variant: str) -> None:
     from .test_links import crawl_site
 
-    # Crawled together: a variant's links to the generic wording lead into the generic site.
-    broken = [b for b in crawl_site(variant_builds) if "/_static/" not in b.split(":")[0]]  # theme assets
-    assert broken == []
-    millbrook = variant_builds / "millbrook" / "html" / MODEL / "indicators" / "uses-email-system.html"
-    assert (
-        "../../../../generic/html/customer-service-representative/indicators/uses-email-system.html"
-        in millbrook.read_text(encoding="utf-8")
-    )
+    # Each site is published on its own (make serve UTILITY=x serves one): no link may lead out of it.
+    assert crawl_site(variant_builds / variant / "html") == []
+
+
+def test_a_utility_site_says_where_the_generic_wording_is(variant_builds: Path) -> None:
+    page = variant_builds / "millbrook" / "html" / MODEL / "indicators" / "uses-email-system.html"
+    html = page.read_text(encoding="utf-8")
+    assert "generic/html" not in html and "comp-generic-link" not in html  # no address configured: no link
+    assert f"In the generic site this is the page {MODEL}/indicators/uses-email-system.html ." in page_text(page)
 
 
 def test_item_pages_show_only_their_branch_in_the_sidebar(built_site: Path) -> None:
@@ -206,6 +208,16 @@ def test_item_pages_show_only_their_branch_in_the_sidebar(built_site: Path) -> N
     assert not [t for t in titles if t.startswith(("I.1.", "II.2.", "V.1."))]  # other branches stay closed
     assert 'class="current reference internal"' in sidebar
     assert len(titles) == 5 + 5 + 6 + 3  # sections, competencies of II, indicators of II.1, overview pages
+
+
+def test_a_page_outside_the_navigation_keeps_a_header_of_its_own(built_site: Path) -> None:
+    """Pages of one folder share their header (build_speed.py); a page out of the navigation, such as
+    a utility's addition that sorts first in its folder, must not hand its header to the others."""
+    folder = built_site / MODEL / "competencies"
+    assert 'class="nav-item current active"' not in (folder / "bilingual-service.html").read_text("utf-8")
+    for page in folder.glob("*.html"):
+        if page.stem != "bilingual-service":
+            assert 'class="nav-item current active"' in page.read_text(encoding="utf-8"), page.name
 
 
 def test_an_imported_model_builds_into_the_site_as_it_is(tmp_path: Path) -> None:

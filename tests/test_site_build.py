@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+import competency
+
 from .helpers import load_inventory, page_text
 
 
@@ -192,3 +194,17 @@ def test_published_wording_is_shown_exactly_even_with_smart_quotes(make_app, tmp
     app.build()
     html = Path(app.outdir, "meter-reader/indicators/reports-hazards.html").read_text(encoding="utf-8")
     assert "Reports hazards -- &quot;at once&quot;" in html
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_every_page_names_the_site_icon_shipped_with_the_package(app: SphinxTestApp) -> None:
+    app.build()
+    out = Path(app.outdir)
+    shipped = Path(competency.__file__).with_name("static") / "favicon.svg"
+    assert (out / "_static" / "favicon.svg").read_bytes() == shipped.read_bytes()
+    assert shipped.read_text(encoding="utf-8").startswith("<svg ")
+    pages = list(out.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        depth = len(page.relative_to(out).parts) - 1
+        assert f'<link rel="icon" href="{"../" * depth}_static/favicon.svg"/>' in page.read_text("utf-8"), page

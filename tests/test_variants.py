@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import filecmp
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
 from competency.problems import SourceError
@@ -16,7 +18,8 @@ from competency.site import load_site
 from competency.variants import site_for_utility
 
 from .conftest import REPO
-from .helpers import page_text
+from .helpers import load_inventory, page_text
+from .test_links import crawl_site
 
 ROOT = REPO / "tests" / "roots" / "test-variants"
 MODEL = "meter-reader"
@@ -85,8 +88,8 @@ def test_a_variant_leaves_out_rewords_and_adds(make_app: Callable[..., SphinxTes
     assert "I.1.b" not in page_text(out / MODEL / "competencies" / "meter-reading.html")
     summary = page_text(out / MODEL / "variant.html")
     for expected in (
-        "I.1.b Reports damaged or tampered meters (excluded by the utility)",
-        "III.1.b Driving (Basic Expertise) (excluded by the utility)",
+        "Reports damaged or tampered meters (excluded by the utility)",
+        "Driving (Basic Expertise) (excluded by the utility)",
         "Wording, generic wording: Reports hazards to the supervisor",
         "Public Works : damaged meters",
     ):
@@ -221,7 +224,181 @@ def test_unknown_utility_lists_the_known_ones() -> None:
 
 def test_the_generic_site_lists_the_utilities_of_a_model(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> None:
     out = Path(_build(make_app, srcdir, srcdir / "_build" / "generic").outdir)
-    html = (out / MODEL / "variant.html").read_text(encoding="utf-8")
-    assert 'href="../../../big_city/html/meter-reader/variant.html">Big City Water Authority</a>' in html
-    assert 'href="../../../small_town/html/meter-reader/variant.html">Small Town Water</a>' in html
+    text = page_text(out / MODEL / "variant.html")
+    assert "Big City Water Authority (in its own site, the page meter-reader/variant.html )" in text
+    assert "Small Town Water (in its own site, the page meter-reader/variant.html )" in text
     assert "No utility adapts this model yet." in page_text(out / "line-locator" / "variant.html")
+
+
+# -- links between sites ----------------------------------------------------------------------------------
+
+SITE_URLS = {
+    "generic": "https://intranet.example/competencies/",
+    "big_city": "https://intranet.example/big-city",  # the "/" at the end may be left out
+}
+
+
+#: The "Created using Sphinx" footer of the test roots' theme.
+THEME_LINKS = ("https://www.sphinx-doc.org/",)
+
+
+def _links_to_other_sites(out: Path) -> list[str]:
+    """Every link of the site that leaves it: a scheme, a host, or a path above the site's folder."""
+    found = []
+    for page in out.rglob("*.html"):
+        depth = len(page.relative_to(out).parts) - 1
+        for href in re.findall(r'href="([^"]*)"', page.read_text(encoding="utf-8")):
+            if href.startswith(THEME_LINKS):
+                continue
+            if re.match(r"[a-z]+:|//|/", href) or href.startswith("../" * (depth + 1)):
+                found.append(f"{page.relative_to(out)}: {href}")
+    return found
+
+
+def test_without_site_addresses_no_link_leaves_a_site(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> None:
+    outs = [
+        Path(_build(make_app, srcdir, srcdir / "_build" / name, *tags).outdir)
+        for name, tags in (("generic", ()), ("small", ("small_town",)), ("big", ("big_city",)))
+    ]
+    for out in outs:
+        assert _links_to_other_sites(out) == []
+        assert crawl_site(out) == []
+    small = outs[1]
+    unused = page_text(small / MODEL / "indicators" / "reports-damaged-meters.html")
+    assert "In the generic site this is the page meter-reader/indicators/reports-damaged-meters.html ." in unused
+    hazards = page_text(small / MODEL / "indicators" / "reports-hazards.html")
+    assert "In the generic site this is the page meter-reader/indicators/reports-hazards.html ." in hazards
+    assert "See this item in the generic model" not in hazards
+
+
+def test_configured_site_addresses_link_the_sites(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> None:
+    def build(name: str, *tags: str) -> Path:
+        app = make_app(
+            "html",
+            srcdir=srcdir,
+            builddir=srcdir / "_build" / name,
+            tags=list(tags),
+            freshenv=True,
+            confoverrides={"competency_site_urls": SITE_URLS},
+        )
+        app.build()
+        assert app.warning.getvalue() == ""
+        app.cleanup()
+        return Path(app.outdir)
+
+    small = build("small", "small_town")
+    generic_page = "https://intranet.example/competencies/meter-reader/indicators/reports-damaged-meters.html"
+    unused = (small / MODEL / "indicators" / "reports-damaged-meters.html").read_text(encoding="utf-8")
+    assert f'href="{generic_page}">See it in the generic model</a>' in unused
+    hazards = (small / MODEL / "indicators" / "reports-hazards.html").read_text(encoding="utf-8")
+    assert 'href="https://intranet.example/competencies/meter-reader/indicators/reports-hazards.html"' in hazards
+    # The other utility's addition links to that utility's site, the one whose address is known.
+    french = (small / MODEL / "indicators" / "greets-customers-in-french.html").read_text(encoding="utf-8")
+    assert "https://intranet.example/big-city/meter-reader/indicators/greets-customers-in-french.html" in french
+    assert crawl_site(small) == []
+    generic = build("generic")
+    summary = (generic / MODEL / "variant.html").read_text(encoding="utf-8")
+    assert 'href="https://intranet.example/big-city/meter-reader/variant.html">Big City Water Authority</a>' in summary
+    assert "Small Town Water (in its own site, the page meter-reader/variant.html )" in page_text(
+        generic / MODEL / "variant.html"
+    )
+    # A site's own entry is its address: permanent links show it in full.
+    index = page_text(generic / MODEL / "indicators" / "reports-hazards.html")
+    assert "https://intranet.example/competencies/meter-reader/indicators/reports-hazards.html" in index
+    assert [link for link in _links_to_other_sites(generic) if "intranet.example/big-city/" not in link] == []
+
+
+@pytest.mark.parametrize(
+    ("urls", "tags", "message"),
+    [
+        ({"small-town": "https://x.example/"}, (), "competency_site_urls names no site 'small-town'"),
+        ({"generic": "intranet/site/"}, (), "competency_site_urls['generic'] must be an http(s) address"),
+        ({"small_town": "https://x.example/a/"}, ("small_town",), "competency_base_url 'https://x.example/b/'"),
+    ],
+)
+def test_a_wrong_site_address_stops_the_build(
+    make_app: Callable[..., SphinxTestApp], srcdir: Path, urls: dict[str, str], tags: tuple[str, ...], message: str
+) -> None:
+    overrides = {"competency_site_urls": urls, "competency_base_url": "https://x.example/b/"}
+    with pytest.raises(ConfigError) as caught:
+        make_app("html", srcdir=srcdir, tags=list(tags), freshenv=True, confoverrides=overrides)
+    assert message in str(caught.value)
+
+
+# -- codes in a variant ------------------------------------------------------------------------------------
+
+
+def _h1(page: Path) -> str:
+    heading = re.search(r"<h1>(.*?)<a class=\"headerlink\"", page.read_text(encoding="utf-8"), re.S)
+    assert heading, page
+    return " ".join(re.sub(r"<[^>]+>", "", heading.group(1)).split())
+
+
+CODE = re.compile(r"^[IVX]+\.(?:\d+(?:\.[a-z]+)?)? ")
+
+
+def _shared_codes(out: Path) -> dict[str, list[str]]:
+    """Display codes that head more than one page of a model (or name more than one object in objects.inv)."""
+    pages: dict[str, list[str]] = {}
+    for page in out.rglob("*.html"):
+        heading = re.search(r"<h1>(.*?)<", page.read_text(encoding="utf-8"), re.S)
+        code = CODE.match(heading.group(1).strip()) if heading else None
+        if code:
+            pages.setdefault(f"{page.relative_to(out).parts[0]} {code.group(0)}", []).append(page.stem)
+    assert pages, "no page title with a code: the check looks at nothing"
+    # objects.inv names each page under several types (the page, its item, a former id): count pages.
+    inventory: dict[str, set[str]] = {}
+    for entries in load_inventory(out / "objects.inv").values():
+        for _project, _version, uri, name in entries.values():
+            if code := CODE.match(name):
+                page = uri.split("#")[0]
+                inventory.setdefault(f"objects.inv {page.split('/')[0]} {code.group(0)}", set()).add(page)
+    pages.update({code: sorted(uris) for code, uris in inventory.items()})
+    return {code: names for code, names in pages.items() if len(names) > 1}
+
+
+@pytest.mark.parametrize("tags", [(), ("small_town",), ("big_city",)])
+def test_no_two_pages_of_a_site_show_one_code(
+    make_app: Callable[..., SphinxTestApp], srcdir: Path, tags: tuple[str, ...]
+) -> None:
+    assert _shared_codes(Path(_build(make_app, srcdir, srcdir / "_build" / "site", *tags).outdir)) == {}
+
+
+def test_a_left_out_item_never_shows_the_code_another_item_has(
+    make_app: Callable[..., SphinxTestApp], srcdir: Path
+) -> None:
+    overlay = srcdir / "competency_src" / "utilities" / "small_town.yaml"
+    text = overlay.read_text(encoding="utf-8")
+    overlay.write_text(text.replace("exclude: [reports-damaged-meters,", "exclude: [reads-meters-accurately,"), "utf-8")
+    out = Path(_build(make_app, srcdir, srcdir / "_build" / "small", "small_town").outdir)
+    # The generic I.1.a is left out, so the generic I.1.b is I.1.a here.
+    assert _h1(out / MODEL / "indicators" / "reports-damaged-meters.html") == "I.1.a Reports damaged or tampered meters"
+    unused = out / MODEL / "indicators" / "reads-meters-accurately.html"
+    assert _h1(unused) == "Reads all meter types accurately, including AMR meters"
+    assert "I.1.a" not in page_text(unused)
+    assert "Reads all meter types accurately, including AMR meters (excluded by the utility)" in page_text(
+        out / MODEL / "variant.html"
+    )
+    assert _shared_codes(out) == {}
+    driving = out / MODEL / "competencies" / "driving.html"
+    assert _h1(driving) == "Driving (Basic Expertise)" and "III.1" not in page_text(driving)
+
+
+def test_an_added_item_says_so_on_its_page(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> None:
+    out = Path(_build(make_app, srcdir, srcdir / "_build" / "big", "big_city").outdir)
+    for kind, item in [
+        ("indicator", "reads-smart-meters"),
+        ("competency", "bilingual-service"),
+        ("indicator", "greets-customers-in-french"),  # an indicator of an added competency
+        ("responsibility", "handles-complaints"),
+    ]:
+        folder = {"indicator": "indicators", "competency": "competencies", "responsibility": "responsibilities"}[kind]
+        text = page_text(out / MODEL / folder / f"{item}.html")
+        assert "Added by Big City Water Authority" in text, item
+        assert (
+            f"This {kind} is Big City Water Authority's own: the generic Meter Reader model does not have it." in text
+        )
+        assert "Everything Big City Water Authority changes" in text
+    assert "Added by" not in page_text(out / MODEL / "indicators" / "reports-hazards.html")
+    html = (out / MODEL / "indicators" / "reads-smart-meters.html").read_text(encoding="utf-8")
+    assert 'href="../variant.html"' in html

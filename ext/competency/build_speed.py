@@ -153,8 +153,8 @@ def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
     """Render the theme's header links once for all the pages of a model in one folder.
 
     They link the same pages, relative to the same folder, and the same one is current (the
-    ancestor of every page of the model). A page that is itself a header link is left alone:
-    its own link differs.
+    ancestor of every page of the model). A page that is itself a header link, or one out of the
+    navigation, is left alone: its header differs.
     """
     model = model_of_page(app.env, pagename)
     render = context.get("generate_header_nav_html")
@@ -162,6 +162,8 @@ def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
         return
     if pagename in app.env.toctree_includes.get(app.config.root_doc, ()):
         return
+    if app.env.metadata.get(pagename, {}).get("orphan"):
+        return  # out of the navigation (an item this site does not use): no header link is current
     folder = posixpath.dirname(app.builder.get_target_uri(pagename))
     shared = app.builder.__dict__.setdefault("_shared_header_navs", {})
     # The theme numbers the ids of the header's "More" menu within a page (the header is shown twice,

@@ -20,6 +20,7 @@ from pathlib import Path
 from docutils import nodes
 
 from . import ENV_VERSION
+from .config import SiteLinks
 from .model import Model
 from .page_dispatch import build_page, page_context
 from .site import Site
@@ -32,7 +33,7 @@ def page_digest(page: nodes.Node) -> str:
 
 
 def inputs_key(
-    site: Site, model: Model, tags: Iterable[str], urls: tuple[str, str], stamps: Mapping[Path, tuple[int, int]]
+    site: Site, model: Model, tags: Iterable[str], urls: SiteLinks, stamps: Mapping[Path, tuple[int, int]]
 ) -> str:
     """What a model's pages are built from: its file, every overlay, the tags and the link settings.
 
@@ -43,7 +44,7 @@ def inputs_key(
     return json.dumps([ENV_VERSION, [(str(p), stamps.get(p)) for p in files], sorted(tags), list(urls)])
 
 
-def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: tuple[str, str]) -> set[str]:
+def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: SiteLinks) -> set[str]:
     """The pages of a model whose content differs from the digests recorded when they were read."""
     written = site.written[model_id]
     changed = set()

@@ -8,10 +8,12 @@ do not have), so the same doctree also serves text or LaTeX output.
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.writers.html5 import HTML5Translator
 
 
@@ -78,10 +80,15 @@ def setup_nodes(app: Sphinx) -> None:
     app.add_css_file("competency.css")
     app.add_js_file("competency.js", loading_method="defer")
     app.connect("builder-inited", _add_static_path)
+    app.connect("config-inited", _default_favicon)
 
 
 def _add_static_path(app: Sphinx) -> None:
     # Only HTML builders copy static files; others ignore html_static_path.
-    from pathlib import Path
-
     app.config.html_static_path.append(str(Path(__file__).with_name("static")))
+
+
+def _default_favicon(app: Sphinx, config: Config) -> None:
+    """The site's icon, from the package (a browser asks the server for /favicon.ico without one)."""
+    if not config.html_favicon:
+        config.html_favicon = str(Path(__file__).with_name("static") / "favicon.svg")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from docutils import nodes
 
+from .config import SiteLinks
 from .overview_pages import matrix_page, profile_page
 from .pages import PAGE_BUILDERS, PageContext
 from .site import Site
@@ -19,7 +20,7 @@ MODEL_PAGES: dict[str, Callable[[PageContext], nodes.section]] = {
 }
 
 
-def page_context(site: Site, model_id: str, item: str, docname: str, urls: tuple[str, str]) -> PageContext:
+def page_context(site: Site, model_id: str, item: str, docname: str, urls: SiteLinks) -> PageContext:
     """What a page is built from; the reader and the digests must build pages from the same."""
     withdrawn = site.withdrawn_models.get(model_id)
     return PageContext(
@@ -27,8 +28,8 @@ def page_context(site: Site, model_id: str, item: str, docname: str, urls: tuple
         written=withdrawn or site.written[model_id],
         item=item,
         docname=docname,
-        base_url=urls[0],
-        generic_url=urls[1],
+        base_url=urls.base_url,
+        site_urls=urls.sites,
         utilities=tuple((o.utility, o.name) for o in site.overlays.values() if model_id in o.models),
     )
 
@@ -51,13 +52,13 @@ def build_page(ctx: PageContext, stub: dict[str, str], site: Site) -> tuple[node
     return foreign_page(ctx, kind, owners(site, ctx.model.id, kind, ctx.item)), "foreign"
 
 
-def owners(site: Site, model_id: str, kind: str, item_id: str) -> list[tuple[str, str]]:
-    """(utility name, item text) of every overlay that adds this item."""
+def owners(site: Site, model_id: str, kind: str, item_id: str) -> list[tuple[str, str, str]]:
+    """(utility tag, utility name, item text) of every overlay that adds this item."""
     found = []
     for overlay in site.overlays.values():
         adaptation = overlay.models.get(model_id)
         for addition in adaptation.add if adaptation else ():
             for item in [addition.data, *addition.data.get("indicators", ())]:
                 if item.get("id") == item_id:
-                    found.append((overlay.name, str(item.get("text") or item.get("title") or item_id)))
-    return found or [("another utility", item_id)]
+                    found.append((overlay.utility, overlay.name, str(item.get("text") or item.get("title") or item_id)))
+    return found or [("", "another utility", item_id)]

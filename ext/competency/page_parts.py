@@ -46,6 +46,18 @@ def display(model: Model, objtype: str, item_id: str, code: str = "") -> str:
     return f"{responsibility.code} {plain_text(responsibility.text)}"
 
 
+def item_title(model: Model, objtype: str, item_id: str) -> str:
+    """The title of an item without its code: an item a site leaves out has no code there (its
+    generic code may be another item's in the site's own order)."""
+    if objtype == "section":
+        return model.section(item_id).title
+    if objtype == "competency":
+        return competency_label(model.competencies[item_id])
+    if objtype == "indicator":
+        return plain_text(model.indicators[item_id].text)
+    return plain_text(model.responsibilities[item_id].text)
+
+
 def link(model_id: str, objtype: str, item_id: str, children: Sequence[nodes.Node] | str) -> addnodes.pending_xref:
     """A link to an item page, resolved by the comp domain when the page is written."""
     ref = addnodes.pending_xref(

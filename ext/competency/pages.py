@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from docutils import nodes
 
+from .config import GENERIC
 from .inline import inline_nodes, plain_text
 from .model import PAGE_FOLDERS, CompetencyPlacement, Model, Section
 from .nodes import permalink
@@ -26,6 +27,7 @@ from .page_parts import (
     heading,
     hidden_toctree,
     indicator_link,
+    item_title,
     link,
     page_section,
     paragraph,
@@ -52,22 +54,23 @@ class PageContext:
     written: Model
     #: Site address for permanent links, or "".
     base_url: str = ""
-    #: Address of the generic site ("" = the sibling folder written by `make variants`).
-    generic_url: str = ""
+    #: (site, address) of every site whose public address is configured (`competency_site_urls`).
+    site_urls: tuple[tuple[str, str], ...] = ()
     #: (tag, display name) of every utility that adapts this model.
     utilities: tuple[tuple[str, str], ...] = ()
 
-    def generic_href(self, docname: str) -> str:
-        """Where the generic site shows a page, as seen from this page."""
-        base = self.generic_url or self.sibling_site("generic")
-        return base + docname + ".html"
+    def site_page(self, site: str, docname: str) -> str:
+        """The address of a page in another site ("generic" or a utility's tag), or "" when not configured.
 
-    def sibling_site(self, variant: str) -> str:
-        """A variant's site as `make variants` lays them out (_build/<variant>/html), seen from this page."""
-        return "../" * (self.docname.count("/") + 2) + f"{variant}/html/"
+        Sites are published separately, so a link between them is written only where the setting
+        gives the other site's address: a guessed one breaks whenever a site is served alone.
+        """
+        base = dict(self.site_urls).get(site, "")
+        return f"{base}{docname}.html" if base else ""
 
     def shown_as(self, kind: str) -> str:
-        """How the page's item is named (code and title): as this site has it, else as written."""
+        """How the page's item is named: code and title as this site has it; an item it leaves out by
+        its title alone (its generic code may belong to another item of this site)."""
         if kind in ("matrix", "profile", "variant"):
             return f"{self.model.title}: {kind}"
         record = self.written.withdrawn.get(self.item) if kind != "model" else None
@@ -75,9 +78,10 @@ class PageContext:
             return f"{plain_text(record.wording)} (withdrawn)"
         if self.written.withdrawal is not None and (kind == "model" or self.written.kind_of(self.item) == kind):
             return display(self.written, kind, self.item) + " (withdrawn)"
-        for model in (self.model, self.written):
-            if model.kind_of(self.item) == kind or (kind == "model" and model.id == self.item):
-                return display(model, kind, self.item)
+        if self.model.kind_of(self.item) == kind or (kind == "model" and self.model.id == self.item):
+            return display(self.model, kind, self.item)
+        if self.written.kind_of(self.item) == kind:
+            return item_title(self.written, kind, self.item)
         return self.item
 
     def docname_of(self, objtype: str, item_id: str) -> str:
@@ -99,7 +103,7 @@ def with_permalink(ctx: PageContext, section: nodes.section) -> nodes.section:
     node["path"] = ctx.docname + ".html"
     node["base_url"] = ctx.base_url.rstrip("/") + "/" if ctx.base_url else ""
     section.insert(1, node)
-    section.insert(2, variant_notice(ctx.model, ctx.item, ctx.generic_href(ctx.docname)))
+    section.insert(2, variant_notice(ctx.model, ctx.item, ctx.docname, ctx.site_page(GENERIC, ctx.docname)))
     return section
 
 

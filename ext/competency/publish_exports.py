@@ -39,7 +39,7 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     if getattr(app.builder, "embedded", False):  # HTML help and similar: no downloads
         return
     site = site_of(app.env)
-    settings = competency_config(app.config)
+    base_url = competency_config(app.config).site_links().base_url
     creator = str(app.config.author or DEFAULT_CREATOR)
     folder = app.builder.outdir / EXPORT_FOLDER
     # The exports depend on the source files and a few settings only: skip them when none changed
@@ -50,7 +50,7 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
             str(folder),
             site.utility.utility if site.utility else None,
             creator,
-            settings.base_url,
+            base_url,
             os.environ.get("SOURCE_DATE_EPOCH"),
             [(str(p), *file_stamp(p)) for p in site.files()],
         ]
@@ -59,7 +59,7 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     expected = [folder / export_file_name(m, fmt) for m in site.models for fmt in DOWNLOAD_LABELS]
     if key_file.is_file() and key_file.read_text(encoding="utf-8") == key and all(p.is_file() for p in expected):
         return
-    paths = write_model_exports(folder, list(site.models.values()), creator=creator, base_url=settings.base_url)
+    paths = write_model_exports(folder, list(site.models.values()), creator=creator, base_url=base_url)
     for stale in set(folder.iterdir()) - set(paths):  # the exports of a model that is gone
         if stale.is_file():
             stale.unlink()

@@ -55,7 +55,7 @@ class CompetencyPageParser(Parser):
             for path in (model.path, *([replacement.path] if replacement else [])):  # it shows its title
                 env.note_dependency(str(path))
         settings = competency_config(env.config)
-        ctx = page_context(site, model.id, stub["item"], docname, (settings.base_url, settings.generic_url))
+        ctx = page_context(site, model.id, stub["item"], docname, settings.site_links())
         page, status = build_page(ctx, stub, site)
         env.get_domain("comp").data["digests"][docname] = page_digest(page)  # before Sphinx changes the nodes
         live = status == "live"

@@ -14,7 +14,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .config import CompetencyConfig
+from .config import CompetencyConfig, default_of
 
 
 class SettingsDirective(SphinxDirective):
@@ -24,7 +24,7 @@ class SettingsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         rows = [
-            (f"competency_{item.name}", repr(item.default), item.metadata["help"]) for item in fields(CompetencyConfig)
+            (f"competency_{item.name}", repr(default_of(item)), item.metadata["help"]) for item in fields(CompetencyConfig)
         ]
         return [_table(("Setting", "Default", "Meaning"), rows)]
 

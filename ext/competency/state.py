@@ -177,7 +177,7 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
     """
     domain = app.env.get_domain("comp")
     settings = competency_config(app.config)
-    urls = (settings.base_url, settings.generic_url)
+    urls = settings.site_links()
     try:
         saved = json.loads(_keys_file(app).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -6,7 +6,7 @@ from docutils import nodes
 
 from .inline import inline_nodes
 from .model import Model
-from .page_parts import bullet_list, heading, paragraph
+from .page_parts import bullet_list, doc_link, heading, paragraph
 
 #: How a reworded field is named on the pages.
 FIELD_NAMES = {
@@ -20,27 +20,44 @@ FIELD_NAMES = {
 }
 
 
-def variant_notice(model: Model, item_id: str, generic_href: str) -> list[nodes.Node]:
-    """On a page whose item the utility reworded: its name, and the model's own wording."""
+def variant_notice(model: Model, item_id: str, docname: str, generic_href: str) -> list[nodes.Node]:
+    """On a page whose item the utility reworded or added: what it changed, and the generic model's wording."""
     variant = model.variant
-    if variant is None or not variant.utility_name or item_id not in variant.reworded:
+    if variant is None or not variant.utility_name:
         return []
-    box = nodes.admonition(classes=["comp-variant-change"])
-    box += nodes.title("", f"Changed for {variant.utility_name}")
-    box += paragraph(
-        f"{variant.utility_name} words this item differently from the generic model. The generic model's wording:"
-    )
-    for name, generic in variant.reworded[item_id].items():
-        box += paragraph(nodes.strong("", f"{FIELD_NAMES.get(name, name).capitalize()}: "), *inline_nodes(generic))
-    box += paragraph(
-        nodes.reference(
-            "",
-            "See this item in the generic model",
-            refuri=generic_href,
-            classes=["comp-generic-link"],
+    if item_id in variant.reworded:
+        box = nodes.admonition(classes=["comp-variant-change"])
+        box += nodes.title("", f"Changed for {variant.utility_name}")
+        box += paragraph(
+            f"{variant.utility_name} words this item differently from the generic model. The generic model's wording:"
         )
+        for name, generic in variant.reworded[item_id].items():
+            box += paragraph(nodes.strong("", f"{FIELD_NAMES.get(name, name).capitalize()}: "), *inline_nodes(generic))
+        box += generic_pointer("See this item in the generic model", docname, generic_href)
+        return [box]
+    if item_id in variant.added:
+        kind = model.kind_of(item_id) or "item"
+        box = nodes.admonition(classes=["comp-variant-change", "comp-variant-added"])
+        box += nodes.title("", f"Added by {variant.utility_name}")
+        box += paragraph(
+            f"This {kind} is {variant.utility_name}'s own: the generic {model.title} model does not have it. ",
+            doc_link(f"{model.id}/variant", f"Everything {variant.utility_name} changes"),
+            ".",
+        )
+        return [box]
+    return []
+
+
+def generic_pointer(label: str, docname: str, generic_href: str) -> nodes.paragraph:
+    """A link to the generic site's page when its address is configured; else where that page is, as text."""
+    if generic_href:
+        return paragraph(nodes.reference("", label, refuri=generic_href, classes=["comp-generic-link"]))
+    return paragraph(
+        "In the generic site this is the page ",
+        nodes.literal("", f"{docname}.html"),
+        ".",
+        classes=["comp-site-where"],
     )
-    return [box]
 
 
 def departments(model: Model, responsibility: str | None) -> list[nodes.Node]:

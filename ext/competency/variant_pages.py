@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
+from .config import GENERIC
 from .inline import inline_nodes, plain_text
 from .model import Model
 from .page_parts import (
@@ -13,19 +14,23 @@ from .page_parts import (
     display,
     doc_link,
     heading,
+    item_title,
     link,
     page_section,
     paragraph,
 )
 from .pages import PageContext, page_docname, with_permalink
-from .variant_notes import FIELD_NAMES, departments
+from .variant_notes import FIELD_NAMES, departments, generic_pointer
 
 
 def unused_page(ctx: PageContext, kind: str) -> nodes.section:
-    """An item of the model that this site does not use: the URL still works, and says why."""
+    """An item of the model that this site does not use: the URL still works, and says why.
+
+    Its title has no code: the site's own items are numbered without it, so its generic code may be
+    another item's here.
+    """
     written, model = ctx.written, ctx.model
-    label = display(written, kind, ctx.item)
-    page = page_section(kind, ctx.item, [nodes.Text(label)])
+    page = page_section(kind, ctx.item, [nodes.Text(item_title(written, kind, ctx.item))])
     variant = model.variant
     reason = variant.excluded.get(ctx.item, "") if variant else ""
     who = variant.utility_name if variant and variant.utility_name else "This site"
@@ -33,25 +38,25 @@ def unused_page(ctx: PageContext, kind: str) -> nodes.section:
     page += heading("The generic definition")
     page += paragraph(*inline_nodes(_definition(written, kind, ctx.item)), classes=["comp-lead"])
     if model.utility:
-        page += paragraph(
-            nodes.reference(
-                "", "See it in the generic model", refuri=ctx.generic_href(ctx.docname), classes=["comp-generic-link"]
-            )
-        )
+        page += generic_pointer("See it in the generic model", ctx.docname, ctx.site_page(GENERIC, ctx.docname))
     page += paragraph(link(model.id, "model", model.id, f"Back to {model.title}"))
     return with_permalink(ctx, page)
 
 
-def foreign_page(ctx: PageContext, kind: str, owners: list[tuple[str, str]]) -> nodes.section:
+def foreign_page(ctx: PageContext, kind: str, owners: list[tuple[str, str, str]]) -> nodes.section:
     """An item another utility added: not part of this site, but its URL does not break."""
     model = ctx.model
-    text = owners[0][1]
+    text = owners[0][2]
     page = page_section(kind, ctx.item, [nodes.Text(plain_text(text))])
-    names = ", ".join(name for name, _ in owners)
+    names = ", ".join(name for _tag, name, _text in owners)
     page += paragraph(
         f"This {kind} is an addition of {names} to the {model.title} model. It is not part of this site.",
         classes=["comp-unused"],
     )
+    for tag, name, _text in owners:
+        href = ctx.site_page(tag, ctx.docname)
+        if href:  # only where that utility's site has a configured address
+            page += paragraph(nodes.reference("", f"See it on {name}'s site", refuri=href, classes=["comp-site-link"]))
     page += paragraph(link(model.id, "model", model.id, f"Back to {model.title}"))
     return with_permalink(ctx, page)
 
@@ -128,10 +133,7 @@ def variant_page(ctx: PageContext) -> nodes.section:
         )
         if ctx.utilities:
             page += heading("Utilities that adapt this model")
-            page += bullet_list(
-                paragraph(nodes.reference("", name, refuri=ctx.sibling_site(tag) + ctx.docname + ".html"))
-                for tag, name in ctx.utilities
-            )
+            page += bullet_list(_utility_entry(ctx, tag, name) for tag, name in ctx.utilities)
         else:
             page += paragraph("No utility adapts this model yet.")
         return with_permalink(ctx, page)
@@ -142,7 +144,11 @@ def variant_page(ctx: PageContext) -> nodes.section:
     page += heading("Left out")
     page += _listing(
         [
-            paragraph(nodes.inline("", display(written, written.kind_of(i) or "", i)), f" ({why})")
+            # By title alone, linked to its page here: its generic code may be another item's in this site.
+            paragraph(
+                link(model.id, written.kind_of(i) or "", i, item_title(written, written.kind_of(i) or "", i)),
+                f" ({why})",
+            )
             for i, why in variant.excluded.items()
             if written.kind_of(i)
         ]
@@ -159,6 +165,15 @@ def variant_page(ctx: PageContext) -> nodes.section:
     page += _listing([_reworded(model, item_id, fields) for item_id, fields in variant.reworded.items()])
     page += departments(model, None)
     return with_permalink(ctx, page)
+
+
+def _utility_entry(ctx: PageContext, tag: str, name: str) -> nodes.paragraph:
+    """A utility that adapts the model: linked to its site's page when that site's address is configured."""
+    href = ctx.site_page(tag, ctx.docname)
+    if href:
+        return paragraph(nodes.reference("", name, refuri=href))
+    where = nodes.literal("", f"{ctx.docname}.html")
+    return paragraph(name, " (in its own site, the page ", where, ")", classes=["comp-site-where"])
 
 
 def _reworded(model: Model, item_id: str, fields: dict[str, str]) -> list[nodes.Node]:

@@ -1,4 +1,5 @@
-"""Browser fixtures: the real site built once, served on localhost, driven by Debian's Chromium.
+"""Browser fixtures: the real sites (generic and each example utility's) built once per session, each
+served alone on localhost, driven by Debian's Chromium. A test that names `site_variant` runs on every site.
 
 Every page a test opens is watched: a console error, an uncaught script error or a request to
 any host but the local server fails the test (the intranet may have no internet at all).
@@ -7,6 +8,7 @@ any host but the local server fails the test (the intranet may have no internet 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import socket
 import subprocess
@@ -15,17 +17,28 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
 import pytest
 
+from ..conftest import REPO
 from ..test_real_site import build, copy_site
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # nothing but the local server answers
+]
 MODEL = "customer-service-representative"
+GENERIC = "generic"
+#: The sites the browser tests run on: the generic one and each example utility's.
+SITES = [GENERIC, *sorted(path.stem for path in (REPO / "competency_src" / "utilities").glob("*.yaml"))]
 
 #: The main pages, by name: what the accessibility, layout and screenshot tests visit.
 PAGES = {
@@ -55,14 +68,104 @@ def _chromium_or_skip() -> Path:
     return CHROMIUM
 
 
+class Sites:
+    """The generic site and each example utility's, each built and served once per session when first used.
+
+    One copy of the sources; each site has its own output and doctrees folder, as `make html UTILITY=x` has.
+    """
+
+    def __init__(self, sources: Path) -> None:
+        self.sources = sources
+        self._built: dict[str, Path] = {}
+        self._servers: dict[str, tuple[subprocess.Popen, str]] = {}
+
+    def out(self, variant: str) -> Path:
+        if variant not in self._built:
+            out = self.sources / "_build" / variant
+            tags = ["-t", variant] if variant != GENERIC else []
+            result = build(self.sources, *tags, "-d", str(out / "doctrees"), out=out / "html")
+            assert result.returncode == 0, result.stderr
+            self._built[variant] = out / "html"
+        return self._built[variant]
+
+    def url(self, variant: str) -> str:
+        """The site served alone by `python -m http.server` on localhost, as `make serve UTILITY=x` serves it."""
+        if variant not in self._servers:
+            self._servers[variant] = _serve(self.out(variant))
+        return self._servers[variant][1]
+
+    def close(self) -> None:
+        for server, _url in self._servers.values():
+            server.terminate()
+            try:
+                server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
 @pytest.fixture(scope="session")
-def site_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once per session into a scratch folder."""
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     _chromium_or_skip()  # no build when the browser tests cannot run
-    site = copy_site(tmp_path_factory.mktemp("browser-site"))
-    result = build(site)
-    assert result.returncode == 0, result.stderr
-    return site / "out"
+    built = Sites(copy_site(tmp_path_factory.mktemp("browser-site")))
+    yield built
+    built.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that names `site_variant` among its arguments runs for the generic site and each utility's."""
+    if "site_variant" in inspect.signature(metafunc.function).parameters:
+        metafunc.parametrize("site_variant", SITES)
+
+
+@pytest.fixture
+def site_variant() -> str:
+    """The site a test runs on: the generic one, unless the test names `site_variant` (then every site)."""
+    return GENERIC
+
+
+@pytest.fixture
+def site_out(sites: Sites, site_variant: str) -> Path:
+    return sites.out(site_variant)
+
+
+@pytest.fixture
+def base_url(sites: Sites, site_variant: str) -> str:
+    return sites.url(site_variant)
+
+
+def site_pages(variant: str) -> dict[str, str]:
+    """Every kind of page of a site, by name: the main pages, and the pages a variant adds or changes."""
+    return {**PAGES, **_variant_pages(variant)}
+
+
+@cache
+def _variant_pages(variant: str) -> dict[str, str]:
+    from competency.pages import page_docname
+    from competency.site import load_site
+    from competency.variants import site_for_utility
+
+    site = load_site(REPO / "competency_src")
+    model = site_for_utility(site, None if variant == GENERIC else variant).models[MODEL]
+    written = site.written[MODEL]
+    others = {
+        item: kind
+        for overlay in site.overlays.values()
+        if overlay.utility != variant and MODEL in overlay.models
+        for kind, item in overlay.models[MODEL].added_ids()
+    }
+    items = [*written.competencies, *written.indicators, *model.competencies, *model.indicators]
+    kinds = {
+        "unused": [i for i in items if model.kind_of(i) is None],
+        "added": [i for i in items if written.kind_of(i) is None],
+        "reworded": [i for i in (model.variant.reworded if model.variant else ()) if model.kind_of(i)],
+        "foreign": [i for i in others if model.kind_of(i) is None],
+    }
+    pages = {"variant": f"{MODEL}/variant.html"}
+    for name, ids in kinds.items():
+        if ids:
+            kind = model.kind_of(ids[0]) or written.kind_of(ids[0]) or others[ids[0]]
+            pages[name] = page_docname(MODEL, kind, ids[0]) + ".html"
+    return pages
 
 
 def wait_for_search(page) -> None:
@@ -76,37 +179,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def base_url(site_out: Path) -> Iterator[str]:
-    """The built site served by `python -m http.server` on localhost."""
+def _serve(folder: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site_out)],
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
+    deadline = time.monotonic() + 20
+    while True:
         try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            with urllib.request.urlopen(url, timeout=1):
+                return server, url
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
-def browser(site_out: Path) -> Iterator:
+def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     executable = _chromium_or_skip()
@@ -125,15 +219,14 @@ class Watch:
     errors: list[str] = field(default_factory=list)
 
     def attach(self, context) -> None:
-        def route(route) -> None:
-            url = route.request.url
-            if url.startswith(("data:", "blob:", "about:")) or _origin(url) == self.origin:
-                route.continue_()
-            else:
+        # Recorded, not intercepted: a route would also hide the browser's own requests (a missing
+        # /favicon.ico logs a console error only without one). Other hosts do not resolve (CHROMIUM_ARGS).
+        def record(request) -> None:
+            url = request.url
+            if not (url.startswith(("data:", "blob:", "about:")) or _origin(url) == self.origin):
                 self.foreign_requests.append(url)
-                route.abort()
 
-        context.route("**/*", route)
+        context.on("request", record)
         context.on("page", self.watch_page)
 
     def watch_page(self, page) -> None:

@@ -1,10 +1,10 @@
-"""axe-core finds no WCAG 2.1 A/AA violation on the main pages, in light and dark mode."""
+"""axe-core finds no WCAG 2.1 A/AA violation on the main pages of every site, in light and dark mode."""
 
 from __future__ import annotations
 
 import pytest
 
-from .conftest import PAGES, wait_for_search
+from .conftest import PAGES, site_pages, wait_for_search
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +38,17 @@ def _describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
-def test_no_wcag_violations(new_context, mode: str) -> None:
+def test_no_wcag_violations(new_context, mode: str, site_variant: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     # The theme follows the system colour scheme (default_mode "auto"); the emulated one is used.
     page = new_context(color_scheme=mode).new_page()
     failures = {}
-    for name in AXE_PAGES:
-        page.goto(PAGES[name])
+    # The main pages, and those a variant adds or changes (left-out, added, reworded items, its summary).
+    pages = {name: path for name, path in site_pages(site_variant).items() if name in AXE_PAGES or name not in PAGES}
+    for name, path in pages.items():
+        page.goto(path)
         if name == "search":
             wait_for_search(page)  # the results are checked too
         assert page.evaluate("document.documentElement.dataset.theme") == mode
@@ -55,4 +57,4 @@ def test_no_wcag_violations(new_context, mode: str) -> None:
         violations = results["violations"]
         if violations:
             failures[name] = _describe(violations)
-    assert not failures, "\n".join(f"{mode} {name}:\n{text}" for name, text in failures.items())
+    assert not failures, "\n".join(f"{site_variant} {mode} {name}:\n{text}" for name, text in failures.items())

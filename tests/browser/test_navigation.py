@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from .conftest import MODEL, PAGES
+from .conftest import MODEL, PAGES, site_pages
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +83,7 @@ def test_copy_link_puts_the_permanent_url_on_the_clipboard(new_context, base_url
     page.goto(PAGES["indicator"] + "#comp-indicator-explains-bill-calculation")
     page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
     page.get_by_role("button", name="Copy link").click()
-    assert page.get_by_role("status").inner_text(timeout=5_000) == "Link copied"
+    expect(page.get_by_role("status")).to_have_text("Link copied", timeout=5_000)  # waits for the script
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == f"{base_url}{PAGES['indicator']}"  # the page's address, without the fragment
     assert copied == page.url.split("#")[0]
@@ -98,16 +99,18 @@ def test_copy_link_works_without_the_clipboard_api(new_context, base_url: str) -
         Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined, configurable: true});
     }""")
     page.get_by_role("button", name="Copy link").click()
-    assert page.get_by_role("status").inner_text(timeout=5_000) == "Link copied"
+    expect(page.get_by_role("status")).to_have_text("Link copied", timeout=5_000)  # waits for the script
     assert page.evaluate("window.realClipboard.readText()") == f"{base_url}{PAGES['indicator']}"
 
 
-def test_no_page_loads_anything_from_another_host_or_logs_an_error(new_context, base_url: str) -> None:
+def test_no_page_loads_anything_from_another_host_or_logs_an_error(
+    new_context, base_url: str, site_variant: str
+) -> None:
     context = new_context()
     page = context.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    for path in PAGES.values():
+    for path in site_pages(site_variant).values():
         page.goto(path, wait_until="networkidle")
     page.goto(f"{MODEL}/profile.html", wait_until="networkidle")
     # The theme's own assets (icons, scripts, styles) come from this server, not from a CDN.
@@ -121,6 +124,11 @@ def test_no_page_loads_anything_from_another_host_or_logs_an_error(new_context, 
         .flatMap(rule => [...rule.cssText.matchAll(/url\\(["']?([^"')]+)/g)].map(m => m[1]))""")
     assert urls, "no url() found in the stylesheets: the check looks at nothing"
     assert not [url for url in urls if re.match(r"(https?:)?//", url) and not url.startswith(base_url)]
+    # The site's icon is its own (without one the browser asks for /favicon.ico and logs a 404).
+    icon = page.evaluate("document.querySelector('link[rel=icon]').href")
+    assert icon.startswith(base_url) and icon.endswith("/_static/favicon.svg")
+    response = page.request.get(icon)
+    assert response.ok and response.headers["content-type"] == "image/svg+xml"
     # The context's watch (conftest) fails the test on any console error, failed load or foreign request.
 
 
