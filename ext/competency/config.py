@@ -48,7 +48,9 @@ class CompetencyConfig:
     #: only to the sites listed here; without an address a page names the other site's page as text.
     site_urls: dict[str, str] = field(
         default_factory=dict,
-        metadata={"help": 'public address of each site, {"generic": ..., "<utility>": ...}; links between sites use it'},
+        metadata={
+            "help": 'public address of each site, {"generic": ..., "<utility>": ...}; links between sites use it'
+        },
     )
     #: Git revision (a tag such as v1.0) that the {comp:changes} page compares the sources with.
     changes_since: str = _setting("", "git revision the {comp:changes} page compares with (empty: no changes page)")

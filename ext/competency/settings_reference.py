@@ -24,7 +24,8 @@ class SettingsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         rows = [
-            (f"competency_{item.name}", repr(default_of(item)), item.metadata["help"]) for item in fields(CompetencyConfig)
+            (f"competency_{item.name}", repr(default_of(item)), item.metadata["help"])
+            for item in fields(CompetencyConfig)
         ]
         return [_table(("Setting", "Default", "Meaning"), rows)]
 
