@@ -205,7 +205,37 @@ def _template_overlay(model: dict[str, Any]) -> dict[str, Any]:
 class HostileSources:
     model: dict[str, Any]
     overlay: dict[str, Any]
+    #: A model withdrawn from the site (competency_src/withdrawn/): the template with a withdrawal record.
+    withdrawn_model: dict[str, Any]
     markers: Markers
+
+
+def _withdrawn_records(model_schema: dict[str, Any], markers: Markers) -> list[dict[str, Any]]:
+    """Records of a withdrawn competency and indicator, each text field holding a marker."""
+    records: list[dict[str, Any]] = [
+        {"id": "withdrawn-competency", "kind": "competency", "title": "", "note": "", "since": "2025-01-01"},
+        {"id": "withdrawn-indicator", "kind": "indicator", "text": "", "note": "", "since": "2025-01-01"},
+    ]
+    # Not `add`: a record gives a title or a text by its kind, never both.
+    fill(records, {"items": {"$ref": "#/$defs/withdrawnItem"}}, model_schema, markers, "withdrawn", add=False)
+    return records
+
+
+def _withdrawn_model(template: dict[str, Any], model_schema: dict[str, Any], markers: Markers) -> dict[str, Any]:
+    """The template model as a withdrawn model's last version, its withdrawal record holding markers."""
+    withdrawn = copy.deepcopy(template)
+    withdrawn["id"] = "withdrawn-model"
+    withdrawn.pop("aliases", None)  # the live model keeps its former folders
+    withdrawn["withdrawal"] = {"since": "2025-01-01", "note": ""}
+    fill(
+        withdrawn["withdrawal"],
+        model_schema["properties"]["withdrawal"],
+        model_schema,
+        markers,
+        "model.withdrawal",
+        False,
+    )
+    return withdrawn
 
 
 def hostile_sources(template: Path) -> HostileSources:
@@ -214,21 +244,26 @@ def hostile_sources(template: Path) -> HostileSources:
     model = yaml.load(template.read_text(encoding="utf-8"))
     markers = Markers()
     model_schema, overlay_schema = load_schema(MODEL_SCHEMA), load_schema(OVERLAY_SCHEMA)
+    withdrawn_model = _withdrawn_model(model, model_schema, markers)
     fill(model, model_schema, model_schema, markers, "model", add=True)
+    model["withdrawn"] = _withdrawn_records(model_schema, markers)
     overlay = _template_overlay(model)
     fill(overlay, overlay_schema, overlay_schema, markers, "overlay", add=True)
     # A replacement must match words of the model: the model's source ends with its words.
     model["source"] += " " + overlay["models"][model["id"]]["replace"][0]["text"]
     # An item used only where the utility's tag is not set: the variant has a page saying so.
     model["sections"][0]["competencies"][0]["indicators"][-1]["only"] = f"not {UTILITY}"
-    return HostileSources(model=model, overlay=overlay, markers=markers)
+    return HostileSources(model=model, overlay=overlay, withdrawn_model=withdrawn_model, markers=markers)
 
 
 def write_sources(sources: HostileSources, source_dir: Path) -> None:
     """The model and the overlay as YAML files of a source folder (every other source removed)."""
-    for old in [*source_dir.glob("*.yaml"), *source_dir.glob("utilities/*.yaml")]:
+    for old in [*source_dir.glob("*.yaml"), *source_dir.glob("utilities/*.yaml"), *source_dir.glob("withdrawn/*.yaml")]:
         old.unlink()
     (source_dir / "utilities").mkdir(parents=True, exist_ok=True)
+    (source_dir / "withdrawn").mkdir(exist_ok=True)
+    withdrawn = sources.withdrawn_model
+    (source_dir / "withdrawn" / f"{withdrawn['id']}.yaml").write_text(_dumped(withdrawn), encoding="utf-8")
     (source_dir / f"{sources.model['id']}.yaml").write_text(_dumped(sources.model), encoding="utf-8")
     (source_dir / "utilities" / f"{UTILITY}.yaml").write_text(_dumped(sources.overlay), encoding="utf-8")
 
