@@ -6,13 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from .site import load_site
+from .editions import check_editions, load_editions
+from .site import Site, load_site
 from .withdrawals import check_withdrawals
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(
-        "check", help="validate every model and overlay (schema, ids, references, ids kept since the last commit)"
+        "check",
+        help="validate every model and overlay (schema, ids, references; ids kept since HEAD and each edition)",
     )
     parser.add_argument(
         "src", nargs="?", type=Path, default=Path("competency_src"), help="source folder (default: competency_src)"
@@ -20,9 +22,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    site = load_site(args.src)
+def check_sources(src: Path) -> Site:
+    """Every check the build makes of the sources; `competency release` runs the same."""
+    site = load_site(src)
     check_withdrawals(site)  # the same check as the build: no id of the last commit vanishes without a record
+    check_editions(site, load_editions(src))  # nor an id any edition published
+    return site
+
+
+def run(args: argparse.Namespace) -> int:
+    site = check_sources(args.src)
     count = sum(len(m.indicators) for m in site.models.values())
     print(
         f"{args.src}: {len(site.models)} model(s), {count} indicators, {len(site.overlays)} utility overlay(s): "

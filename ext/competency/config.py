@@ -25,6 +25,16 @@ class CompetencyConfig:
     generic_url: str = ""
     #: Git revision (a tag such as v1.0) that the {comp:changes} page compares the sources with.
     changes_since: str = ""
+    #: Set by `make html` when it builds an earlier edition (edition_build.py): the edition's name.
+    edition: str = ""
+    #: The edition's date (YYYY-MM-DD), shown in its banner.
+    edition_date: str = ""
+    #: "current" for the latest edition, "superseded" for the others.
+    edition_status: str = ""
+    #: The edition's note, shown on its changes page.
+    edition_note: str = ""
+    #: The source folder of the edition before it, for its changes page ("" for the first edition).
+    edition_previous: str = ""
 
 
 HELP = {
@@ -33,6 +43,11 @@ HELP = {
     "base_url": "absolute URL of the published site, shown in permanent links",
     "generic_url": "address of the generic site, linked from a utility's changed and unused items",
     "changes_since": "git revision the {comp:changes} page compares with (empty: no changes page)",
+    "edition": "name of the edition this build shows (set by make html for the editions; empty: the current site)",
+    "edition_date": "date of the edition this build shows",
+    "edition_status": "'current' (the latest edition) or 'superseded'",
+    "edition_note": "note of the edition this build shows",
+    "edition_previous": "source folder of the edition before the one this build shows, for its changes page",
 }
 
 
@@ -57,3 +72,6 @@ def _check_config(app: Sphinx, config: Config) -> None:
         value = getattr(settings, name)
         if value and not value.startswith(("http://", "https://", "/")) and not value.endswith("/"):
             raise ConfigError(f"competency_{name} must be an http(s) address or a path ending in '/', not {value!r}")
+    if settings.edition_status not in ("", "current", "superseded"):
+        status = settings.edition_status
+        raise ConfigError(f"competency_edition_status must be 'current' or 'superseded', not {status!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .loader import load_model_document
 from .model import Model
@@ -16,6 +17,8 @@ from .yamlfile import YamlDocument
 OVERLAY_FOLDER = "utilities"
 #: Withdrawn models keep their last version in this subfolder, with a `withdrawal:` record.
 WITHDRAWN_FOLDER = "withdrawn"
+#: The record of the published editions (editions.py) sits beside the models; it is not a model.
+EDITIONS_FILE = "editions.yaml"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +39,8 @@ class Site:
     utility: UtilityOverlay | None = None
     #: Models taken out of the site, as last published (every page answers with a withdrawal page), by id.
     withdrawn_models: Mapping[str, Model] = field(default_factory=dict)
+    #: The published editions and every item's history (history.EditionIndex), or None.
+    editions: Any = None
 
     def files(self) -> list[Path]:
         paths = [m.path for m in (*self.written.values(), *self.withdrawn_models.values())]
@@ -48,7 +53,7 @@ class Site:
 
 def model_files(source_dir: Path) -> list[Path]:
     """The model files of a source folder (utility overlays live in a subfolder)."""
-    return sorted(p for p in source_dir.glob("*.yaml") if p.is_file())
+    return sorted(p for p in source_dir.glob("*.yaml") if p.is_file() and p.name != EDITIONS_FILE)
 
 
 def overlay_files(source_dir: Path) -> list[Path]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -20,6 +21,7 @@ from sphinx.util import logging
 
 from .config import competency_config
 from .digests import changed_pages, inputs_key
+from .history import load_edition_index
 from .overlay import BUILDER_TAGS
 from .problems import SourceError
 from .site import Site, model_files, overlay_files
@@ -52,7 +54,9 @@ def load_sources(app: Sphinx) -> None:
     stamps = _stamps_before_reading(source_dir)
     try:
         site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle")
-        check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
+        if not settings.edition:  # an edition's sources were checked when it was released
+            check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
+            site = replace(site, editions=load_edition_index(site, Path(app.doctreedir)))
         written = write_stubs(Path(app.srcdir), site)
         site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
     except SourceError as exc:
