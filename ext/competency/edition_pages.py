@@ -50,7 +50,7 @@ class EditionsDirective(SphinxDirective):
         note_site_dependency(self.env)  # a release changes the file the site's key is made from
         index: EditionIndex | None = site_of(self.env).editions
         if index is None:
-            return [paragraph("No edition has been released yet.", classes=["comp-editions"])]
+            return []  # nothing released yet: nothing to cite or compare
         latest = index.latest
         result: list[nodes.Node] = [
             paragraph(

@@ -204,7 +204,7 @@ def require_revision(source_dir: Path, edition: Edition) -> None:
     if done is not None and done.returncode == 0:
         return
     shallow = _run(Path(source_dir), ["rev-parse", "--is-shallow-repository"])
-    if shallow is not None and shallow.stdout.strip() == "true":
+    if shallow is not None and shallow.stdout.strip() == b"true":
         message = (
             f"the commit {edition.revision[:12]} of edition {edition.name} is not in this clone: it is a shallow "
             "clone, without the history the editions are built from"

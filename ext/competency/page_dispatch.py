@@ -31,6 +31,7 @@ def page_context(site: Site, model_id: str, item: str, docname: str, urls: tuple
         base_url=urls[0],
         generic_url=urls[1],
         utilities=tuple((o.utility, o.name) for o in site.overlays.values() if model_id in o.models),
+        edition=site.edition,
     )
 
 

@@ -56,6 +56,8 @@ class PageContext:
     generic_url: str = ""
     #: (tag, display name) of every utility that adapts this model.
     utilities: tuple[tuple[str, str], ...] = ()
+    #: The edition this page belongs to, in the build of an edition ("" on the current site).
+    edition: str = ""
 
     def generic_href(self, docname: str) -> str:
         """Where the generic site shows a page, as seen from this page."""
@@ -64,6 +66,8 @@ class PageContext:
 
     def sibling_site(self, variant: str) -> str:
         """A variant's site as `make variants` lays them out (_build/<variant>/html), seen from this page."""
+        if self.edition:  # below editions/<name>/: the same edition of the variant's site
+            return "../" * (self.docname.count("/") + 4) + f"{variant}/html/editions/{self.edition}/"
         return "../" * (self.docname.count("/") + 2) + f"{variant}/html/"
 
     def shown_as(self, kind: str) -> str:

@@ -41,6 +41,8 @@ class Site:
     withdrawn_models: Mapping[str, Model] = field(default_factory=dict)
     #: The published editions and every item's history (history.EditionIndex), or None.
     editions: Any = None
+    #: The edition these sources are, in the build of an earlier edition ("" for the current sources).
+    edition: str = ""
 
     def files(self) -> list[Path]:
         paths = [m.path for m in (*self.written.values(), *self.withdrawn_models.values())]

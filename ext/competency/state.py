@@ -57,6 +57,8 @@ def load_sources(app: Sphinx) -> None:
         if not settings.edition:  # an edition's sources were checked when it was released
             check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
             site = replace(site, editions=load_edition_index(site, Path(app.doctreedir)))
+        else:
+            site = replace(site, edition=settings.edition)
         written = write_stubs(Path(app.srcdir), site)
         site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
     except SourceError as exc:
