@@ -247,8 +247,12 @@ def _git(cwd: Path, args: list[str], edition: Edition) -> str:
 # -- the checks --------------------------------------------------------------------------------------
 
 
-def check_editions(site: Site, editions: Sequence[Edition]) -> None:
-    """Raise SourceError unless every edition's commit is at hand and every id it published still answers."""
+def check_editions(site: Site, editions: Sequence[Edition], sites: Sequence[Site] | None = None) -> None:
+    """Raise SourceError unless every edition's commit is at hand and every id it published still answers.
+
+    With the editions' loaded `sites`, only an edition that lost an id is compared file by file (to
+    name the entry to add): a build with several editions and nothing lost reads no committed file.
+    """
     problems: list[Problem] = []
     taken = [m for m in (*site.written, *site.withdrawn_models) if m == EDITIONS_FOLDER]
     if editions and taken:
@@ -260,11 +264,24 @@ def check_editions(site: Site, editions: Sequence[Edition]) -> None:
                 hint="give the model another id (keep the old one as an alias only if no edition published it)",
             )
         )
-    for edition in editions:
+    for n, edition in enumerate(editions):
         require_revision(site.source_dir, edition)
+        if sites is not None and not _lost_ids(sites[n], site):
+            continue
         problems += [
             replace(p, message=f"edition {edition.name}: {p.message}")
             for p in vanished_ids(site, revision=edition.revision)
         ]
     if problems:
         raise SourceError(problems)
+
+
+def _lost_ids(edition: Site, current: Site) -> bool:
+    """Whether an id the edition published has no page in the current sources."""
+    models = {**current.withdrawn_models, **current.written}
+    by_name = {name: model for model in models.values() for name in (model.id, *model.aliases)}
+    for model in (*edition.written.values(), *edition.withdrawn_models.values()):
+        now = by_name.get(model.id)
+        if now is None or not model.page_ids() <= now.page_ids():
+            return True
+    return False

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diff import Change, diff_model, item_views
-from .editions import Edition, check_editions, edition_site, load_editions
+from .editions import Edition, check_editions, edition_site, load_editions, require_revision
 from .model import Model
 from .pages import page_docname
 from .site import Site
@@ -82,8 +82,10 @@ def load_edition_index(site: Site, cache_dir: Path | None = None) -> EditionInde
     editions = load_editions(site.source_dir)
     if not editions:
         return None
-    check_editions(site, editions)
+    for edition in editions:
+        require_revision(site.source_dir, edition)  # a located error, with the fetch command, before reading it
     sites = [edition_site(site.source_dir, e, cache_dir) for e in editions]
+    check_editions(site, editions, sites)
     return edition_index(editions, sites, site)
 
 
