@@ -234,6 +234,77 @@ def median_of(rounds: list[dict]) -> dict:
     return result
 
 
+# -- editions -------------------------------------------------------------------------------------
+
+
+def make_html_seconds(folder: Path, env: dict[str, str]) -> tuple[float, str]:
+    """One `make html` of a site (its entry point, competency.build_site), timed."""
+    command = [sys.executable, "-m", "competency.build_site", "--root", str(folder), "--jobs", "1", "--", "-q"]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        sys.exit(f"make html failed in {folder}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return seconds, done.stdout
+
+
+def measure_editions(size: int, count: int) -> dict:
+    """A no-op `make html` of a site in git before any release and after `count` editions
+    (one indicator edited between two releases): the kept editions must cost almost nothing."""
+    folder = WORK / f"editions-{size}"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "docs").mkdir(parents=True)
+    shutil.copy(ROOT / "conf.py", folder / "conf.py")
+    if (ROOT / "docs" / "_templates").is_dir():
+        shutil.copytree(ROOT / "docs" / "_templates", folder / "docs" / "_templates")
+    (folder / "docs" / "index.md").write_text(
+        "# Benchmark site\n\n```{comp:catalogue}\n```\n\n```{comp:editions}\n```\n", encoding="utf-8"
+    )
+    (folder / ".gitignore").write_text("/_build/\n", encoding="utf-8")
+    paths = write_models(folder / "competency_src", size)
+    identity = {f"GIT_{r}_{k}": v for r in ("AUTHOR", "COMMITTER") for k, v in (("NAME", "Bench"), ("EMAIL", "b@x"))}
+    env = {**os.environ, **identity, "SOURCE_DATE_EPOCH": "0", "GIT_CONFIG_GLOBAL": os.devnull}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True, check=True)
+
+    def release(name: str) -> None:
+        command = [sys.executable, "-m", "competency.cli", "release", name, "--date", "2025-01-01"]
+        subprocess.run(command, cwd=folder, env=env, capture_output=True, check=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "models")
+    make_html_seconds(folder, env)
+    before, _ = make_html_seconds(folder, env)
+    for n in range(1, count + 1):
+        if n > 1:
+            edit_one_indicator(paths[0])
+            git("commit", "-q", "-a", "-m", f"edit {n}")
+        release(f"e{n}")
+    first, output = make_html_seconds(folder, env)
+    after, noop_output = make_html_seconds(folder, env)
+    return {
+        "indicators": size,
+        "editions": count,
+        "noop_without": before,
+        "build_editions": first,
+        "noop_with": after,
+        "editions_built": output.count("Building edition"),
+        "noop_rebuilt": noop_output.count("Building edition"),
+    }
+
+
+def editions_target(result: dict) -> tuple[str, bool, str]:
+    ratio = result["noop_with"] / result["noop_without"]
+    return (
+        f"no-op make html with {result['editions']} editions within 1.25x of none (no edition rebuilt)",
+        ratio <= 1.25 and result["noop_rebuilt"] == 0 and result["editions_built"] == result["editions"],
+        f"{result['noop_with']:.2f} s vs {result['noop_without']:.2f} s: {ratio:.2f}x "
+        f"({result['editions_built']} editions built in {result['build_editions']:.0f} s, then reused)",
+    )
+
+
 # -- targets and report ---------------------------------------------------------------------------
 
 
@@ -382,6 +453,9 @@ def main() -> None:
         action="store_true",
         help="write the models as published plain text and import them with `competency import` first",
     )
+    parser.add_argument(
+        "--editions", type=int, default=5, help="editions of the no-op editions measurement (0: skip it)"
+    )
     parser.add_argument("--results", type=Path, default=WORK / "results.json", help="JSON file written")
     parser.add_argument(
         "--combine",
@@ -403,6 +477,13 @@ def main() -> None:
             save(results, args.results)  # a long run keeps what it measured so far
     print(report(results))
     save(results, args.results)
+    if args.editions and not args.combine:
+        editions = measure_editions(min(results), args.editions)
+        name, ok, measured = editions_target(editions)
+        print(f"| {name} | {'PASS' if ok else 'FAIL'} | {measured} |")
+        data = json.loads(args.results.read_text(encoding="utf-8"))
+        data["editions"] = {**editions, "target": name, "pass": ok, "measured": measured}
+        args.results.write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     print(f"results: {args.results} ({time.perf_counter() - started:.0f} s)")
 
 

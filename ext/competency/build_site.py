@@ -14,7 +14,9 @@ The steps, and why each is there:
 4. The sources (conf.py, `docs/`, `competency_src/`) are stamped before Sphinx starts and after it
    ends. If they changed meanwhile, what was built is a mix of old and new: it is built again from
    scratch, and published only once a build saw the same sources from start to end.
-5. The finished build is published atomically (publish.py); the published site is the clean build of
+5. Each edition recorded in `competency_src/editions.yaml` is built into `editions/<name>/` of the site,
+   or its kept build reused (edition_build.py).
+6. The finished build is published atomically (publish.py); the published site is the clean build of
    the sources as they were, or stays as it was.
 """
 
@@ -34,6 +36,8 @@ from pathlib import Path
 from typing import IO
 
 from .cli_variants import known_utilities
+from .edition_build import build_editions
+from .problems import SourceError
 from .publish import PublishError, publish
 from .site import OVERLAY_FOLDER
 from .stubs import MARKER
@@ -213,6 +217,15 @@ def build(
             f"the sources changed during each of {ATTEMPTS} builds; nothing was published. "
             "Run `make html` again once the files are saved."
         )
+    try:
+        status = build_editions(root, variant_dir, utility, jobs, sphinx_options, say)
+    except SourceError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"{problem}\n")
+        sys.stderr.write("the editions cannot be built; nothing was published\n")
+        return 1
+    if status != 0:
+        return status
     built, published = variant_dir / ".work" / "html", variant_dir / "html"
     if not publish(built, published):
         say.write(f"{published} already holds this build: nothing to publish\n")

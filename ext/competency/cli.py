@@ -13,11 +13,11 @@ from .problems import SourceError, display_path
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="competency",
-        description="Maintain job competency models: import, check, format, export and compare them; start a site.",
+        description="Maintain job competency models: import, check, format, export, compare and release them; start a site.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # Each command module adds its own subparser and sets `run` (args -> exit status).
-    from . import cli_check, cli_diff, cli_export, cli_fmt, cli_import, cli_init, cli_variants
+    from . import cli_check, cli_diff, cli_export, cli_fmt, cli_import, cli_init, cli_release, cli_variants
 
     cli_import.add_parser(commands)
     cli_check.add_parser(commands)
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_export.add_parser(commands)
     cli_diff.add_parser(commands)
     cli_init.add_parser(commands)
+    cli_release.add_parser(commands)
     return parser
 
 

@@ -10,15 +10,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from .editions import check_editions, load_editions
 from .links import site_pages
-from .site import load_site
+from .site import Site, load_site
 from .variants import check_every_variant
 from .withdrawals import check_withdrawals
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = commands.add_parser(
-        "check", help="validate every model and overlay (schema, ids, references, ids kept since the last commit)"
+        "check",
+        help="validate every model and overlay (schema, ids, references; ids kept since HEAD and each edition)",
     )
     parser.add_argument(
         "src", nargs="?", type=Path, default=Path("competency_src"), help="source folder (default: competency_src)"
@@ -32,10 +34,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    site = load_site(args.src, pages=site_pages(args.docs))
+def check_sources(src: Path, docs: Path) -> Site:
+    """Every check the build makes of the sources; `competency release` runs the same."""
+    site = load_site(src, pages=site_pages(docs))
     check_withdrawals(site)  # the same check as the build: no id of the last commit vanishes without a record
+    check_editions(site, load_editions(src))  # nor an id any edition published
     check_every_variant(site)
+    return site
+
+
+def run(args: argparse.Namespace) -> int:
+    site = check_sources(args.src, args.docs)
     count = sum(len(m.indicators) for m in site.models.values())
     print(
         f"{args.src}: {len(site.models)} model(s), {count} indicators, {len(site.overlays)} utility overlay(s): "

@@ -58,6 +58,20 @@ class CompetencyConfig:
     site_maintainer: str = _setting("", "who maintains the site, named on the About page")
     #: Where staff report a mistake: an e-mail address or a web address (a form, an issue tracker).
     site_contact: str = _setting("", "e-mail or web address where staff report a mistake (About page)")
+    #: Set by `make html` when it builds an earlier edition (edition_build.py): the edition's name.
+    edition: str = _setting(
+        "", "name of the edition this build shows (set by make html for the editions; empty: the current site)"
+    )
+    #: The edition's date (YYYY-MM-DD), shown in its banner.
+    edition_date: str = _setting("", "date of the edition this build shows")
+    #: "current" for the latest edition, "superseded" for the others.
+    edition_status: str = _setting("", "'current' (the latest edition) or 'superseded'")
+    #: The edition's note, shown on its changes page.
+    edition_note: str = _setting("", "note of the edition this build shows")
+    #: The source folder of the edition before it, for its changes page ("" for the first edition).
+    edition_previous: str = _setting(
+        "", "source folder of the edition before the one this build shows, for its changes page"
+    )
 
     def site_links(self) -> SiteLinks:
         """This site's address (`base_url`, else its entry in `site_urls`) and every configured site's."""
@@ -110,3 +124,6 @@ def _check_config(app: Sphinx, config: Config) -> None:
             f"competency_base_url {settings.base_url!r} and this site's entry in competency_site_urls "
             f"{own!r} differ; set one of them"
         )
+    if settings.edition_status not in ("", "current", "superseded"):
+        status = settings.edition_status
+        raise ConfigError(f"competency_edition_status must be 'current' or 'superseded', not {status!r}")

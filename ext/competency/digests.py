@@ -41,7 +41,8 @@ def inputs_key(
     the build started) gets none, so the next build sees it as changed.
     """
     files = [model.path, *(overlay.path for overlay in site.overlays.values())]
-    return json.dumps([ENV_VERSION, [(str(p), stamps.get(p)) for p in files], sorted(tags), list(urls)])
+    editions = site.editions.key() if site.editions is not None else ""  # pages show the editions' records
+    return json.dumps([ENV_VERSION, [(str(p), stamps.get(p)) for p in files], sorted(tags), list(urls), editions])
 
 
 def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: SiteLinks) -> set[str]:

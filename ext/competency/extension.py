@@ -10,6 +10,7 @@ from .catalogue import setup_catalogue
 from .changes_page import setup_changes
 from .config import setup_config
 from .domain import setup_domain
+from .edition_pages import setup_edition_pages
 from .nav import setup_nav
 from .nodes import setup_nodes
 from .publish_exports import setup_exports
@@ -33,6 +34,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_exports(app)
     setup_changes(app)
     setup_theme_text(app)
+    setup_edition_pages(app)
     setup_build_speed(app)
     setup_stale_outputs(app)
     setup_write_errors(app)

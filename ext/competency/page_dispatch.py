@@ -7,6 +7,7 @@ from collections.abc import Callable
 from docutils import nodes
 
 from .config import SiteLinks
+from .edition_parts import edition_parts, last_edition_parts
 from .overview_pages import matrix_page, profile_page
 from .pages import PAGE_BUILDERS, PageContext
 from .site import Site
@@ -31,6 +32,7 @@ def page_context(site: Site, model_id: str, item: str, docname: str, urls: SiteL
         base_url=urls.base_url,
         site_urls=urls.sites,
         utilities=tuple((o.utility, o.name) for o in site.overlays.values() if model_id in o.models),
+        edition=site.edition,
     )
 
 
@@ -40,13 +42,17 @@ def build_page(ctx: PageContext, stub: dict[str, str], site: Site) -> tuple[node
     if kind == "withdrawn":
         withdrawal = ctx.written.withdrawal
         replacement = site.models.get(withdrawal.replaced_by or "") if withdrawal else None
-        return withdrawn_page(ctx, stub["kind"], replacement.title if replacement else ""), "withdrawn"
+        page = withdrawn_page(ctx, stub["kind"], replacement.title if replacement else "")
+        page += last_edition_parts(ctx, stub["kind"], site.editions)
+        return page, "withdrawn"
     if kind in MODEL_PAGES:
         return MODEL_PAGES[kind](ctx), "live"
     if kind == "redirect":
         return redirect_page(ctx, stub["kind"], stub["alias"]), "redirect"
     if ctx.model.kind_of(ctx.item) == kind:
-        return PAGE_BUILDERS[kind](ctx), "live"
+        page = PAGE_BUILDERS[kind](ctx)
+        page += edition_parts(ctx, kind, site.editions)  # how to cite it, and its history
+        return page, "live"
     if ctx.written.kind_of(ctx.item) == kind:
         return unused_page(ctx, kind), "unused"
     return foreign_page(ctx, kind, owners(site, ctx.model.id, kind, ctx.item)), "foreign"

@@ -58,15 +58,19 @@ class PageContext:
     site_urls: tuple[tuple[str, str], ...] = ()
     #: (tag, display name) of every utility that adapts this model.
     utilities: tuple[tuple[str, str], ...] = ()
+    #: The edition this page belongs to, in the build of an edition ("" on the current site).
+    edition: str = ""
 
     def site_page(self, site: str, docname: str) -> str:
         """The address of a page in another site ("generic" or a utility's tag), or "" when not configured.
 
         Sites are published separately, so a link between them is written only where the setting
-        gives the other site's address: a guessed one breaks whenever a site is served alone.
+        gives the other site's address: a guessed one breaks whenever a site is served alone. A page
+        of an edition links to the same edition of the other site.
         """
         base = dict(self.site_urls).get(site, "")
-        return f"{base}{docname}.html" if base else ""
+        edition = f"editions/{self.edition}/" if self.edition else ""
+        return f"{base}{edition}{docname}.html" if base else ""
 
     def shown_as(self, kind: str) -> str:
         """How the page's item is named: code and title as this site has it; an item it leaves out by

@@ -26,6 +26,7 @@ _NOUNS = {
     "add": "addition",
     "withdrawn": "withdrawn item",
     "withdrawal": "withdrawal",
+    "editions": "edition",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .links import check_form, check_targets
 from .loader import load_model_document
@@ -18,6 +19,8 @@ from .yamlfile import YamlDocument, read_yaml
 OVERLAY_FOLDER = "utilities"
 #: Withdrawn models keep their last version in this subfolder, with a `withdrawal:` record.
 WITHDRAWN_FOLDER = "withdrawn"
+#: The record of the published editions (editions.py) sits beside the models; it is not a model.
+EDITIONS_FILE = "editions.yaml"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,6 +41,10 @@ class Site:
     utility: UtilityOverlay | None = None
     #: Models taken out of the site, as last published (every page answers with a withdrawal page), by id.
     withdrawn_models: Mapping[str, Model] = field(default_factory=dict)
+    #: The published editions and every item's history (history.EditionIndex), or None.
+    editions: Any = None
+    #: The edition these sources are, in the build of an earlier edition ("" for the current sources).
+    edition: str = ""
 
     def files(self) -> list[Path]:
         paths = [m.path for m in (*self.written.values(), *self.withdrawn_models.values())]
@@ -49,12 +56,12 @@ class Site:
 
 
 def model_files(source_dir: Path) -> list[Path]:
-    """The model files of a source folder (utility overlays live in a subfolder).
+    """The model files of a source folder (utility overlays live in a subfolder; editions.yaml is no model).
 
     Every entry named *.yaml is listed, whatever it is: one that is not a regular file
     (a FIFO, a dangling link) is reported when it is loaded, never skipped in silence.
     """
-    return sorted(source_dir.glob("*.yaml"))
+    return sorted(p for p in source_dir.glob("*.yaml") if p.name != EDITIONS_FILE)
 
 
 def overlay_files(source_dir: Path) -> list[Path]:

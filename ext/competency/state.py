@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -20,6 +21,7 @@ from sphinx.util import logging
 
 from .config import competency_config
 from .digests import changed_pages, inputs_key
+from .history import load_edition_index
 from .links import site_pages
 from .overlay import BUILDER_TAGS
 from .problems import SourceError
@@ -54,7 +56,11 @@ def load_sources(app: Sphinx) -> None:
     try:
         pages = site_pages(Path(app.srcdir))  # the pages links in model text may name
         site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle", pages)
-        check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
+        if not settings.edition:  # an edition's sources were checked when it was released
+            check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
+            site = replace(site, editions=load_edition_index(site, Path(app.doctreedir)))
+        else:
+            site = replace(site, edition=settings.edition)
         written = write_stubs(Path(app.srcdir), site)
         site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
     except SourceError as exc:

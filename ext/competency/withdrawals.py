@@ -27,7 +27,7 @@ from typing import Any
 
 from .model import Model
 from .problems import Location, Problem, SourceError, display_path
-from .site import WITHDRAWN_FOLDER, Site
+from .site import EDITIONS_FILE, WITHDRAWN_FOLDER, Site
 from .yamlfile import JsonPath, read_yaml
 
 #: The field holding the last wording of each kind of item.
@@ -55,11 +55,12 @@ def check_withdrawals(site: Site) -> None:
         raise SourceError(problems)
 
 
-def vanished_ids(site: Site) -> list[Problem]:
-    """A located problem, with the entry to add, for every id that vanished since the last commit."""
+def vanished_ids(site: Site, revision: str = "HEAD") -> list[Problem]:
+    """A located problem, with the entry to add, for every id that vanished since the last commit
+    (or since another revision: editions.py checks each edition's)."""
     folder = site.source_dir.resolve()
     prefix = _git(folder, "rev-parse", "--show-prefix")
-    listing = _git(folder, "ls-tree", "-r", "-z", "HEAD", "--", ".") if prefix is not None else None
+    listing = _git(folder, "ls-tree", "-r", "-z", revision, "--", ".") if prefix is not None else None
     if listing is None:
         return []  # not in git, git missing, or no commit yet
     models = {**site.withdrawn_models, **site.written}
@@ -69,7 +70,7 @@ def vanished_ids(site: Site) -> list[Problem]:
         path = folder / name
         if mode == "120000" or (path.is_file() and _blob_id(path) == blob):
             continue  # a symbolic link (its target is checked where it lives), or unchanged
-        committed = f"HEAD:{prefix.strip()}{name}"
+        committed = f"{revision}:{prefix.strip()}{name}"
         data, lines = _committed_model(folder, blob, Path(name).name)
         if data is None:
             continue  # the committed file was not a readable model: nothing to compare
@@ -91,6 +92,8 @@ def _model_blobs(listing: str) -> Iterator[tuple[str, str, str]]:
         parts = meta.split()
         if len(parts) != 3 or parts[1] != "blob" or not name.endswith(".yaml"):
             continue
+        if name == EDITIONS_FILE:
+            continue  # the editions record, not a model
         if "/" not in name or (name.count("/") == 1 and name.startswith(f"{WITHDRAWN_FOLDER}/")):
             yield parts[0], parts[2], name
 

@@ -1,0 +1,404 @@
+"""Editions: the record, `competency release`, the checks against each edition, the history of items,
+and the published editions (banners, pinned links, withdrawal pages, changes pages, reuse, variants)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from competency.cli import main
+from competency.editions import Edition, load_editions
+from competency.history import edition_index
+from competency.problems import Location, SourceError
+from competency.site import load_site
+from competency.withdrawals import vanished_ids
+
+from .conftest import REPO
+from .helpers import page_text
+from .robustness.sitebuild import make_html
+from .test_links import crawl_site
+from .test_real_site import MODEL, copy_site
+
+ROOT = REPO / "tests" / "roots" / "test-withdrawn"
+PLANT = "plant-operator"
+REVISION = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Commits and tags made by the tests need a name, and no signing from the user's settings."""
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Test")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.invalid")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The withdrawals test root committed in a scratch repository."""
+    target = tmp_path / "src"
+    shutil.copytree(ROOT, target)
+    git(target, "init", "-q")
+    commit_all(target, "first")
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# -- the record ------------------------------------------------------------------------------------------
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    (tmp_path / "editions.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        load_editions(tmp_path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_editions_file_is_read_oldest_first(tmp_path: Path) -> None:
+    (tmp_path / "editions.yaml").write_text(
+        f"editions:\n  - name: v1\n    date: 2025-01-10\n    revision: {REVISION}\n    note: First.\n"
+        f"  - name: '2025.2'\n    date: 2025-06-01\n    revision: {REVISION}\n",
+        encoding="utf-8",
+    )
+    editions = load_editions(tmp_path)
+    assert [(e.name, e.date, e.note, e.location.line) for e in editions] == [
+        ("v1", "2025-01-10", "First.", 2),
+        ("2025.2", "2025-06-01", "", 6),
+    ]
+    assert load_editions(tmp_path / "none") == ()
+
+
+def test_a_wrong_edition_record_is_a_located_error(tmp_path: Path) -> None:
+    problems = _problems(
+        tmp_path,
+        f"editions:\n  - name: v1\n    date: 2025-06-01\n    revision: {REVISION}\n"
+        f"  - name: v1\n    date: 2025-01-10\n    revision: abc\n"
+        f"  - name: ../x\n    date: 2025-13-01\n    revision: {REVISION}\n    notes: typo\n",
+    )
+    path = tmp_path / "editions.yaml"
+    assert any(p.startswith(f"{path}:11:5: error: unknown key 'notes' in edition") for p in problems), problems
+    problems = _problems(
+        tmp_path,
+        f"editions:\n  - name: v1\n    date: 2025-06-01\n    revision: {REVISION}\n"
+        f"  - name: v1\n    date: 2025-01-10\n    revision: abc\n"
+        f"  - name: ../x\n    date: 2025-13-01\n    revision: {REVISION}\n",
+    )
+    assert problems == [
+        f"{path}:5:11: error: the edition 'v1' is already recorded on line 2 (each edition has its own name)",
+        f"{path}:6:11: error: the edition 'v1' (2025-01-10) is dated before the edition above it ('v1', 2025-06-01) "
+        "(editions are listed oldest first)",
+        f"{path}:7:15: error: 'abc' is not a full git commit id (write the 40 hexadecimal digits of the commit "
+        "(git rev-parse <tag>), or use `competency release`)",
+        f"{path}:8:11: error: '../x' is not a valid edition name (use letters, digits, '.', '_' and '-' (e.g. 2025 "
+        "or v2.1): it becomes a git tag and a folder)",
+        f"{path}:9:11: error: '2025-13-01' is not a date (write it as YYYY-MM-DD)",
+    ]
+
+
+def test_the_editions_file_is_no_model(repo: Path) -> None:
+    (repo / "competency_src" / "editions.yaml").write_text("editions: []\n", encoding="utf-8")
+    commit_all(repo, "an empty record")
+    site = load_site(repo / "competency_src")
+    assert "editions" not in site.models
+    (repo / "competency_src" / "editions.yaml").unlink()
+    assert vanished_ids(site) == []  # the record gone from the last commit is no vanished model
+
+
+# -- competency release -----------------------------------------------------------------------------------
+
+
+def test_release_checks_records_commits_and_tags(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = repo / "competency_src"
+    head = git(repo, "rev-parse", "HEAD").strip()
+    assert main(["release", "v1", "--note", "The first edition.", "--date", "2025-01-10", "--src", str(src)]) == 0
+    editions = load_editions(src)
+    assert [(e.name, e.date, e.revision, e.note) for e in editions] == [
+        ("v1", "2025-01-10", head, "The first edition.")
+    ]
+    assert git(repo, "log", "-1", "--format=%s").strip() == "Release edition v1"
+    assert git(repo, "status", "--porcelain").strip() == ""  # the record is committed
+    assert git(repo, "rev-parse", "v1^{commit}").strip() == git(repo, "rev-parse", "HEAD").strip()
+    assert "Edition v1 (2025-01-10) is the commit" in capsys.readouterr().err
+    assert main(["fmt", "--check", str(src / "editions.yaml")]) == 0  # written in the canonical layout
+    assert main(["release", "v1", "--src", str(src)]) == 1
+    assert "cannot release: the edition 'v1' is already recorded" in capsys.readouterr().err
+
+
+def test_release_refuses_uncommitted_sources_and_bad_sources(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = repo / "competency_src"
+    model = src / f"{PLANT}.yaml"
+    edit(model, "Adjusts chemical dosing from test results", "Adjusts the chemical dosing")
+    assert main(["release", "v1", "--src", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot release: the sources have changes that are not committed" in err
+    assert f"competency_src/{PLANT}.yaml" in err
+    assert not (src / "editions.yaml").exists() and git(repo, "tag").strip() == ""
+    edit(model, "          - id: adjusts-chemical-dosing\n", "          - id: Bad Id\n")
+    assert main(["release", "v1", "--src", str(src)]) == 1
+    assert "is not a valid id" in capsys.readouterr().err  # the same checks as `competency check`
+    assert main(["release", "bad/name", "--src", str(src)]) == 1
+
+
+# -- the checks against each edition --------------------------------------------------------------------
+
+
+def test_an_id_an_edition_published_may_not_vanish(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = repo / "competency_src"
+    assert main(["release", "v1", "--src", str(src)]) == 0
+    model = src / f"{PLANT}.yaml"
+    # Gone in two commits: the check against the last commit alone would not see it.
+    edit(model, "          - id: adjusts-chemical-dosing\n", "          - id: adjusts-dosing\n")
+    commit_all(repo, "renamed without an alias")
+    capsys.readouterr()
+    assert main(["check", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "error: edition v1: the indicator 'adjusts-chemical-dosing'" in err
+    assert "is gone without a withdrawal record: its URL would break" in err
+
+
+def test_a_shallow_clone_is_told_how_to_fetch_the_editions(repo: Path, tmp_path: Path, capsys) -> None:
+    src = repo / "competency_src"
+    assert main(["release", "v1", "--src", str(src)]) == 0
+    (repo / "README").write_text("more history\n", encoding="utf-8")
+    commit_all(repo, "later")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)], check=True)
+    capsys.readouterr()
+    assert main(["check", str(clone / "competency_src")]) == 1
+    err = capsys.readouterr().err
+    assert f"{clone / 'competency_src' / 'editions.yaml'}:5:5: error: the commit" in err
+    assert "of edition v1 is not in this clone: it is a shallow clone" in err
+    assert "git fetch --unshallow" in err and "--deepen" in err
+    subprocess.run(["git", "fetch", "-q", "--unshallow"], cwd=clone, check=True)
+    assert main(["check", str(clone / "competency_src")]) == 0
+
+
+# -- the history of an item -----------------------------------------------------------------------------
+
+
+def test_history_follows_an_item_through_rewordings_moves_and_renames(tmp_path: Path) -> None:
+    versions = []
+    for n in range(3):
+        folder = tmp_path / f"v{n}"
+        shutil.copytree(ROOT / "competency_src", folder)
+        versions.append(folder / f"{PLANT}.yaml")
+    # v1: reworded; v2 (current): renamed (the old id an alias) and moved behind a new indicator.
+    edit(versions[1], "Adjusts chemical dosing from test results", "Adjusts the chemical dosing from tests")
+    shutil.copy(versions[1], versions[2])
+    edit(
+        versions[2],
+        "          - id: adjusts-chemical-dosing\n            text: Adjusts the chemical dosing from tests\n",
+        "          - id: reads-the-dosing-pump\n            text: Reads the dosing pump\n"
+        "          - id: sets-chemical-dosing\n            aliases: [adjusts-chemical-dosing]\n"
+        "            text: Adjusts the chemical dosing from tests\n",
+    )
+    where = Location(path=tmp_path / "editions.yaml", line=1)
+    editions = [Edition(name=f"e{n}", date=f"2025-0{n + 1}-01", revision=REVISION, location=where) for n in (0, 1)]
+    index = edition_index(
+        editions, [load_site(tmp_path / "v0"), load_site(tmp_path / "v1")], load_site(tmp_path / "v2")
+    )
+    history = index.histories[f"{PLANT}/sets-chemical-dosing"]
+    assert [(e.edition, e.change, e.old, e.new) for e in history.events] == [
+        ("e0", "added", "", ""),
+        ("e1", "reworded", "Adjusts chemical dosing from test results", ""),
+        ("", "renamed", "adjusts-chemical-dosing", ""),
+        ("", "moved", "I.1.b", "I.1.c"),
+    ]
+    assert history.pages == (
+        ("e0", f"{PLANT}/indicators/adjusts-chemical-dosing"),
+        ("e1", f"{PLANT}/indicators/adjusts-chemical-dosing"),
+    )
+    assert history.unreleased
+    new = index.histories[f"{PLANT}/reads-the-dosing-pump"]
+    assert [(e.edition, e.change) for e in new.events] == [("", "added")] and new.pages == ()
+    assert index.last_seen[f"{PLANT}/adjusts-chemical-dosing"] == ("e1", f"{PLANT}/indicators/adjusts-chemical-dosing")
+
+
+# -- the published editions -----------------------------------------------------------------------------
+
+CSR = Path(MODEL)
+LISTENS = "Actively listens and seeks to understand others: customers, colleagues, managers"
+
+
+def _release(site: Path, name: str, date: str) -> None:
+    assert (
+        main(["release", name, "--date", date, "--note", f"Edition {name}.", "--src", str(site / "competency_src")])
+        == 0
+    )
+
+
+def _model_edits(site: Path) -> None:
+    """An indicator reworded, one moved, one renamed, one withdrawn."""
+    model = site / "competency_src" / f"{MODEL}.yaml"
+    edit(model, LISTENS, LISTENS + " and the public")
+    edit(
+        model,
+        "          - id: explains-water-on-off-policies\n",
+        "          - id: explains-water-shutoff-policies\n            aliases: [explains-water-on-off-policies]\n",
+    )
+    edit(model, "          - explains-water-on-off-policies\n", "          - explains-water-shutoff-policies\n")
+    bills = "          - id: explains-customer-bills\n            text: Explaining customer bills to customers\n"
+    edit(model, bills, "")
+    edit(
+        model,
+        "          - id: compares-bill-to-previous-usage\n",
+        bills + "          - id: compares-bill-to-previous-usage\n",
+    )
+    edit(
+        model,
+        "          - id: understands-water-treatment\n"
+        "            text: General understanding of how water is treated at the plant\n",
+        "",
+    )
+    text = model.read_text(encoding="utf-8").rstrip("\n")
+    model.write_text(
+        text + '\n\nwithdrawn:\n  - {id: understands-water-treatment, kind: indicator, text: "General understanding of '
+        'how water is treated at the plant", since: "2025-06-01", note: "Covered by the distribution indicator."}\n',
+        encoding="utf-8",
+    )
+    overlay = site / "competency_src" / "utilities" / "millbrook.yaml"
+    edit(overlay, "explains-water-on-off-policies:", "explains-water-shutoff-policies:")
+    edit(overlay, "      - understands-water-treatment\n", "")
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the real site with two editions and a change since the second, built as `make html` does."""
+    mp = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp("editions")
+    for role in ("AUTHOR", "COMMITTER"):
+        mp.setenv(f"GIT_{role}_NAME", "Test")
+        mp.setenv(f"GIT_{role}_EMAIL", "test@example.invalid")
+    mp.setenv("GIT_CONFIG_GLOBAL", str(home / "no-gitconfig"))
+    site = copy_site(home)
+    (site / ".gitignore").write_text("/_build/\n__pycache__/\n", encoding="utf-8")
+    git(site, "init", "-q")
+    commit_all(site, "first")
+    _release(site, "v1", "2025-01-10")
+    _model_edits(site)
+    commit_all(site, "reworded, moved, renamed, withdrawn")
+    _release(site, "v2", "2025-06-01")
+    edit(
+        site / "competency_src" / f"{MODEL}.yaml",
+        "text: Using site-specific email system",
+        "text: Using site-specific email system\n            subitems: [messages]",
+    )
+    commit_all(site, "a change after v2")
+    result = make_html(site, site / "_build" / "generic")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Building edition") == 2
+    mp.undo()
+    return site
+
+
+def _page(site: Path, path: str) -> str:
+    return page_text(site / "_build" / "generic" / "html" / path)
+
+
+@pytest.mark.slow
+def test_current_item_pages_show_history_and_how_to_cite(released: Path) -> None:
+    listens = _page(released, f"{MODEL}/indicators/actively-listens-to-others.html")
+    pinned = f"editions/v2/{MODEL}/indicators/actively-listens-to-others.html"
+    assert f"This wording, pinned: {pinned} (edition v2" in listens
+    assert (
+        f"How to cite: II.1.a {LISTENS} and the public. Customer Service Representative, edition v2 (2025-06-01). "
+        f"{pinned}" in listens
+    )
+    assert (
+        "History Added in edition v1 (2025-01-10). Reworded in edition v2 (2025-06-01) (wording); the earlier "
+        f"wording: {LISTENS} In each edition: v1 (2025-01-10) · v2 (2025-06-01)" in listens
+    )
+    renamed = _page(released, f"{MODEL}/indicators/explains-water-shutoff-policies.html")
+    assert "Renamed in edition v2 (2025-06-01): formerly explains-water-on-off-policies ." in renamed
+    assert "Moved in edition v2 (2025-06-01): I.2.b → I.2.a." in renamed
+    email = _page(released, f"{MODEL}/indicators/uses-email-system.html")
+    assert "Not yet in an edition: this wording is newer than edition v2 (2025-06-01)" in email
+    assert "Reworded since edition v2 (not yet released) (sub-items)" in email
+
+
+@pytest.mark.slow
+def test_each_edition_is_published_with_a_banner_to_the_current_page(released: Path) -> None:
+    html = released / "_build" / "generic" / "html"
+    old = html / "editions" / "v1" / MODEL / "indicators" / "explains-water-on-off-policies.html"
+    text = old.read_text(encoding="utf-8")
+    assert "Superseded edition <strong>v1</strong> (2025-01-10)." in text
+    assert 'href="../../../../customer-service-representative/indicators/explains-water-on-off-policies.html"' in text
+    assert f"{LISTENS}" in _page(released, f"editions/v1/{MODEL}/indicators/actively-listens-to-others.html")
+    assert "and the public" not in _page(released, f"editions/v1/{MODEL}/indicators/actively-listens-to-others.html")
+    latest = _page(released, f"editions/v2/{MODEL}/indicators/uses-email-system.html")
+    assert latest.startswith("Edition v2 (2025-06-01), the current edition")
+    assert "messages" not in latest  # the pinned wording, not the later change
+    # The old URL of the renamed item: a redirect in the current site to the renamed page.
+    assert "explains-water-shutoff-policies.html" in (
+        html / MODEL / "indicators" / "explains-water-on-off-policies.html"
+    ).read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_withdrawn_item_links_to_the_last_edition_that_had_it(released: Path) -> None:
+    page = _page(released, f"{MODEL}/indicators/understands-water-treatment.html")
+    assert "This indicator was withdrawn from the Customer Service Representative model (2025-06-01)." in page
+    assert "Last published in edition v1 (2025-01-10): see it as it stood ." in page
+    html = released / "_build" / "generic" / "html" / MODEL / "indicators" / "understands-water-treatment.html"
+    assert f'href="../../editions/v1/{MODEL}/indicators/understands-water-treatment.html"' in html.read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.slow
+def test_each_edition_has_a_changes_page_and_the_home_page_links_the_latest(released: Path) -> None:
+    changes = _page(released, "editions/v2/edition-changes.html")
+    assert "What changed in edition v2 since edition v1" in changes and "Edition v2." in changes
+    assert "Renamed I.2.a Explaining company policies related to turning on and off water (formerly " in changes
+    assert f"{LISTENS} {{+and the public+}}" in changes
+    assert "Moved (display code changed)" in changes and "Withdrawn" in changes
+    assert "The first edition" in _page(released, "editions/v1/edition-changes.html")
+    home = (released / "_build" / "generic" / "html" / "index.html").read_text(encoding="utf-8")
+    assert 'href="editions/v2/edition-changes.html"' in home and 'href="editions/v1/index.html"' in home
+
+
+@pytest.mark.slow
+def test_every_link_of_every_edition_resolves_and_a_no_op_rebuilds_no_edition(released: Path) -> None:
+    published = released / "_build" / "generic" / "html"
+    siblings = tuple(f"/{p.stem}/html/" for p in (released / "competency_src" / "utilities").glob("*.yaml"))
+    broken = [
+        b
+        for b in crawl_site(published)
+        if not (b.endswith("(leads outside the site)") and any(s in b for s in siblings))
+    ]
+    assert broken == []
+    kept = sorted((released / "_build" / "generic" / "editions").iterdir())
+    stamps = [(p / "complete").stat().st_mtime_ns for p in kept]
+    result = make_html(released, released / "_build" / "generic")
+    assert result.returncode == 0, result.stderr
+    assert "Building edition" not in result.stdout and "nothing to publish" in result.stdout
+    assert [(p / "complete").stat().st_mtime_ns for p in kept] == stamps
+
+
+@pytest.mark.slow
+def test_a_utility_site_has_its_editions(released: Path) -> None:
+    result = make_html(released, released / "_build" / "millbrook", utility="millbrook")
+    assert result.returncode == 0, result.stderr
+    page = (
+        released / "_build" / "millbrook" / "html" / "editions" / "v1" / MODEL / "indicators" / "uses-email-system.html"
+    )
+    text = page_text(page)
+    assert text.startswith("Superseded edition v1") and "does not use this indicator" in text
