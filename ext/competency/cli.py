@@ -13,7 +13,7 @@ from .problems import SourceError, display_path
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="competency",
-        description="Maintain job competency models: import, check, format, export, compare and release them; start a site.",
+        description="Maintain job competency models: import, check, format, export, compare, release; start a site.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # Each command module adds its own subparser and sets `run` (args -> exit status).
