@@ -60,7 +60,8 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     if key_file.is_file() and key_file.read_text(encoding="utf-8") == key and all(p.is_file() for p in expected):
         return
     paths = write_model_exports(folder, list(site.models.values()), creator=creator, base_url=base_url)
-    for stale in set(folder.iterdir()) - set(paths):  # the exports of a model that is gone
+    # The exports of a model that is gone (a site without models yet has no export folder).
+    for stale in set(folder.iterdir() if folder.is_dir() else ()) - set(paths):
         if stale.is_file():
             stale.unlink()
     key_file.write_text(key, encoding="utf-8")
