@@ -192,6 +192,8 @@ def build(root: Path, build_root: Path, utility: str, jobs: str, sphinx_options:
             "Run `make html` again once the files are saved."
         )
     built, published = variant_dir / ".work" / "html", variant_dir / "html"
+    say.write(f"Publishing {published} ...\n")
+    say.flush()
     if not publish(built, published):
         say.write(f"{published} already holds this build: nothing to publish\n")
     serve = "make serve" + (f" UTILITY={utility}" if utility else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .build_log import setup_build_log
 from .build_speed import setup_build_speed
 from .catalogue import setup_catalogue
 from .changes_page import setup_changes
@@ -29,4 +30,5 @@ def setup_extension(app: Sphinx) -> None:
     setup_exports(app)
     setup_changes(app)
     setup_build_speed(app)
+    setup_build_log(app)
     setup_stale_outputs(app)
