@@ -192,13 +192,22 @@ def build(root: Path, build_root: Path, utility: str, jobs: str, sphinx_options:
             "Run `make html` again once the files are saved."
         )
     built, published = variant_dir / ".work" / "html", variant_dir / "html"
-    say.write(f"Publishing {published} ...\n")
+    shown = _shown(published)
+    say.write(f"Publishing {shown} ...\n")
     say.flush()
     if not publish(built, published):
-        say.write(f"{published} already holds this build: nothing to publish\n")
+        say.write(f"{shown} already holds this build: nothing to publish\n")
     serve = "make serve" + (f" UTILITY={utility}" if utility else "")
-    say.write(f"The site is in {published} ({serve} to browse it).\n")
+    say.write(f"The site is in {shown} ({serve} to browse it).\n")
     return 0
+
+
+def _shown(path: Path) -> str:
+    """A path as the maintainer typed the command: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
