@@ -94,8 +94,12 @@ def check_jobs(jobs: str) -> None:
 
 
 @contextmanager
-def build_lock(build_root: Path, say: IO[str]) -> Iterator[None]:
-    """Hold `_build/.lock` for the whole build; wait, saying so, while another build holds it."""
+def build_lock(build_root: Path, say: IO[str]) -> Iterator[int]:
+    """Hold `_build/.lock` for the whole build; wait, saying so, while another build holds it.
+
+    Yields the lock's file descriptor: Sphinx inherits it, so the lock is held until Sphinx ends
+    too, even when this process is killed alone.
+    """
     build_root.mkdir(parents=True, exist_ok=True)
     with (build_root / LOCK_FILE).open("a+", encoding="utf-8") as lock:
         try:
@@ -116,7 +120,7 @@ def build_lock(build_root: Path, say: IO[str]) -> Iterator[None]:
         lock.write(f"{os.getpid()}\n")
         lock.flush()
         try:
-            yield
+            yield lock.fileno()
         finally:
             lock.seek(0)
             lock.truncate()  # released when the file is closed (also when the process is killed)
@@ -157,7 +161,15 @@ def _environment_stamp(variant_dir: Path) -> tuple[int, int] | None:
     return info.st_mtime_ns, info.st_size
 
 
-def build(root: Path, build_root: Path, utility: str, jobs: str, sphinx_options: Sequence[str], say: IO[str]) -> int:
+def build(
+    root: Path,
+    build_root: Path,
+    utility: str,
+    jobs: str,
+    sphinx_options: Sequence[str],
+    say: IO[str],
+    lock: int | None = None,
+) -> int:
     """Build and publish one variant; the exit status of `make html`."""
     variant_dir = build_root / (utility or "generic")
     marker = variant_dir / INCOMPLETE
@@ -176,7 +188,8 @@ def build(root: Path, build_root: Path, utility: str, jobs: str, sphinx_options:
         marker.touch()
         before = source_stamps(root, folders)
         environment = _environment_stamp(variant_dir)
-        status = subprocess.call(sphinx_command(root, variant_dir, utility, jobs, sphinx_options), cwd=root)
+        command = sphinx_command(root, variant_dir, utility, jobs, sphinx_options)
+        status = subprocess.call(command, cwd=root, pass_fds=() if lock is None else (lock,))
         if status != 0:
             if _environment_stamp(variant_dir) == environment:
                 marker.unlink()  # stopped before reading anything (a source error): the state is intact
@@ -231,8 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_utility(args.utility, root / "competency_src")
         check_jobs(args.jobs)
-        with build_lock(build_root, sys.stdout):
-            status = build(root, build_root, args.utility, args.jobs, args.sphinx_options, sys.stdout)
+        with build_lock(build_root, sys.stdout) as lock:
+            status = build(root, build_root, args.utility, args.jobs, args.sphinx_options, sys.stdout, lock)
     except (BuildRefusedError, PublishError, OSError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2 if isinstance(exc, BuildRefusedError) else 1

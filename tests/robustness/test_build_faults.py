@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -167,4 +168,28 @@ def test_two_builds_at_once_run_one_after_the_other(site: Path, tmp_path: Path) 
     waited = [output for output in outputs if "Another build of this checkout is running" in output]
     assert len(waited) == 1, outputs
     assert "waiting for it to finish" in waited[0]
+    assert_published_is_clean(site, tmp_path)
+
+
+def test_sphinx_left_running_by_a_killed_build_keeps_the_lock(site: Path, tmp_path: Path) -> None:
+    """Killing only `make html`'s process leaves Sphinx writing: no other build starts before it ends."""
+    edit_sources(site, "Reads water meters")
+    (command,) = make_html_commands(site, site / "_build" / "generic")
+    started: list[subprocess.CompletedProcess[str]] = []
+
+    def build_again() -> None:
+        started.append(subprocess.run(command, cwd=site, env=build_env(), capture_output=True, text=True, timeout=600))
+
+    second_build = threading.Thread(target=build_again)
+
+    def kill_the_parent_and_build_again(process: subprocess.Popen[str]) -> None:
+        os.kill(process.pid, signal.SIGKILL)  # Sphinx, its child, goes on (its output is still read)
+        second_build.start()
+
+    build_until(site, reading, kill_the_parent_and_build_again)
+    second_build.join(timeout=600)
+    (second,) = started
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Another build of this checkout is running" in second.stdout
+    assert "building it again from scratch" in second.stdout
     assert_published_is_clean(site, tmp_path)
