@@ -30,7 +30,7 @@ export UTILITY PORT JOBS
 # Reproducible builds: pages carry the date of the last commit unless SOURCE_DATE_EPOCH is set.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: html docs variants serve serve-docs live test test-quick test-docs bench check lint clean
+.PHONY: html docs variants serve serve-docs live test test-quick test-docs test-incremental-long bench check lint clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -89,6 +89,10 @@ test-quick: $(BIN)/.installed-dev
 # clean and every link resolves, a site made by `competency init` builds; axe on both sites.
 test-docs: $(BIN)/.installed-dev
 	$(BIN)/pytest tests/test_two_sites.py tests/browser/test_docs_site.py
+# The property "an incremental build equals a clean build", searched longer than in `make test`.
+test-incremental-long: $(BIN)/.installed-dev
+	INCREMENTAL_EXAMPLES="$${INCREMENTAL_EXAMPLES:-40}" INCREMENTAL_STEPS="$${INCREMENTAL_STEPS:-12}" \
+		$(BIN)/pytest tests/test_incremental_equals_clean.py
 
 bench: $(BIN)/.installed-dev
 	$(BIN)/python benchmarks/run.py

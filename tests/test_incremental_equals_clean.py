@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
@@ -164,18 +164,19 @@ class IncrementalSite(RuleBasedStateMachine):
     # -- writing the sources ---------------------------------------------------------------------
 
     def write(self) -> None:
+        """Save the files a maintainer would have changed, and only those (the others keep their times)."""
         folder = self.site / "competency_src"
-        for path in folder.glob("*.yaml"):
-            path.unlink()
-        for model in self.models.values():
-            (folder / f"{model.id}.yaml").write_text(json.dumps(model.document(), indent=1), encoding="utf-8")
-        overlay = folder / "utilities" / f"{UTILITY}.yaml"
-        if self.overlay is None:
-            overlay.unlink(missing_ok=True)
-        else:
-            overlay.parent.mkdir(exist_ok=True)
-            overlay.write_text(json.dumps(self.overlay.document(), indent=1), encoding="utf-8")
-        (self.site / "docs" / "about.md").write_text(f"# About\n\n{self.page}\n", encoding="utf-8")
+        files = {folder / f"{m.id}.yaml": json.dumps(m.document(), indent=1) for m in self.models.values()}
+        if self.overlay is not None:
+            files[folder / "utilities" / f"{UTILITY}.yaml"] = json.dumps(self.overlay.document(), indent=1)
+        files[self.site / "docs" / "about.md"] = f"# About\n\n{self.page}\n"
+        for path in [*folder.glob("*.yaml"), *folder.glob("utilities/*.yaml")]:
+            if path not in files:
+                path.unlink()
+        for path, text in files.items():
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
 
     def keep_overlay_valid(self) -> None:
         """An overlay names existing ids only (a change that removes one takes it out of the overlay)."""
@@ -337,6 +338,8 @@ IncrementalSite.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     database=None,
+    # No shrinking: every attempt costs builds, and the failure already lists the changes made.
+    phases=[Phase.explicit, Phase.generate],
 )
 
 

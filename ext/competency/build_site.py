@@ -108,8 +108,12 @@ def check_jobs(jobs: str) -> None:
 
 
 @contextmanager
-def build_lock(build_root: Path, say: IO[str]) -> Iterator[None]:
-    """Hold `_build/.lock` for the whole build; wait, saying so, while another build holds it."""
+def build_lock(build_root: Path, say: IO[str]) -> Iterator[int]:
+    """Hold `_build/.lock` for the whole build; wait, saying so, while another build holds it.
+
+    Yields the lock's file descriptor: Sphinx inherits it, so the lock is held until Sphinx ends
+    too, even when this process is killed alone.
+    """
     build_root.mkdir(parents=True, exist_ok=True)
     with (build_root / LOCK_FILE).open("a+", encoding="utf-8") as lock:
         try:
@@ -130,7 +134,7 @@ def build_lock(build_root: Path, say: IO[str]) -> Iterator[None]:
         lock.write(f"{os.getpid()}\n")
         lock.flush()
         try:
-            yield
+            yield lock.fileno()
         finally:
             lock.seek(0)
             lock.truncate()  # released when the file is closed (also when the process is killed)
@@ -183,6 +187,7 @@ def build(
     sphinx_options: Sequence[str],
     say: IO[str],
     sources: str = DEFAULT_SOURCES,
+    lock: int | None = None,
 ) -> int:
     """Build and publish one variant; the exit status of `make html`."""
     variant_dir = build_root / (utility or "generic")
@@ -202,7 +207,8 @@ def build(
         marker.touch()
         before = source_stamps(root, folders)
         environment = _environment_stamp(variant_dir)
-        status = subprocess.call(sphinx_command(root, variant_dir, utility, jobs, sources, sphinx_options), cwd=root)
+        command = sphinx_command(root, variant_dir, utility, jobs, sources, sphinx_options)
+        status = subprocess.call(command, cwd=root, pass_fds=() if lock is None else (lock,))
         if status != 0:
             if _environment_stamp(variant_dir) == environment:
                 marker.unlink()  # stopped before reading anything (a source error): the state is intact
@@ -227,11 +233,22 @@ def build(
     if status != 0:
         return status
     built, published = variant_dir / ".work" / "html", variant_dir / "html"
+    shown = _shown(published)
+    say.write(f"Publishing {shown} ...\n")
+    say.flush()
     if not publish(built, published):
-        say.write(f"{published} already holds this build: nothing to publish\n")
+        say.write(f"{shown} already holds this build: nothing to publish\n")
     serve = "make serve" + (f" UTILITY={utility}" if utility else "")
-    say.write(f"The site is in {published} ({serve} to browse it).\n")
+    say.write(f"The site is in {shown} ({serve} to browse it).\n")
     return 0
+
+
+def _shown(path: Path) -> str:
+    """A path as the maintainer typed the command: relative to the current folder when inside it."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -261,8 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_sources(root, args.sources)
         check_utility(args.utility, root / args.sources)
         check_jobs(args.jobs)
-        with build_lock(build_root, sys.stdout):
-            status = build(root, build_root, args.utility, args.jobs, args.sphinx_options, sys.stdout, args.sources)
+        with build_lock(build_root, sys.stdout) as lock:
+            status = build(
+                root, build_root, args.utility, args.jobs, args.sphinx_options, sys.stdout, args.sources, lock
+            )
     except (BuildRefusedError, PublishError, OSError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2 if isinstance(exc, BuildRefusedError) else 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from .about_page import setup_about
+from .build_log import setup_build_log
 from .build_speed import setup_build_speed
 from .catalogue import setup_catalogue
 from .changes_page import setup_changes
@@ -36,5 +37,6 @@ def setup_extension(app: Sphinx) -> None:
     setup_theme_text(app)
     setup_edition_pages(app)
     setup_build_speed(app)
+    setup_build_log(app)
     setup_stale_outputs(app)
     setup_write_errors(app)
