@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .family import Library, load_library
 from .loader import load_model_document
 from .model import Model
 from .overlay import UtilityOverlay, load_overlay
@@ -32,9 +33,12 @@ class Site:
     overlays: Mapping[str, UtilityOverlay] = field(default_factory=dict)
     #: The utility whose site this is, or None for the generic site.
     utility: UtilityOverlay | None = None
+    #: The shared competency library of a family of jobs (family.py), or None.
+    library: Library | None = None
 
     def files(self) -> list[Path]:
-        return [m.path for m in self.written.values()] + [o.path for o in self.overlays.values()]
+        library = [self.library.path] if self.library else []
+        return [m.path for m in self.written.values()] + [o.path for o in self.overlays.values()] + library
 
 
 def model_files(source_dir: Path) -> list[Path]:
@@ -83,9 +87,22 @@ def load_site(
             )
         )
     overlays = _load_overlays(source_dir, models, problems) if not problems else {}
+    library = _load_library(source_dir, models, documents, problems) if not problems else None
     if problems:
         raise SourceError(problems)
-    return Site(source_dir=source_dir, models=models, written=models, documents=documents, overlays=overlays)
+    return Site(
+        source_dir=source_dir, models=models, written=models, documents=documents, overlays=overlays, library=library
+    )
+
+
+def _load_library(
+    source_dir: Path, models: dict[str, Model], documents: dict[str, YamlDocument], problems: list[Problem]
+) -> Library | None:
+    try:
+        return load_library(source_dir, models, documents)
+    except SourceError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def _load_overlays(source_dir: Path, models: dict[str, Model], problems: list[Problem]) -> dict[str, UtilityOverlay]:
