@@ -7,15 +7,21 @@ BIN    := $(VENV)/bin
 UTILITY ?=
 PORT   ?= 8000
 JOBS   ?= auto
+# SOURCES=<folder>: build the models of another source folder (a utility's own models, or the example
+# family in examples/family/competency_src) into _build/sources/<variant>. The folder reaches
+# sphinx-build through the environment, quoted, so no character of it is ever read by the shell;
+# the build stops with a located error when it is not a folder of models.
+SOURCES ?=
+export COMPETENCY_SOURCES := $(SOURCES)
 
 # Each variant has its own output and doctrees, so switching variants never serves stale pages.
 VARIANT := $(if $(UTILITY),$(UTILITY),generic)
-OUT     := _build/$(VARIANT)
+OUT     := _build/$(if $(SOURCES),sources/)$(VARIANT)
 TAGS    := $(if $(UTILITY),-t $(UTILITY),)
 # Reproducible builds: pages carry the date of the last commit unless SOURCE_DATE_EPOCH is set.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-SPHINX_OPTS := -W --keep-going -n -j $(JOBS) -c .
+SPHINX_OPTS := -W --keep-going -n -j $(JOBS) -c . $(if $(SOURCES),-D "competency_source_dir=$$COMPETENCY_SOURCES")
 
 .PHONY: html variants serve live test test-quick bench check lint clean
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from docutils import nodes
 
 from . import ENV_VERSION
+from .family_pages import family_key
 from .model import Model
 from .page_dispatch import build_page, page_context
 from .site import Site
@@ -35,7 +36,8 @@ def inputs_key(site: Site, model: Model, tags: Iterable[str], urls: tuple[str, s
     """What a model's pages are built from: its file, every overlay, the tags and the link settings."""
     files = [model.path, *(overlay.path for overlay in site.overlays.values())]
     stamps = [(str(p), *file_stamp(p)) for p in files if p.exists()]
-    return json.dumps([ENV_VERSION, stamps, sorted(tags), list(urls)])
+    # Other jobs of the family that the model's pages name (family_pages.py), as they are shown.
+    return json.dumps([ENV_VERSION, stamps, sorted(tags), list(urls), family_key(site, model.id)])
 
 
 def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: tuple[str, str]) -> set[str]:

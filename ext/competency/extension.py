@@ -9,6 +9,7 @@ from .catalogue import setup_catalogue
 from .changes_page import setup_changes
 from .config import setup_config
 from .domain import setup_domain
+from .family_pages import setup_family
 from .nav import setup_nav
 from .nodes import setup_nodes
 from .publish_exports import setup_exports
@@ -28,3 +29,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_exports(app)
     setup_changes(app)
     setup_build_speed(app)
+    setup_family(app)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from docutils import nodes
 
+from .family import family_of
 from .overview_pages import matrix_page, profile_page
 from .pages import PAGE_BUILDERS, PageContext
 from .site import Site
@@ -29,6 +30,7 @@ def page_context(site: Site, model_id: str, item: str, docname: str, urls: tuple
         base_url=urls[0],
         generic_url=urls[1],
         utilities=tuple((o.utility, o.name) for o in site.overlays.values() if model_id in o.models),
+        family=family_of(site),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 
@@ -37,6 +38,9 @@ from .page_parts import (
 )
 from .variant_notes import departments, variant_notice
 
+if TYPE_CHECKING:
+    from .family import Family
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageContext:
@@ -56,6 +60,8 @@ class PageContext:
     generic_url: str = ""
     #: (tag, display name) of every utility that adapts this model.
     utilities: tuple[tuple[str, str], ...] = ()
+    #: The family of jobs the model belongs to (family.py), or None.
+    family: Family | None = None
 
     def generic_href(self, docname: str) -> str:
         """Where the generic site shows a page, as seen from this page."""
@@ -141,6 +147,7 @@ def model_page(ctx: PageContext) -> nodes.section:
         ]
     )
     page += departments(model, None)
+    page += _family("model_family_nodes", ctx, model.id)
     page += hidden_toctree(
         ctx.docname,
         [
@@ -241,6 +248,7 @@ def competency_page(ctx: PageContext) -> nodes.section:
         page += heading("Where it appears")
         page += bullet_list(_appearance(model, p) for p in placements)
     page += _supports(model, {competency.id})
+    page += _family("competency_family_nodes", ctx, competency.id)
     page += hidden_toctree(ctx.docname, [ctx.docname_of("indicator", i) for i in competency.indicators])
     return with_permalink(ctx, page)
 
@@ -309,6 +317,7 @@ def indicator_page(ctx: PageContext) -> nodes.section:
             classes=["comp-reuse"],
         )
     page += _supports(model, {indicator.id, indicator.competency})
+    page += _family("indicator_family_nodes", ctx, indicator.id)
     return with_permalink(ctx, page)
 
 
@@ -327,6 +336,17 @@ def _indicator_position(model: Model, competency: CompetencyPlacement, placement
         section_link(model, section),
         ")",
     )
+
+
+def _family(part: str, ctx: PageContext, item_id: str) -> list[nodes.Node]:
+    """What a job page says of the family of jobs (family_pages.py), when there is one."""
+    if ctx.family is None:
+        return []
+    from . import family_pages  # family_pages builds on this module
+
+    if part == "model_family_nodes":
+        return family_pages.model_family_nodes(ctx.family, ctx.model, ctx.docname)
+    return getattr(family_pages, part)(ctx.family, ctx.model, item_id)
 
 
 # -- responsibility ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sphinx.util import logging
 
 from .config import competency_config
 from .digests import changed_pages, inputs_key
+from .family_pages import write_family_stubs
 from .overlay import BUILDER_TAGS
 from .problems import SourceError
 from .site import Site, overlay_files
@@ -49,6 +50,7 @@ def load_sources(app: Sphinx) -> None:
     try:
         site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle")
         written = write_stubs(Path(app.srcdir), site)
+        written += write_family_stubs(Path(app.srcdir), site)  # the shared/ pages of a family of jobs
         site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
     except SourceError as exc:
         for problem in exc.problems:

@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .family import FAMILY_FOLDER
 from .model import Model
 from .pages import page_docname
 from .problems import Location, Problem, SourceError
@@ -101,7 +102,8 @@ def write_stubs(srcdir: Path, site: Site) -> int:
                 if stub not in wanted:
                     stub.unlink()
         manifest_file.write_text(manifest, encoding="utf-8")
-    _remove_stale_folders(srcdir, set(site.written) | {alias for m in site.written.values() for alias in m.aliases})
+    folders = set(site.written) | {alias for m in site.written.values() for alias in m.aliases}
+    _remove_stale_folders(srcdir, folders | {FAMILY_FOLDER})  # family_pages.py keeps the family's folder
     return written
 
 
