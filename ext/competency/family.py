@@ -244,7 +244,7 @@ def _written_uses(documents: Mapping[str, YamlDocument]) -> Iterator[tuple[str, 
     """model id -> {item id -> (shared id, where it is written, kind)} from the models' files."""
     for model_id, document in documents.items():
         uses: dict[str, tuple[str, Any, str]] = {}
-        for where, entry, kind in _entries(document.data):
+        for where, entry, kind in model_entries(document.data):
             if "shared" in entry and "id" in entry:
                 uses[entry["id"]] = (entry["shared"], (*where, "shared"), kind)
         yield model_id, uses
@@ -256,7 +256,7 @@ def _first_use_per_model(documents: Mapping[str, YamlDocument]) -> Iterator[tupl
             yield model_id, next(iter(uses.values()))
 
 
-def _entries(data: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any], str]]:
+def model_entries(data: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any], str]]:
     """Every competency and indicator entry of a model's data, with where it is and its kind."""
     for s, section in enumerate(data.get("sections", ())):
         lists = [(("sections", s, "competencies"), section.get("competencies", ()))]
@@ -277,7 +277,7 @@ def _check_uses(library: Library, documents: Mapping[str, YamlDocument]) -> list
     aliases = library.aliases_index()
     for document in documents.values():
         used: dict[str, str] = {}
-        for where, entry, kind in _entries(document.data):
+        for where, entry, kind in model_entries(document.data):
             if "shared" not in entry or "id" not in entry:
                 continue
             shared_id, at = entry["shared"], document.positions.at((*where, "shared"))
