@@ -250,6 +250,10 @@ def test_compare_page_data_objects_and_former_ids(app: SphinxTestApp) -> None:
     assert '<script src="../shared/family-data.js"></script>' in compare_html
     assert '<script src="../_static/comp-compare.js"></script>' in compare_html
     assert (out / "_static/comp-compare.js").is_file()
+    # The short address at the site's root forwards there, keeping the pair (query and fragment).
+    root = (out / "compare.html").read_text(encoding="utf-8")
+    assert '<script>location.replace("shared/compare.html" + location.search + location.hash);</script>' in root
+    assert '<a href="shared/compare.html">' in root
     inventory = load_inventory(out / "objects.inv", "https://intranet.example/")
     assert inventory["comp:shared-competency"]["shared/communication"][2].endswith(
         "shared/competencies/communication.html"

@@ -5,7 +5,8 @@
 - `shared/indicators/<id>`: the jobs that list these words;
 - `shared/matrix`: jobs x shared competencies;
 - `shared/paths/<from>--<to>`: a declared career path, printable;
-- `shared/compare`: any two jobs, compared in the browser from a data file (compare.py).
+- `shared/compare`: any two jobs, compared in the browser from a data file (compare.py); `compare.html`
+  at the site's root forwards to it with the chosen pair.
 
 Their stubs are written beside the models' (compared before writing). Each family page
 declares every source file as its dependency: a family has a few dozen such pages, so an
@@ -608,6 +609,28 @@ def write_family_data(app: Any, exception: Exception | None) -> None:
     outdir = Path(app.builder.outdir)
     write_text(outdir / DATA_SCRIPT, data_script(data))
     write_text(outdir / DATA_JSON, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    if ROOT_COMPARE.removesuffix(".html") not in app.env.all_docs:  # a page of the site's own keeps the name
+        write_text(outdir / ROOT_COMPARE, root_compare_page())
+
+
+#: The short address of the compare page, at the site's root: `compare.html?from=<id>&to=<id>`.
+ROOT_COMPARE = "compare.html"
+
+
+def root_compare_page() -> str:
+    """A page at the site's root that forwards to the compare page, keeping the chosen pair (the query)."""
+    target = family_docname("shared-compare") + ".html"
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>Compare two jobs</title>\n"
+        f'<script>location.replace("{target}" + location.search + location.hash);</script>\n'
+        f'<noscript><meta http-equiv="refresh" content="0; url={target}"></noscript>\n'
+        "</head>\n<body>\n"
+        f'<p>The comparison of two jobs is at <a href="{target}">{target}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
 
 
 def setup_family(app: Any) -> None:

@@ -129,3 +129,21 @@ def test_family_pages_are_accessible_and_fit_a_phone(browser, family_url: str) -
     assert not failures, "\n".join(f"{name}:\n{text}" for name, text in failures.items())
     context.close()
     watch.check()
+
+
+@pytest.mark.parametrize("over", ["http", "file"])
+def test_the_short_address_at_the_root_opens_the_same_comparison(
+    browser, family_url: str, family_out: Path, over: str
+) -> None:
+    """`compare.html?from=<id>&to=<id>` at the site's root forwards to the compare page with the pair."""
+    query = "?from=meter-reader&to=distribution-system-operator"
+    start = family_url + "compare.html" if over == "http" else (family_out / "compare.html").as_uri()
+    context, watch = _context(browser, family_url.rstrip("/") if over == "http" else "file://")
+    page = context.new_page()
+    page.goto(start + query)
+    page.wait_for_url("**/shared/compare.html?from=meter-reader&to=distribution-system-operator")
+    assert _result_text(page).startswith(
+        "From Meter Reader (invented example) to Distribution System Operator (invented example)"
+    )
+    context.close()
+    watch.check()
