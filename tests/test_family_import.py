@@ -225,3 +225,17 @@ def test_import_into_a_folder_whose_models_have_errors_writes_nothing(
     assert "unknown shared competency 'comunication'" in err
     assert "the models of this folder have errors; nothing written" in err
     assert not (family / f"{JOB}.yaml").exists()
+
+
+def test_the_output_shown_in_the_docs_is_what_the_commands_print(
+    family: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/family.md quotes the import and share output: every quoted line must be printed as shown."""
+    blocks = re.findall(r"```text\n(.*?)```", (REPO / "docs" / "family.md").read_text(encoding="utf-8"), re.DOTALL)
+    imported, shared = (block.splitlines() for block in blocks[:2])
+    err = _import(family, capsys).replace(TEXT.as_posix(), "TEXT")
+    for quoted in imported:
+        assert quoted in err.splitlines(), quoted
+    assert shared[0] == "$ competency share safety-awareness --src competency_src"
+    assert main(shlex.split(shared[0])[2:]) == 0
+    assert capsys.readouterr().err.splitlines() == shared[1:]
