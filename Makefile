@@ -7,6 +7,10 @@ BIN    := $(VENV)/bin
 UTILITY ?=
 PORT   ?= 8000
 JOBS   ?= auto
+# SOURCES=<folder>: build the models of another source folder (a utility's own models, or the example
+# family in examples/family/competency_src) into _build/sources/<variant>. Like every variable, it
+# is checked below and reaches the build through the environment, quoted.
+SOURCES ?=
 
 # No variable reaches a shell as code. Each one a person may set is checked here, by make's own text
 # functions on its unexpanded value (no shell, no $(...) in it ever runs), and recipes read it from the
@@ -25,7 +29,8 @@ $(call _require,PORT,,a port number)
 $(call _require,JOBS,,'auto' or a number of processes)
 $(call _require,PYTHON,_ - . / +,a Python command (a name or path))
 $(call _require,SOURCE_DATE_EPOCH,,a number of seconds)
-export UTILITY PORT JOBS
+$(call _require,SOURCES,_ - . /,empty or a folder of this checkout (letters, digits, _ - . /))
+export UTILITY PORT JOBS SOURCES
 
 # Reproducible builds: pages carry the date of the last commit unless SOURCE_DATE_EPOCH is set.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
@@ -45,7 +50,8 @@ $(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
 # One entry point: checks UTILITY and JOBS, waits for another build of this checkout, builds into
 # _build/<variant>/.work/html and publishes _build/<variant>/html (ext/competency/build_site.py).
 html: $(BIN)/.installed
-	$(BIN)/python -m competency.build_site --utility "$$UTILITY" --jobs "$$JOBS"
+	$(BIN)/python -m competency.build_site --utility "$$UTILITY" --jobs "$$JOBS" \
+		$${SOURCES:+--sources "$$SOURCES" --out _build/sources}
 
 # The tool's own documentation (manual/), a site of its own beside the reference staff site, whose
 # object inventory its examples link into: the generic site is built first.
@@ -65,7 +71,7 @@ variants: $(BIN)/.installed
 
 serve:
 	$(BIN)/python -m competency.cli variant-check "$$UTILITY"
-	$(BIN)/python -m http.server "$$PORT" --bind 127.0.0.1 --directory "_build/$${UTILITY:-generic}/html"
+	$(BIN)/python -m http.server "$$PORT" --bind 127.0.0.1 --directory "_build/$${SOURCES:+sources/}$${UTILITY:-generic}/html"
 
 # From _build/, so the documentation's links into the reference site (../../generic/html/) work.
 serve-docs:

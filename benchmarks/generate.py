@@ -12,6 +12,7 @@ The output is deterministic for a given seed.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -342,4 +343,68 @@ def write_published_texts(folder: Path, total: int, seed: int = 0) -> list[Path]
     for data in site_models(total, seed):
         paths.append(folder / f"{data['id']}.txt")
         paths[-1].write_text(published_text(data), encoding="utf-8")
+    return paths
+
+
+# -- a family of jobs: a shared library used by every generated job ----------------------------------------
+
+#: The shared competencies every job of a generated family uses (Communication, Customer Focus, ...).
+COMMON_SHARED = 5
+
+
+def family_library(shared: int, jobs: list[str], seed: int = 0) -> dict[str, Any]:
+    """A library of `shared` competencies (two shared indicators each) and a career path job n -> n+1."""
+    text = _Text(seed * 7919 + 1)
+    competencies = []
+    for _ in range(shared):
+        title = text.title()
+        indicators = []
+        for _ in range(2):
+            words = text.indicator()
+            indicators.append({"id": text.id_for(words), "text": words})
+        competencies.append(
+            {"id": text.id_for(title), "title": title, "description": text.note(), "indicators": indicators}
+        )
+    paths = [{"from": a, "to": b} for a, b in itertools.pairwise(jobs)]
+    return {"competencies": competencies, "paths": paths}
+
+
+def join_library(model: dict[str, Any], library: dict[str, Any], seed: int, start: int = 0) -> int:
+    """Make some of the model's own competencies uses of the library's (ids and codes kept).
+
+    The first COMMON_SHARED shared competencies are used by every job (fewer in a small model),
+    the others in turn from `start`, so that a family of small models still uses each of them.
+    Each use takes the shared title, and its first indicator a shared indicator's words.
+    Returns how many of the others the model took.
+    """
+    rng = random.Random(seed)
+    shared = library["competencies"]
+    own = [c for s in model["sections"][:2] for c in s["competencies"] if "id" in c]
+    common = min(COMMON_SHARED, max(1, len(own) // 3))
+    others = shared[COMMON_SHARED:]
+    count = min(len(own) - common, rng.randint(8, 16), len(others))
+    chosen = shared[:common] + [others[(start + k) % len(others)] for k in range(count)]
+    for competency, use in zip(own, chosen, strict=False):
+        competency["title"] = use["title"]
+        competency["shared"] = use["id"]
+        first, words = competency["indicators"][0], use["indicators"][rng.randrange(2)]
+        first["text"], first["shared"] = words["text"], words["id"]
+    return count
+
+
+def write_family(folder: Path, jobs: int = 18, shared: int = 40, per_model: int = 280, seed: int = 0) -> list[Path]:
+    """Write a family of `jobs` models sharing `shared` competencies (shared/library.yaml); the model paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = [f"job-{n + 1:02d}" for n in range(jobs)]
+    library = family_library(shared, ids, seed)
+    (folder / "shared").mkdir(exist_ok=True)
+    with (folder / "shared" / "library.yaml").open("w", encoding="utf-8") as stream:
+        _yaml().dump(library, stream)
+    paths, start = [], 0
+    for n, model_id in enumerate(ids):
+        data = generate_model(model_id, per_model, seed=seed * 1000 + n)
+        start += join_library(data, library, seed * 1000 + n, start)
+        paths.append(folder / f"{model_id}.yaml")
+        with paths[-1].open("w", encoding="utf-8") as stream:
+            _yaml().dump(data, stream)
     return paths

@@ -30,11 +30,15 @@ ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / "_work"
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import write_models, write_published_texts  # noqa: E402
+from benchmarks.generate import model_sizes, write_family, write_models, write_published_texts  # noqa: E402
+from competency.family_pages import family_stubs  # noqa: E402
 from competency.loader import load_model  # noqa: E402
+from competency.site import load_site  # noqa: E402
 from competency.stubs import model_stubs  # noqa: E402
 
 GIB = 1024**3
+#: Shared competencies of a generated family (--family).
+FAMILY_SHARED = 40
 TIME = Path("/usr/bin/time")
 READ_LINE = re.compile(r"^reading sources\.\.\. \[\s*\d+%\] (\S+)", re.MULTILINE)
 WRITE_LINE = re.compile(r"^writing output\.\.\. \[\s*\d+%\] (\S+)", re.MULTILINE)
@@ -99,11 +103,13 @@ def sphinx_build(folder: Path, out: str, jobs: int = 1, *, fresh: bool = True, q
 # -- the sites ------------------------------------------------------------------------------------
 
 
-def make_site(size: int, name: str = "", from_text: bool = False) -> dict:
+def make_site(size: int, name: str = "", from_text: bool = False, family: bool = False) -> dict:
     """The project's conf.py and a home page with the catalogue, over generated models.
 
     With `from_text`, the models are written in the published plain-text shape and imported with
-    `competency import`, as a maintainer brings in a published model.
+    `competency import`, as a maintainer brings in a published model. With `family`, the models
+    share FAMILY_SHARED competencies through a library and declare a career path from each job to
+    the next (benchmarks/generate.py, write_family).
     """
     folder = WORK / (name or f"site-{size}")
     shutil.rmtree(folder, ignore_errors=True)
@@ -114,14 +120,23 @@ def make_site(size: int, name: str = "", from_text: bool = False) -> dict:
         if (ROOT / "docs" / extra).is_dir():
             shutil.copytree(ROOT / "docs" / extra, folder / "docs" / extra)
     (folder / "docs" / "index.md").write_text("# Benchmark site\n\n```{comp:catalogue}\n```\n", encoding="utf-8")
-    paths = import_texts(folder, size) if from_text else write_models(folder / "models", size)
-    models = [load_model(path) for path in paths]  # the project's own checks
+    shared: set[str] = set()
+    if family:
+        jobs = len(model_sizes(size))
+        write_family(folder / "models", jobs=jobs, shared=FAMILY_SHARED, per_model=size // jobs)
+        loaded = load_site(folder / "models")  # the project's own checks, the library's included
+        models = list(loaded.models.values())
+        shared = {docname for docname, _ in family_stubs(loaded)}
+    else:
+        paths = import_texts(folder, size) if from_text else write_models(folder / "models", size)
+        models = [load_model(path) for path in paths]  # the project's own checks
     pages = {docname for model in models for docname, _ in model_stubs(model)}
     return {
         "folder": folder,
         "models": models,
         "indicators": sum(len(m.indicators) for m in models),
-        "pages": len(pages) + 1,
+        "pages": len(pages) + len(shared) + 1,
+        "family_pages": shared,
     }
 
 
@@ -201,7 +216,8 @@ def one_round(site: dict, floor: Path) -> dict:
         model.path.write_text(original, encoding="utf-8")
     reread = READ_LINE.findall(edit.output)
     model_pages = {docname for docname, _ in model_stubs(model)}
-    outside = sorted(set(reread) - model_pages - {"index"})
+    # A family page lists every job that uses its item: an edit reads the family's pages again (docs/family.md).
+    outside = sorted(set(reread) - model_pages - {"index"} - site["family_pages"])
     floor_build = sphinx_build(floor, "_build", jobs=1)
     return {
         "full": full.seconds,
@@ -419,7 +435,7 @@ def save(results: dict[int, dict], path: Path) -> None:
 
 
 def measure(size: int, args: argparse.Namespace, started: float, later: list[int]) -> dict:
-    site = make_site(size, from_text=args.from_text)
+    site = make_site(size, from_text=args.from_text, family=args.family)
     floor = make_floor(size, site["pages"])
     print(f"{size:,} indicators: {len(site['models'])} models, {site['pages']:,} pages", flush=True)
     round_start = time.perf_counter()
@@ -455,6 +471,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--editions", type=int, default=5, help="editions of the no-op editions measurement (0: skip it)"
+    )
+    parser.add_argument(
+        "--family",
+        action="store_true",
+        help=f"a family of jobs: the models share {FAMILY_SHARED} competencies and declare career paths",
     )
     parser.add_argument("--results", type=Path, default=WORK / "results.json", help="JSON file written")
     parser.add_argument(

@@ -26,6 +26,7 @@ def copy_site(target: Path) -> Path:
     """The project's site sources (conf.py, docs, models) copied to a scratch folder."""
     shutil.copy(REPO / "conf.py", target / "conf.py")
     shutil.copytree(REPO / "competency_src", target / "competency_src")
+    shutil.copytree(REPO / "examples", target / "examples")  # manual/family.md shows the example family
     shutil.copytree(REPO / "ext", target / "ext", ignore=shutil.ignore_patterns("__pycache__"))  # docs include schemas
     shutil.copytree(
         REPO / "docs",

@@ -278,7 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_sources(root, args.sources)
         check_utility(args.utility, root / args.sources)
         check_jobs(args.jobs)
-        with build_lock(build_root, sys.stdout) as lock:
+        # One lock per checkout, whatever the output folder: every build writes its stubs into docs/.
+        with build_lock(root / "_build", sys.stdout) as lock:
             status = build(
                 root, build_root, args.utility, args.jobs, args.sphinx_options, sys.stdout, args.sources, lock
             )

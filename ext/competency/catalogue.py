@@ -10,6 +10,8 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
+from .family import family_of
+from .family_pages import family_catalogue_line, family_docname
 from .model import Model
 from .page_parts import KIND_LABELS, badge, hidden_toctree, link, paragraph, section_size
 from .pages import page_docname
@@ -27,7 +29,12 @@ class CatalogueDirective(SphinxDirective):
         note_site_dependency(self.env)  # read again when a model is added, removed or changed
         for model in site.models.values():
             result += self.model_cards(model)
-        result.append(hidden_toctree(self.env.docname, [page_docname(m, "model", m) for m in site.models]))
+        entries = [page_docname(m, "model", m) for m in site.models]
+        if site.library is not None:  # a family of jobs: its shared pages (family_pages.py)
+            self.env.note_dependency(str(site.library.path))
+            result.append(family_catalogue_line(family_of(site)))
+            entries.append(family_docname("shared-index"))
+        result.append(hidden_toctree(self.env.docname, entries))
         return result
 
     def model_cards(self, model: Model) -> list[nodes.Node]:

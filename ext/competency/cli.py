@@ -17,9 +17,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # Each command module adds its own subparser and sets `run` (args -> exit status).
-    from . import cli_check, cli_diff, cli_export, cli_fmt, cli_import, cli_init, cli_release, cli_variants
+    from . import cli_check, cli_diff, cli_export, cli_fmt, cli_import, cli_init, cli_release, cli_share, cli_variants
 
     cli_import.add_parser(commands)
+    cli_share.add_parser(commands)
     cli_check.add_parser(commands)
     cli_fmt.add_parser(commands)
     cli_variants.add_parser(commands)

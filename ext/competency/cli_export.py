@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from .export_case import DEFAULT_CREATOR
-from .export_files import FORMATS, render, write_model_exports, write_text
+from .export_files import FORMATS, render, render_library, write_model_exports, write_text
+from .family import family_of
 from .site import Site, load_site
 
 
@@ -22,6 +23,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
         default=[],
         metavar="ID",
         help="export only this model (repeat for several; default: every model)",
+    )
+    parser.add_argument(
+        "--library",
+        action="store_true",
+        help="with --format case: the shared competency library as its own CASE package",
     )
     parser.add_argument("--base-url", default="", help="site address, used for the uri of CASE items")
     parser.add_argument(
@@ -43,14 +49,23 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: unknown model(s) {', '.join(unknown)}; known: {', '.join(site.models)}", file=sys.stderr)
         return 2
     models = [site.models[m] for m in args.model] if args.model else list(site.models.values())
-    if args.output is not None and args.output.is_dir():
-        paths = write_model_exports(args.output, models, [args.format], creator=DEFAULT_CREATOR, base_url=args.base_url)
+    family = family_of(site)
+    if args.library:
+        if args.format != "case" or family is None or args.model:
+            print("error: --library exports the shared library of a family (with --format case only)", file=sys.stderr)
+            return 2
+        text = render_library(family, base_url=args.base_url)
+    elif args.output is not None and args.output.is_dir():
+        paths = write_model_exports(
+            args.output, models, [args.format], creator=DEFAULT_CREATOR, base_url=args.base_url, family=family
+        )
         print("\n".join(str(p) for p in paths), file=sys.stderr)
         return 0
-    if args.format == "case" and len(models) != 1:
+    elif args.format == "case" and len(models) != 1:
         print("error: a CASE package holds one model: choose one with --model ID, or give -o a folder", file=sys.stderr)
         return 2
-    text = render(args.format, models, base_url=args.base_url)
+    else:
+        text = render(args.format, models, base_url=args.base_url, family=family)
     if args.output is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()

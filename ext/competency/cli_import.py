@@ -8,9 +8,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .family import load_library
+from .family_import import Joined, join_family
 from .importer import MAX_TEXT_BYTES, ImportResult, import_text, too_large
-from .loader import load_model
+from .loader import load_model, load_model_document
 from .problems import Location, Problem, SourceError, display_path
+from .site import Site, load_site, model_files
 from .source_files import not_regular, read_source_bytes
 from .yamlformat import dump, model_document, write_atomically
 
@@ -69,16 +72,55 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    family = _family(output, result.model["id"])
+    joined = _join(result, family, args.src, output.parent)
+    if joined is not None:
+        for problem in joined.problems:
+            print(problem, file=sys.stderr)
+        result = dataclasses.replace(result, model=joined.model)
     text = render(result, args.src)
-    problems = validate(text, output, result.model["id"])
+    problems = validate(text, output, result.model["id"], family)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems and not args.force:
         print(f"{display_path(output)}: the imported model does not load; nothing written", file=sys.stderr)
         return 1
     write_atomically(output, text)
-    print(f"{display_path(output)}: written from {display_path(args.src)} ({_summary(result.model)})", file=sys.stderr)
+    summary = _summary(result.model)
+    if joined is not None:
+        summary += (
+            f"; joined the family: {joined.competencies} shared competencies, {joined.indicators} shared indicators"
+        )
+    print(f"{display_path(output)}: written from {display_path(args.src)} ({summary})", file=sys.stderr)
     return 0
+
+
+def _family(output: Path, model_id: str) -> Site | None:
+    """The other models of the folder the model is imported into (None when it holds none)."""
+    folder = output.parent
+    others = [p for p in model_files(folder) if p.resolve() != output.resolve()] if folder.is_dir() else []
+    if not others:
+        return None
+    try:
+        return load_site(folder)
+    except SourceError as exc:
+        raise SourceError(
+            [
+                *exc.problems,
+                Problem(
+                    location=Location(path=folder),
+                    message="the models of this folder have errors; nothing written",
+                    hint="an import joins the models beside it: correct them first",
+                ),
+            ]
+        ) from None
+
+
+def _join(result: ImportResult, site: Site | None, src: Path, folder: Path) -> Joined | None:
+    if site is None:
+        return None
+    others = [m for m in site.written.values() if m.id != result.model["id"]]
+    return join_family(result.model, result.origins, others=others, library=site.library, src=src, folder=folder)
 
 
 def _read(path: Path) -> bytes:
@@ -111,16 +153,28 @@ def render(result: ImportResult, src: Path) -> str:
     return dump(model_document(result.model, header=header, comments=result.comments))
 
 
-def validate(text: str, output: Path, model_id: str) -> list[Problem]:
-    """Load the text as the project would; problems are reported against the output path."""
+def validate(text: str, output: Path, model_id: str, family: Site | None = None) -> list[Problem]:
+    """Load the text as the project would (with the family it joins); problems name the output path."""
     with tempfile.TemporaryDirectory(prefix=".competency-import-") as folder:
         candidate = Path(folder) / f"{model_id}.yaml"
         candidate.write_text(text, encoding="utf-8")
         try:
-            load_model(candidate)
+            if family is None:
+                load_model(candidate)
+            else:
+                model, document = load_model_document(candidate)
+                models = {**{k: v for k, v in family.written.items() if k != model_id}, model_id: model}
+                documents = {**{k: v for k, v in family.documents.items() if k != model_id}, model_id: document}
+                load_library(family.source_dir, models, documents)
         except SourceError as exc:
-            return [dataclasses.replace(p, location=dataclasses.replace(p.location, path=output)) for p in exc.problems]
+            return [_at_output(p, candidate, output) for p in exc.problems]
     return []
+
+
+def _at_output(problem: Problem, candidate: Path, output: Path) -> Problem:
+    if problem.location.path != candidate:
+        return problem
+    return dataclasses.replace(problem, location=dataclasses.replace(problem.location, path=output))
 
 
 def _report_skipped(result: ImportResult, src: Path) -> None:

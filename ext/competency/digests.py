@@ -21,6 +21,7 @@ from docutils import nodes
 
 from . import ENV_VERSION
 from .config import SiteLinks
+from .family_pages import family_key
 from .model import Model
 from .page_dispatch import build_page, page_context
 from .site import Site
@@ -42,7 +43,17 @@ def inputs_key(
     """
     files = [model.path, *(overlay.path for overlay in site.overlays.values())]
     editions = site.editions.key() if site.editions is not None else ""  # pages show the editions' records
-    return json.dumps([ENV_VERSION, [(str(p), stamps.get(p)) for p in files], sorted(tags), list(urls), editions])
+    # Other jobs of the family that the model's pages name (family_pages.py), as they are shown.
+    return json.dumps(
+        [
+            ENV_VERSION,
+            [(str(p), stamps.get(p)) for p in files],
+            sorted(tags),
+            list(urls),
+            editions,
+            family_key(site, model.id),
+        ]
+    )
 
 
 def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: SiteLinks) -> set[str]:

@@ -30,6 +30,8 @@ from .problems import did_you_mean
 logger = logging.getLogger(__name__)
 
 OBJECT_TYPES = ("model", "section", "competency", "indicator", "responsibility")
+#: The pages of a family of jobs (family_pages.py): their full name is ``shared/<id>``.
+FAMILY_OBJECT_TYPES = ("shared-competency", "shared-indicator", "career-path")
 
 
 class ObjectEntry(NamedTuple):
@@ -98,8 +100,8 @@ class CompetencyDomain(Domain):
 
     name = "comp"
     label = "Competency models"
-    object_types = {kind: ObjType(kind, kind) for kind in OBJECT_TYPES}
-    roles = {kind: CompetencyRole() for kind in OBJECT_TYPES}
+    object_types = {kind: ObjType(kind.replace("-", " "), kind) for kind in OBJECT_TYPES + FAMILY_OBJECT_TYPES}
+    roles = {kind: CompetencyRole() for kind in OBJECT_TYPES + FAMILY_OBJECT_TYPES}
     indices = [IndicatorIndex]
     initial_data: dict[str, Any] = {
         # docname -> {(objtype, fullname): ObjectEntry} of the objects that document recorded
@@ -249,7 +251,7 @@ class CompetencyDomain(Domain):
         contnode: Element,
     ) -> list[tuple[str, Element]]:
         results = []
-        for objtype in OBJECT_TYPES:
+        for objtype in OBJECT_TYPES + FAMILY_OBJECT_TYPES:
             ref = self.resolve_xref(env, fromdocname, builder, objtype, target, node, contnode)
             if ref is not None:
                 results.append((f"comp:{objtype}", ref))

@@ -11,11 +11,20 @@ Mapping (manual/guide-exports.md explains it for integrators):
 - an item shown again at another position (section V, III.1.a) is a CFItem of
   its own at that position, linked to its definition by ``exactMatchOf``;
 - a responsibility's editorial supported_by mapping is ``isRelatedTo`` from the
-  responsibility to each supporting item.
+  responsibility to each supporting item;
+- in a site with a shared library (family.py), the library is a CFPackage of its
+  own (`export_library_case`, ``shared.case.json``), and a job's use of a shared
+  competency is linked to it: ``exactMatchOf`` when the job adds nothing of its
+  own (no qualifier, preamble or description of its own, and only shared
+  indicators), else ``isRelatedTo``; a use of a shared indicator (the same
+  words) is ``exactMatchOf``.
 
 Identifiers are UUIDs derived from ids (uuid5 over `NAMESPACE` and
 ``<model-id>/<item-id>``, plus ``@<utility>`` for a variant), so every export
-of the same model gives the same identifiers, whatever the codes.
+of the same model gives the same identifiers, whatever the codes. The library's
+are uuid5 over ``shared`` and ``shared/<shared-id>`` (no model can have the id
+``shared``), the same in every variant: a variant changes which jobs use an
+item, never the library.
 """
 
 from __future__ import annotations
@@ -26,17 +35,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from .export_json import item_url, utility_of
+from .export_json import item_url, shared_url, utility_of
+from .family import FAMILY_FOLDER, Family, normalised_text
 from .inline import plain_text
-from .model import CompetencyPlacement, Model, Section
+from .model import Competency, CompetencyPlacement, Model, Section
 from .page_parts import EDITORIAL_NOTE, competency_label
 
 #: Fixed namespace of every identifier: never change it, or every integrator sees new items.
 NAMESPACE = uuid.UUID("5b0f3c8e-2f6a-5d1e-9c47-6e1f0a3b7d21")
 DEFAULT_CREATOR = "Competency site maintainers"
 FRAMEWORK_TYPE = "Job competency model"
+LIBRARY_TYPE = "Shared competency library"
+LIBRARY_TITLE = "Shared competencies"
+#: The library's package in the site's exports.
+LIBRARY_FILE_NAME = f"{FAMILY_FOLDER}.case.json"
 
 ITEM_TYPES = {
+    "shared-competency": "Shared competency",
     "section": "Section",
     "group": "Competency group",
     "competency": "Competency",
@@ -52,16 +67,100 @@ def case_identifier(model: Model, key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, name + (f"@{utility}" if utility else "")))
 
 
+def library_identifier(shared_id: str = "") -> str:
+    """The UUID of the library's CFDocument, or of one of its items."""
+    return str(uuid.uuid5(NAMESPACE, f"{FAMILY_FOLDER}/{shared_id}" if shared_id else FAMILY_FOLDER))
+
+
 def case_timestamp(changed: datetime) -> str:
     return changed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def export_case(
-    model: Model, *, changed: datetime, creator: str = DEFAULT_CREATOR, base_url: str = ""
+    model: Model,
+    *,
+    changed: datetime,
+    creator: str = DEFAULT_CREATOR,
+    base_url: str = "",
+    family: Family | None = None,
 ) -> dict[str, Any]:
     """The CFPackage of one model; `changed` is every record's lastChangeDateTime."""
-    package = _Package(model=model, stamp=case_timestamp(changed), base_url=base_url.rstrip("/"))
+    package = _Package(model=model, stamp=case_timestamp(changed), base_url=base_url.rstrip("/"), family=family)
     return package.build(creator)
+
+
+def export_library_case(
+    family: Family, *, changed: datetime, creator: str = DEFAULT_CREATOR, base_url: str = ""
+) -> dict[str, Any]:
+    """The CFPackage of the shared library: its competencies and their shared indicators."""
+    stamp, base = case_timestamp(changed), base_url.rstrip("/")
+    identifier = library_identifier()
+    uri = f"{base}/_exports/{LIBRARY_FILE_NAME}" if base else f"urn:uuid:{identifier}"
+    document = {
+        "identifier": identifier,
+        "uri": uri,
+        "creator": creator,
+        "title": LIBRARY_TITLE,
+        "lastChangeDateTime": stamp,
+        "caseVersion": "1.1",
+        "frameworkType": LIBRARY_TYPE,
+        "language": "en",
+        "extensions": {"url": f"{FAMILY_FOLDER}/index.html"},
+    }
+    nodes = {identifier: (LIBRARY_TITLE, uri)}
+    items: list[dict[str, Any]] = []
+    links: list[tuple[str, str, str, int | None, str | None]] = []
+    library = family.library
+    for n, competency in enumerate(library.competencies.values(), 1):
+        me = _library_item(items, nodes, "shared-competency", competency.id, competency.title, n, stamp, base)
+        if competency.description:
+            items[-1]["notes"] = plain_text(competency.description)
+        links.append(("isChildOf", me, identifier, n, None))
+        for m, indicator_id in enumerate(competency.indicators, 1):
+            text = plain_text(library.indicators[indicator_id].text)
+            item = _library_item(items, nodes, "shared-indicator", indicator_id, text, m, stamp, base)
+            links.append(("isChildOf", item, me, m, None))
+    associations = [association_record(*link, stamp=stamp, nodes=nodes) for link in links]
+    return {"CFDocument": document, "CFItems": items, "CFAssociations": associations}
+
+
+def _library_item(
+    items: list[dict[str, Any]],
+    nodes: dict[str, tuple[str, str]],
+    kind: str,
+    shared_id: str,
+    statement: str,
+    position: int,
+    stamp: str,
+    base: str,
+) -> str:
+    identifier = library_identifier(shared_id)
+    url = shared_url(kind, shared_id)
+    uri = f"{base}/{url}" if base else f"urn:uuid:{identifier}"
+    items.append(
+        {
+            "identifier": identifier,
+            "uri": uri,
+            "fullStatement": statement,
+            "listEnumeration": str(position),
+            "CFItemType": ITEM_TYPES["shared-competency" if kind == "shared-competency" else "indicator"],
+            "language": "en",
+            "lastChangeDateTime": stamp,
+            "extensions": {"id": shared_id, "type": kind, "url": url},
+        }
+    )
+    nodes[identifier] = (statement, uri)
+    return identifier
+
+
+def adds_nothing(family: Family, model: Model, competency: Competency, shared_id: str) -> bool:
+    """True when a job uses the shared competency as it is: nothing of its own beside the shared title."""
+    shared = family.library.competencies[shared_id]
+    own_description = competency.description and normalised_text(competency.description) != normalised_text(
+        shared.description or ""
+    )
+    shared_indicators = all(family.shared_id(model.id, i) for i in competency.indicators)
+    return not (competency.qualifier or competency.preamble or own_description) and shared_indicators
 
 
 def case_json(package: dict[str, Any]) -> str:
@@ -73,6 +172,7 @@ class _Package:
     model: Model
     stamp: str
     base_url: str
+    family: Family | None = None
     items: list[dict[str, Any]] = field(default_factory=list)
     #: (type, origin, destination, sequenceNumber, notes), made into records once every node is known.
     associations: list[tuple[str, str, str, int | None, str | None]] = field(default_factory=list)
@@ -185,6 +285,8 @@ class _Package:
         self.associate("isChildOf", me, parent, sequence)
         if placement.is_reference:
             self.associate("exactMatchOf", me, case_identifier(model, competency.id))
+        else:
+            self.link_shared(me, competency)
         for n, shown in enumerate(placement.indicators, 1):
             indicator = model.indicators[shown.indicator]
             key = indicator.id if not shown.is_reference else f"{indicator.id}/in/{section.id}/{competency.id}"
@@ -204,6 +306,34 @@ class _Package:
             self.associate("isChildOf", item, me, n)
             if shown.is_reference:
                 self.associate("exactMatchOf", item, case_identifier(model, indicator.id))
+            else:
+                self.link_shared_indicator(item, indicator.id)
+
+    def link_shared(self, me: str, competency: Competency) -> None:
+        """A job's use of a shared competency, linked to the library's item (another CFDocument)."""
+        shared_id = self.family.shared_id(self.model.id, competency.id) if self.family else None
+        if self.family is None or shared_id is None:
+            return
+        exact = adds_nothing(self.family, self.model, competency, shared_id)
+        title = self.family.library.competencies[shared_id].title
+        destination = self.library_node("shared-competency", shared_id, title)
+        if exact:
+            self.associate("exactMatchOf", me, destination, notes=SHARED_AS_IS)
+        else:
+            self.associate("isRelatedTo", me, destination, notes=SHARED_WITH_OWN)
+
+    def link_shared_indicator(self, me: str, indicator_id: str) -> None:
+        shared_id = self.family.shared_id(self.model.id, indicator_id) if self.family else None
+        if self.family is None or shared_id is None:
+            return
+        text = plain_text(self.family.library.indicators[shared_id].text)
+        self.associate("exactMatchOf", me, self.library_node("shared-indicator", shared_id, text), notes=SHARED_AS_IS)
+
+    def library_node(self, kind: str, shared_id: str, title: str) -> str:
+        identifier = library_identifier(shared_id)
+        uri = f"{self.base_url}/{shared_url(kind, shared_id)}" if self.base_url else f"urn:uuid:{identifier}"
+        self.nodes[identifier] = (title, uri)
+        return identifier
 
     # -- associations -----------------------------------------------------------------------------
 
@@ -215,22 +345,44 @@ class _Package:
     def association(
         self, kind: str, origin: str, destination: str, sequence: int | None, notes: str | None
     ) -> dict[str, Any]:
-        identifier = str(uuid.uuid5(NAMESPACE, f"{origin} {kind} {destination}"))
-        record: dict[str, Any] = {
-            "identifier": identifier,
-            "associationType": kind,
-            "uri": f"urn:uuid:{identifier}",
-            "originNodeURI": self.link(origin),
-            "destinationNodeURI": self.link(destination),
-            "lastChangeDateTime": self.stamp,
-        }
-        if sequence is not None:
-            record["sequenceNumber"] = sequence
-        if notes:
-            record["notes"] = notes
-        return record
+        return association_record(kind, origin, destination, sequence, notes, stamp=self.stamp, nodes=self.nodes)
 
-    def link(self, identifier: str) -> dict[str, str]:
-        """An association end: the node's identifier, title and uri."""
-        title, uri = self.nodes[identifier]
-        return {"title": title, "identifier": identifier, "uri": uri}
+
+#: The notes of the associations from a job's item to the library's.
+SHARED_AS_IS = "The job uses the shared item as it is (shared competency library)."
+SHARED_WITH_OWN = (
+    "The job uses the shared competency with what is its own: qualifier, preamble, description or indicators "
+    "(shared competency library)."
+)
+
+
+def association_record(
+    kind: str,
+    origin: str,
+    destination: str,
+    sequence: int | None,
+    notes: str | None,
+    *,
+    stamp: str,
+    nodes: dict[str, tuple[str, str]],
+) -> dict[str, Any]:
+    identifier = str(uuid.uuid5(NAMESPACE, f"{origin} {kind} {destination}"))
+    record: dict[str, Any] = {
+        "identifier": identifier,
+        "associationType": kind,
+        "uri": f"urn:uuid:{identifier}",
+        "originNodeURI": _link(nodes, origin),
+        "destinationNodeURI": _link(nodes, destination),
+        "lastChangeDateTime": stamp,
+    }
+    if sequence is not None:
+        record["sequenceNumber"] = sequence
+    if notes:
+        record["notes"] = notes
+    return record
+
+
+def _link(nodes: dict[str, tuple[str, str]], identifier: str) -> dict[str, str]:
+    """An association end: the node's identifier, title and uri."""
+    title, uri = nodes[identifier]
+    return {"title": title, "identifier": identifier, "uri": uri}

@@ -3,7 +3,9 @@
 An indicator shown at two positions (II.4.a and V.1.a) has two rows with the
 same id. The text is UTF-8 with a byte order mark and CRLF line endings, so
 Excel and LibreOffice open accents and curly quotes correctly; write it
-unchanged (`newline=""`).
+unchanged (`newline=""`). A site with a shared library (family.py) adds two
+columns at the end, the shared ids of the competency and the indicator; a site
+without one keeps the columns it always had.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import io
 from collections.abc import Iterable, Iterator
 
 from .export_json import item_url, utility_of
+from .family import Family
 from .inline import plain_text
 from .model import Model
 
@@ -30,17 +33,20 @@ COLUMNS = (
     "original_code",
 )
 
+#: Added at the end in the export of a site with a shared library.
+FAMILY_COLUMNS = ("shared_competency", "shared_indicator")
+
 BOM = "\ufeff"
 
 
-def indicator_rows(model: Model) -> Iterator[dict[str, str]]:
+def indicator_rows(model: Model, family: Family | None = None) -> Iterator[dict[str, str]]:
     """Every indicator occurrence of a model, in published order."""
     for section in model.sections:
         for placement in section.placements():
             competency = model.competencies[placement.competency]
             for shown in placement.indicators:
                 indicator = model.indicators[shown.indicator]
-                yield {
+                row = {
                     "model": model.id,
                     "utility": utility_of(model) or "",
                     "section_code": section.code,
@@ -53,13 +59,18 @@ def indicator_rows(model: Model) -> Iterator[dict[str, str]]:
                     "url": item_url(model.id, "indicator", indicator.id),
                     "original_code": model.home_of_indicator(indicator.id)[1].code if shown.is_reference else "",
                 }
+                if family is not None:
+                    row["shared_competency"] = family.shared_id(model.id, competency.id) or ""
+                    row["shared_indicator"] = family.shared_id(model.id, indicator.id) or ""
+                yield row
 
 
-def export_csv(models: Iterable[Model]) -> str:
+def export_csv(models: Iterable[Model], family: Family | None = None) -> str:
     """The CSV text, BOM first, CRLF line endings."""
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    columns = COLUMNS + (FAMILY_COLUMNS if family is not None else ())
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for model in models:
-        writer.writerows(indicator_rows(model))
+        writer.writerows(indicator_rows(model, family))
     return BOM + buffer.getvalue()

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .export_case import DEFAULT_CREATOR, case_json, export_case
+from .export_case import DEFAULT_CREATOR, LIBRARY_FILE_NAME, case_json, export_case, export_library_case
 from .export_csv import export_csv
 from .export_json import export_json
+from .family import Family
 from .model import Model
 
 #: Format name -> file name suffix.
@@ -32,13 +33,18 @@ def last_change(model: Model) -> datetime:
 
     Never the time of the export, so exporting twice gives the same bytes.
     """
+    return file_last_change(model.path)
+
+
+def file_last_change(path: Path) -> datetime:
+    """When a source file last changed (as `last_change`)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
-    committed = _commit_time(model.path)
+    committed = _commit_time(path)
     if committed is not None:
         return committed
-    return datetime.fromtimestamp(int(model.path.stat().st_mtime), UTC)
+    return datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
 
 
 def _commit_time(path: Path) -> datetime | None:
@@ -57,18 +63,32 @@ def _commit_time(path: Path) -> datetime | None:
     return datetime.fromtimestamp(int(stamp), UTC) if done.returncode == 0 and stamp.isdigit() else None
 
 
-def render(fmt: str, models: Sequence[Model], *, creator: str = DEFAULT_CREATOR, base_url: str = "") -> str:
+def render(
+    fmt: str,
+    models: Sequence[Model],
+    *,
+    creator: str = DEFAULT_CREATOR,
+    base_url: str = "",
+    family: Family | None = None,
+) -> str:
     """One export file's text. CASE holds one framework, hence exactly one model."""
     if fmt == "json":
-        return export_json(models)
+        return export_json(models, family)
     if fmt == "csv":
-        return export_csv(models)
+        return export_csv(models, family)
     if fmt == "case":
         if len(models) != 1:
             raise ValueError("a CASE package holds one model")
         model = models[0]
-        return case_json(export_case(model, changed=last_change(model), creator=creator, base_url=base_url))
+        package = export_case(model, changed=last_change(model), creator=creator, base_url=base_url, family=family)
+        return case_json(package)
     raise ValueError(f"unknown export format {fmt!r}")
+
+
+def render_library(family: Family, *, creator: str = DEFAULT_CREATOR, base_url: str = "") -> str:
+    """The CASE package of the shared library."""
+    changed = file_last_change(family.library.path)
+    return case_json(export_library_case(family, changed=changed, creator=creator, base_url=base_url))
 
 
 def write_text(path: Path, text: str) -> bool:
@@ -88,12 +108,17 @@ def write_model_exports(
     *,
     creator: str = DEFAULT_CREATOR,
     base_url: str = "",
+    family: Family | None = None,
 ) -> list[Path]:
-    """`<model-id>.json|.csv|.case.json` for each model in `folder`; the paths written or kept."""
+    """`<model-id>.json|.csv|.case.json` for each model in `folder` (and the library's `shared.case.json`
+    in a family); the paths written or kept."""
     paths = []
     for model in models:
         for fmt in formats:
             path = folder / export_file_name(model.id, fmt)
-            write_text(path, render(fmt, [model], creator=creator, base_url=base_url))
+            write_text(path, render(fmt, [model], creator=creator, base_url=base_url, family=family))
             paths.append(path)
+    if family is not None and "case" in formats:
+        paths.append(folder / LIBRARY_FILE_NAME)
+        write_text(paths[-1], render_library(family, creator=creator, base_url=base_url))
     return paths

@@ -6,6 +6,10 @@ item shown again at another position (section V, III.1.a) carries the same id,
 the site root. Text is the source text (inline Markdown allowed). Format
 changes are versioned: bump `VERSION` and note the change in
 manual/guide-exports.md.
+
+A site with a shared library (family.py) adds, and only then, each competency's
+and indicator's ``shared`` id and a top-level ``shared`` list of the library with
+the jobs that use each item; a site without one exports the same bytes as before.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from .family import Family
+from .family_pages import family_docname
 from .model import CompetencyPlacement, IndicatorPlacement, Model, Section
 from .pages import page_docname
 
@@ -31,17 +37,69 @@ def utility_of(model: Model) -> str | None:
     return getattr(model, "utility", None) or None
 
 
-def export_data(models: Iterable[Model]) -> dict[str, Any]:
-    """The whole export document for some models."""
-    return {"format": FORMAT, "version": VERSION, "models": [model_data(m) for m in models]}
+def export_data(models: Iterable[Model], family: Family | None = None) -> dict[str, Any]:
+    """The whole export document for some models (with the library of their family, when there is one)."""
+    data = {"format": FORMAT, "version": VERSION, "models": [model_data(m, family) for m in models]}
+    if family is not None:
+        data["shared"] = shared_data(family)
+    return data
 
 
-def export_json(models: Iterable[Model]) -> str:
+def export_json(models: Iterable[Model], family: Family | None = None) -> str:
     """The export as JSON text: stable key order, UTF-8 characters kept, one trailing newline."""
-    return json.dumps(export_data(models), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(export_data(models, family), ensure_ascii=False, indent=2) + "\n"
 
 
-def model_data(model: Model) -> dict[str, Any]:
+def shared_url(kind: str, shared_id: str) -> str:
+    """The page of a shared competency or indicator, relative to the site root."""
+    return family_docname(kind, shared_id) + ".html"
+
+
+def shared_data(family: Family) -> list[dict[str, Any]]:
+    """The library: each shared competency and indicator with the published jobs that use it."""
+    library = family.library
+    return [
+        {
+            "id": competency.id,
+            "title": competency.title,
+            "description": competency.description,
+            "aliases": list(competency.aliases),
+            "url": shared_url("shared-competency", competency.id),
+            "jobs": _jobs(family, competency.id, "competency"),
+            "indicators": [
+                {
+                    "id": indicator.id,
+                    "text": indicator.text,
+                    "aliases": list(indicator.aliases),
+                    "url": shared_url("shared-indicator", indicator.id),
+                    "jobs": _jobs(family, indicator.id, "indicator"),
+                }
+                for indicator in (library.indicators[i] for i in competency.indicators)
+            ],
+        }
+        for competency in library.competencies.values()
+    ]
+
+
+def _jobs(family: Family, shared_id: str, kind: str) -> list[dict[str, Any]]:
+    jobs = []
+    for use in family.uses_of(shared_id):
+        model = use.model
+        code = (
+            model.home_of_competency(use.item).code
+            if kind == "competency"
+            else model.home_of_indicator(use.item)[1].code
+        )
+        jobs.append({"model": model.id, "id": use.item, "code": code, "url": item_url(model.id, kind, use.item)})
+    return jobs
+
+
+def _shared(family: Family | None, model: Model, item_id: str) -> dict[str, Any]:
+    """`shared`: the item's shared id (or null), in the export of a site with a library only."""
+    return {} if family is None else {"shared": family.shared_id(model.id, item_id)}
+
+
+def model_data(model: Model, family: Family | None = None) -> dict[str, Any]:
     return {
         "id": model.id,
         "title": model.title,
@@ -50,7 +108,7 @@ def model_data(model: Model) -> dict[str, Any]:
         "source": model.source,
         "note": model.note,
         "aliases": list(model.aliases),
-        "sections": [_section(model, s) for s in model.sections],
+        "sections": [_section(model, s, family) for s in model.sections],
         "withdrawn": [
             {
                 "id": record.id,
@@ -67,7 +125,7 @@ def model_data(model: Model) -> dict[str, Any]:
     }
 
 
-def _section(model: Model, section: Section) -> dict[str, Any]:
+def _section(model: Model, section: Section, family: Family | None) -> dict[str, Any]:
     return {
         "id": section.id,
         "code": section.code,
@@ -77,12 +135,14 @@ def _section(model: Model, section: Section) -> dict[str, Any]:
         "note": section.note,
         "aliases": list(section.aliases),
         "url": item_url(model.id, "section", section.id),
-        "competencies": [_competency(model, section, p) for p in section.placements()],
+        "competencies": [_competency(model, section, p, family) for p in section.placements()],
         "responsibilities": [_responsibility(model, r) for r in section.responsibilities],
     }
 
 
-def _competency(model: Model, section: Section, placement: CompetencyPlacement) -> dict[str, Any]:
+def _competency(
+    model: Model, section: Section, placement: CompetencyPlacement, family: Family | None
+) -> dict[str, Any]:
     competency = model.competencies[placement.competency]
     group = next((g for g in section.groups if g.id == placement.group), None)
     return {
@@ -94,13 +154,14 @@ def _competency(model: Model, section: Section, placement: CompetencyPlacement) 
         "preamble": competency.preamble,
         "aliases": list(competency.aliases),
         "url": item_url(model.id, "competency", competency.id),
+        **_shared(family, model, competency.id),
         "group": {"id": group.id, "code": group.code, "title": group.title} if group else None,
         **_reuse(placement.is_reference, model.home_of_competency(competency.id).code),
-        "indicators": [_indicator(model, p) for p in placement.indicators],
+        "indicators": [_indicator(model, p, family) for p in placement.indicators],
     }
 
 
-def _indicator(model: Model, placement: IndicatorPlacement) -> dict[str, Any]:
+def _indicator(model: Model, placement: IndicatorPlacement, family: Family | None) -> dict[str, Any]:
     indicator = model.indicators[placement.indicator]
     return {
         "id": indicator.id,
@@ -109,6 +170,7 @@ def _indicator(model: Model, placement: IndicatorPlacement) -> dict[str, Any]:
         "subitems": list(indicator.subitems),
         "aliases": list(indicator.aliases),
         "url": item_url(model.id, "indicator", indicator.id),
+        **_shared(family, model, indicator.id),
         **_reuse(placement.is_reference, model.home_of_indicator(indicator.id)[1].code),
     }
 

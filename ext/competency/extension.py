@@ -12,6 +12,7 @@ from .changes_page import setup_changes
 from .config import setup_config
 from .domain import setup_domain
 from .edition_pages import setup_edition_pages
+from .family_pages import setup_family
 from .nav import setup_nav
 from .nodes import setup_nodes
 from .publish_exports import setup_exports
@@ -40,3 +41,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_build_log(app)
     setup_stale_outputs(app)
     setup_write_errors(app)
+    setup_family(app)

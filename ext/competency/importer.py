@@ -147,6 +147,8 @@ class ImportResult:
     skipped: tuple[SourceLine, ...] = ()
     #: Comments to write above items: (path of the item in `model`, comment text).
     comments: tuple[tuple[JsonPath, str], ...] = ()
+    #: Competency or indicator id -> (line of the text, display code), to say where each came from.
+    origins: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -689,6 +691,7 @@ class _Builder:
     competencies: dict[str, _Defined] = field(default_factory=dict)
     indicators: dict[str, _Defined] = field(default_factory=dict)
     near: dict[str, _Defined] = field(default_factory=dict)
+    origins: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def claim(self, base: str, fallback: str) -> str:
         """A new id from a slug: the same text in the same order always gives the same id."""
@@ -762,6 +765,7 @@ class _Builder:
             _put(entry, "qualifier", qualifier)
             _put(entry, "preamble", preamble)
             self.competencies[title.casefold()] = _Defined(entry["id"], code, title, qualifier, preamble)
+            self.origins[entry["id"]] = (heading.line.number, code)
         indicators = [
             self.indicator(item, f"{code}.{letter(n)}", (*where, "indicators", n))
             for n, item in enumerate(heading.items)
@@ -814,6 +818,7 @@ class _Builder:
                 )
             )
         defined = _Defined(entry["id"], code, text, extra="\n".join(subitems))
+        self.origins[entry["id"]] = (item.line.number, code)
         self.indicators.setdefault(text, defined)
         self.near.setdefault(near_key(text), defined)
         return entry
@@ -830,6 +835,7 @@ class _Builder:
         _put(entry, "qualifier", qualifier)
         _put(entry, "description", description)
         self.competencies[title.casefold()] = _Defined(entry["id"], code, title, qualifier, description)
+        self.origins[entry["id"]] = (item.line.number, code)
         return entry
 
     def responsibility(self, item: _Item) -> dict[str, Any]:
@@ -987,7 +993,11 @@ def import_text(raw: bytes | str, *, path: Path, model_id: str | None = None, st
         )
     problems_found = sorted([*reader.problems, *builder.problems], key=lambda p: p.location.line)
     return ImportResult(
-        model=model, problems=tuple(problems_found), skipped=tuple(reader.skipped), comments=tuple(builder.comments)
+        model=model,
+        problems=tuple(problems_found),
+        skipped=tuple(reader.skipped),
+        comments=tuple(builder.comments),
+        origins=builder.origins,
     )
 
 

@@ -8,6 +8,7 @@ from docutils import nodes
 
 from .config import SiteLinks
 from .edition_parts import edition_parts, last_edition_parts
+from .family import family_of
 from .overview_pages import matrix_page, profile_page
 from .pages import PAGE_BUILDERS, PageContext
 from .site import Site
@@ -33,6 +34,7 @@ def page_context(site: Site, model_id: str, item: str, docname: str, urls: SiteL
         site_urls=urls.sites,
         utilities=tuple((o.utility, o.name) for o in site.overlays.values() if model_id in o.models),
         edition=site.edition,
+        family=family_of(site),
     )
 
 

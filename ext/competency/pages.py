@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 
@@ -39,6 +40,9 @@ from .page_parts import (
 )
 from .variant_notes import departments, variant_notice
 
+if TYPE_CHECKING:
+    from .family import Family
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageContext:
@@ -60,6 +64,8 @@ class PageContext:
     utilities: tuple[tuple[str, str], ...] = ()
     #: The edition this page belongs to, in the build of an edition ("" on the current site).
     edition: str = ""
+    #: The family of jobs the model belongs to (family.py), or None.
+    family: Family | None = None
 
     def site_page(self, site: str, docname: str) -> str:
         """The address of a page in another site ("generic" or a utility's tag), or "" when not configured.
@@ -154,6 +160,7 @@ def model_page(ctx: PageContext) -> nodes.section:
         ]
     )
     page += departments(model, None)
+    page += _family("model_family_nodes", ctx, model.id)
     page += hidden_toctree(
         ctx.docname,
         [
@@ -254,6 +261,7 @@ def competency_page(ctx: PageContext) -> nodes.section:
         page += heading("Where it appears")
         page += bullet_list(_appearance(model, p) for p in placements)
     page += _supports(model, {competency.id})
+    page += _family("competency_family_nodes", ctx, competency.id)
     page += hidden_toctree(ctx.docname, [ctx.docname_of("indicator", i) for i in competency.indicators])
     return with_permalink(ctx, page)
 
@@ -322,6 +330,7 @@ def indicator_page(ctx: PageContext) -> nodes.section:
             classes=["comp-reuse"],
         )
     page += _supports(model, {indicator.id, indicator.competency})
+    page += _family("indicator_family_nodes", ctx, indicator.id)
     return with_permalink(ctx, page)
 
 
@@ -340,6 +349,17 @@ def _indicator_position(model: Model, competency: CompetencyPlacement, placement
         section_link(model, section),
         ")",
     )
+
+
+def _family(part: str, ctx: PageContext, item_id: str) -> list[nodes.Node]:
+    """What a job page says of the family of jobs (family_pages.py), when there is one."""
+    if ctx.family is None:
+        return []
+    from . import family_pages  # family_pages builds on this module
+
+    if part == "model_family_nodes":
+        return family_pages.model_family_nodes(ctx.family, ctx.model, ctx.docname)
+    return getattr(family_pages, part)(ctx.family, ctx.model, item_id)
 
 
 # -- responsibility ---------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
 from .config import competency_config
-from .export_case import DEFAULT_CREATOR
+from .export_case import DEFAULT_CREATOR, LIBRARY_FILE_NAME, LIBRARY_TITLE
 from .export_files import EXPORT_FOLDER, export_file_name, write_model_exports
+from .family import family_of
 from .model import Model
 from .page_parts import bullet_list, paragraph
 from .source_cache import file_stamp
@@ -56,10 +57,13 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
         ]
     )
     key_file = app.doctreedir / "competency-exports.key"  # kept out of the site, which must be reproducible
+    family = family_of(site)
     expected = [folder / export_file_name(m, fmt) for m in site.models for fmt in DOWNLOAD_LABELS]
+    expected += [folder / LIBRARY_FILE_NAME] if family else []
     if key_file.is_file() and key_file.read_text(encoding="utf-8") == key and all(p.is_file() for p in expected):
         return
-    paths = write_model_exports(folder, list(site.models.values()), creator=creator, base_url=base_url)
+    models = list(site.models.values())
+    paths = write_model_exports(folder, models, creator=creator, base_url=base_url, family=family)
     # The exports of a model that is gone (a site without models yet has no export folder).
     for stale in set(folder.iterdir() if folder.is_dir() else ()) - set(paths):
         if stale.is_file():
@@ -88,6 +92,13 @@ class DownloadsDirective(SphinxDirective):
         for model in site.models.values():
             self.env.note_dependency(str(model.path))
             items.append(self.model_line(model, prefix))
+        if site.library is not None:  # the shared library is a CASE framework of its own
+            self.env.note_dependency(str(site.library.path))
+            label = "CASE 1.1 (JSON)"
+            line = paragraph(nodes.strong(LIBRARY_TITLE, LIBRARY_TITLE), ": ")
+            uri = f"{prefix}{EXPORT_FOLDER}/{LIBRARY_FILE_NAME}"
+            line += nodes.reference(label, label, refuri=uri, classes=["comp-download", "comp-download-case"])
+            items.append(line)
         return [bullet_list(items, classes=["comp-downloads"])]
 
     def model_line(self, model: Model, prefix: str) -> nodes.paragraph:

@@ -20,6 +20,7 @@ from sphinx.util import logging
 from .config import competency_config
 from .digests import page_digest
 from .domain import CompetencyDomain, ObjectEntry
+from .family_pages import read_family_page
 from .page_dispatch import build_page, page_context
 from .page_parts import display
 from .pages import PageContext, page_docname
@@ -39,6 +40,9 @@ class CompetencyPageParser(Parser):
         document.settings.smart_quotes = False
         docname = env.current_document.docname
         stub: dict[str, str] = json.loads(inputstring)
+        if stub.get("family"):  # a page of the family of jobs (family_pages.py)
+            read_family_page(env, document, stub, docname)
+            return
         site = site_of(env)
         model = site.any_model(stub["model"])
         if model is None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .family import Library, load_library
 from .links import check_form, check_targets
 from .loader import load_model_document
 from .model import Model
@@ -45,10 +46,13 @@ class Site:
     editions: Any = None
     #: The edition these sources are, in the build of an earlier edition ("" for the current sources).
     edition: str = ""
+    #: The shared competency library of a family of jobs (family.py), or None.
+    library: Library | None = None
 
     def files(self) -> list[Path]:
         paths = [m.path for m in (*self.written.values(), *self.withdrawn_models.values())]
-        return paths + [o.path for o in self.overlays.values()]
+        library = [self.library.path] if self.library else []
+        return paths + [o.path for o in self.overlays.values()] + library
 
     def any_model(self, model_id: str) -> Model | None:
         """A published model, or a withdrawn one, by id."""
@@ -120,6 +124,7 @@ def load_site(
     problems.extend(_model_names_in_two_models(models, documents))
     overlay_documents: list[YamlDocument] = []
     overlays = _load_overlays(source_dir, models, problems, overlay_documents) if not problems else {}
+    library = _load_library(source_dir, models, documents, problems) if not problems else None
     if not problems:
         problems += check_targets([*documents.values(), *overlay_documents], models, pages)
     if problems:
@@ -131,7 +136,18 @@ def load_site(
         documents=documents,
         overlays=overlays,
         withdrawn_models=withdrawn,
+        library=library,
     )
+
+
+def _load_library(
+    source_dir: Path, models: dict[str, Model], documents: dict[str, YamlDocument], problems: list[Problem]
+) -> Library | None:
+    try:
+        return load_library(source_dir, models, documents)
+    except SourceError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def _load_withdrawn_models(

@@ -21,6 +21,7 @@ from sphinx.util import logging
 
 from .config import competency_config
 from .digests import changed_pages, inputs_key
+from .family_pages import write_family_stubs
 from .history import load_edition_index
 from .links import site_pages
 from .overlay import BUILDER_TAGS
@@ -62,6 +63,7 @@ def load_sources(app: Sphinx) -> None:
         else:
             site = replace(site, edition=settings.edition)
         written = write_stubs(Path(app.srcdir), site)
+        written += write_family_stubs(Path(app.srcdir), site)  # the shared/ pages of a family of jobs
         site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
     except SourceError as exc:
         for problem in exc.problems:

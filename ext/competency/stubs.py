@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .family import FAMILY_FOLDER
 from .model import Model
 from .pages import page_docname
 from .problems import Location, Problem, SourceError
@@ -112,7 +113,8 @@ def write_stubs(srcdir: Path, site: Site) -> int:
                     stub.unlink()
         manifest_file.write_text(manifest, encoding="utf-8")
     every_model = (*site.written.values(), *site.withdrawn_models.values())
-    _remove_stale_folders(srcdir, {name for m in every_model for name in (m.id, *m.aliases)})
+    folders = {name for m in every_model for name in (m.id, *m.aliases)}
+    _remove_stale_folders(srcdir, folders | {FAMILY_FOLDER})  # family_pages.py keeps the family's folder
     return written
 
 

@@ -1,0 +1,308 @@
+"""A family of jobs: shared competencies by reference, where each is needed, and the way between jobs."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from competency.compare import DATA_VARIABLE, compare, family_data
+from competency.family import family_of, normalised_text, normalised_title
+from competency.problems import SourceError
+from competency.site import load_site
+from competency.yamlfile import read_yaml
+
+from .conftest import REPO
+from .helpers import load_inventory, page_text
+
+ROOT = REPO / "tests" / "roots" / "test-family" / "competency_src"
+EXAMPLE = REPO / "examples" / "family" / "competency_src"
+
+
+# -- the library and its uses ----------------------------------------------------------------------
+
+
+def test_titles_and_words_are_compared_as_published() -> None:
+    assert normalised_title("Computer skills (Basic Expertise)") == normalised_title("Computer Skills")
+    assert normalised_title("  Customer   focus ") == normalised_title("Customer Focus")
+    assert normalised_text("Listens to customers’ concerns.") == normalised_text("listens to customers' concerns")
+    assert normalised_title("Communication") != normalised_title("Communications")
+
+
+def test_uses_are_read_from_the_models_with_the_jobs_own_ids() -> None:
+    site = load_site(ROOT)
+    assert site.library is not None
+    assert site.library.uses["clerk"] == {"talking": "communication", "listens": "listens-actively"}
+    family = family_of(site)
+    assert family is not None
+    assert [(u.model.id, u.item) for u in family.uses_of("communication")] == [
+        ("clerk", "talking"),
+        ("operator", "communication"),
+    ]
+    assert family.uses_of("mentoring") == ()
+
+
+def _copy_root(tmp_path: Path) -> Path:
+    target = tmp_path / "competency_src"
+    shutil.copytree(ROOT, target)
+    return target
+
+
+def _problems(folder: Path) -> list[str]:
+    with pytest.raises(SourceError) as caught:
+        load_site(folder)
+    return [f"{p.location.path.name}:{p.location.line}: {p.message} ({p.hint})" for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("clerk.yaml", "shared: communication", "shared: comunication", "clerk.yaml:18: unknown shared competency"),
+        ("clerk.yaml", "shared: communication", "shared: talking-with-people", "is a former id"),
+        ("clerk.yaml", "title: communication", "title: Talking", "clerk.yaml:18: the title 'Talking' is not"),
+        ("operator.yaml", "text: Radios the control room", "text: Radios\n            shared: safety", "operator.yaml"),
+        ("clerk.yaml", "text: Listens   actively", "text: Listens often", "are not those of the shared indicator"),
+        (
+            "shared/library.yaml",
+            "id: safety",
+            "id: communication",
+            "library.yaml:10: the id 'communication' is already",
+        ),
+        ("shared/library.yaml", "to: operator", "to: operater", "library.yaml:16: unknown model 'operater'"),
+        ("shared/library.yaml", "title: Safety", "titel: Safety", "library.yaml:11: unknown key 'titel'"),
+    ],
+)
+def test_a_wrong_library_or_use_is_a_located_error(
+    tmp_path: Path, file: str, old: str, new: str, expected: str
+) -> None:
+    folder = _copy_root(tmp_path)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = _problems(folder)
+    assert any(expected in p for p in problems), problems
+
+
+def test_a_use_without_a_library_says_where_to_define_it(tmp_path: Path) -> None:
+    folder = _copy_root(tmp_path)
+    shutil.rmtree(folder / "shared")
+    problems = _problems(folder)
+    assert any(
+        "clerk.yaml:18: 'communication' is shared, but the source folder has no shared/library.yaml" in p
+        for p in problems
+    )
+
+
+# -- the comparison ----------------------------------------------------------------------------------
+
+
+def test_comparison_lists_what_is_shared_gained_and_dropped() -> None:
+    site = load_site(ROOT)
+    family = family_of(site)
+    assert family is not None
+    result = compare(family, site.models["clerk"], site.models["operator"])
+    assert [(p.shared, p.source, p.target) for p in result.shared] == [("communication", "talking", "communication")]
+    assert result.shared[0].common == (("listens", "listens-actively"),)
+    assert result.shared[0].gained == ("radios-control-room",)
+    assert result.shared[0].left == ("answers-phone",)
+    assert result.added == ("pumping", "safety")
+    assert result.dropped == ("filing",)
+
+
+def test_the_data_file_grows_with_the_items_not_the_pairs() -> None:
+    site = load_site(ROOT)
+    family = family_of(site)
+    assert family is not None
+    data = family_data(family)
+    assert [m["id"] for m in data["models"]] == ["clerk", "operator"]
+    clerk = data["models"][0]
+    talking = next(c for c in clerk["competencies"] if c["id"] == "talking")
+    assert talking == {
+        "id": "talking",
+        "code": "II.1",
+        "title": "communication (Basic Expertise)",
+        "shared": "communication",
+        "page": "clerk/competencies/talking",
+        "indicators": [
+            {
+                "id": "listens",
+                "code": "II.1.a",
+                "text": "Listens actively to customers’ concerns.",
+                "shared": "listens-actively",
+                "page": "clerk/indicators/listens",
+            },
+            {
+                "id": "answers-phone",
+                "code": "II.1.b",
+                "text": "Answers the phone",
+                "shared": None,
+                "page": "clerk/indicators/answers-phone",
+            },
+        ],
+    }
+    assert data["paths"] == [["clerk", "operator"]]
+    assert "pairs" not in json.dumps(data)
+
+
+# -- the example family (examples/family) ---------------------------------------------------------------
+
+
+def _without_shared(value):
+    if isinstance(value, dict):
+        return {k: _without_shared(v) for k, v in value.items() if k != "shared"}
+    if isinstance(value, list):
+        return [_without_shared(v) for v in value]
+    return value
+
+
+def test_the_example_family_holds_the_real_model_word_for_word() -> None:
+    real = read_yaml(REPO / "competency_src" / "customer-service-representative.yaml").data
+    example = read_yaml(EXAMPLE / "customer-service-representative.yaml").data
+    assert _without_shared(copy.deepcopy(example)) == real
+    assert example != real  # it does use the library
+
+
+def test_the_example_family_marks_its_invented_models() -> None:
+    site = load_site(EXAMPLE)
+    invented = [m for m in site.models.values() if m.id != "customer-service-representative"]
+    assert {m.id for m in invented} == {"distribution-system-operator", "meter-reader"}
+    for model in invented:
+        assert "(invented example)" in model.title
+        assert "invented" in (model.source or "")
+    family = family_of(site)
+    assert family is not None
+    assert len(family.uses_of("communication")) == 3
+    assert [p.id for p in family.library.paths] == [
+        "customer-service-representative--distribution-system-operator",
+        "meter-reader--distribution-system-operator",
+    ]
+
+
+def test_the_real_site_has_no_family() -> None:
+    assert load_site(REPO / "competency_src").library is None
+
+
+# -- the built pages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.sphinx("html", testroot="family", freshenv=True)
+def test_shared_pages_list_every_job_with_its_own_code_qualifier_and_indicators(app: SphinxTestApp) -> None:
+    app.build()
+    out = Path(app.outdir)
+    assert app.warning.getvalue() == ""
+    text = page_text(out / "shared/competencies/communication.html")
+    assert "Shared competency" in text and "Exchanging information with others." in text
+    assert "Needed in 2 jobs" in text
+    assert "Clerk II.1 communication (Basic Expertise) The clerk's own preamble." in text
+    assert "II.1.a Listens actively to customers’ concerns. (shared) II.1.b Answers the phone" in text
+    assert "Operator II.1 Communication (Intermediate Expertise) II.1.a Listens actively" in text
+    unused = page_text(out / "shared/competencies/mentoring.html")
+    assert "No job this site publishes needs this competency now" in unused
+    index = page_text(out / "shared/index.html")
+    assert "Communication (2 jobs)" in index and "Safety (1 job)" in index and "Mentoring (0 jobs)" in index
+    assert "From Clerk to Operator" in index
+    indicator = page_text(out / "shared/indicators/listens-actively.html")
+    assert "Listed by 2 jobs Clerk : II.1.a Listens actively" in indicator
+    matrix = page_text(out / "shared/matrix.html")
+    assert "Shared competency Clerk Operator Communication II.1 II.1 Safety II.2 Mentoring" in matrix
+    home = page_text(out / "index.html")
+    assert "Shared competencies : the 3 competencies these 2 jobs share" in home
+
+
+@pytest.mark.sphinx("html", testroot="family", freshenv=True)
+def test_job_pages_name_the_other_jobs_and_the_ways_between_them(app: SphinxTestApp) -> None:
+    app.build()
+    out = Path(app.outdir)
+    competency = page_text(out / "clerk/competencies/talking.html")
+    assert "Other jobs that need it A shared competency: Communication Operator : II.1 Communication" in competency
+    indicator = page_text(out / "operator/indicators/listens-actively.html")
+    assert "Other jobs that list it" in indicator and "Clerk : II.1.a Listens actively" in indicator
+    model = page_text(out / "operator/index.html")
+    assert "this job needs 2 of the 3 the jobs of this site share" in model
+    assert "From Clerk to Operator" in model
+    html = (out / "clerk/index.html").read_text(encoding="utf-8")
+    assert 'href="../shared/compare.html?from=clerk"' in html
+    path = page_text(out / "shared/paths/clerk--operator.html")
+    assert "Clerks who want to work in the field." in path
+    assert "1 shared competencies, 2 to gain, 1 no longer needed." in path
+    assert "Both list: II.1.a Listens actively" in path
+    assert "To gain for Operator: II.1.b Radios the control room" in path
+    assert "What Operator adds I.1 Pumping I.1.a Runs pumps II.2 Safety II.2.a Wears protective equipment" in path
+    assert "What Clerk needs and Operator does not I.1 Filing" in path
+
+
+@pytest.mark.sphinx("html", testroot="family", freshenv=True)
+def test_compare_page_data_objects_and_former_ids(app: SphinxTestApp) -> None:
+    app.build()
+    out = Path(app.outdir)
+    script = (out / "shared/family-data.js").read_text(encoding="utf-8")
+    prefix = f"window.{DATA_VARIABLE} = "
+    assert script.startswith(prefix)
+    data = json.loads(script[len(prefix) :].rstrip().rstrip(";"))
+    assert data == json.loads((out / "_exports/family.json").read_text(encoding="utf-8"))
+    compare_html = (out / "shared/compare.html").read_text(encoding="utf-8")
+    assert '<script src="../shared/family-data.js"></script>' in compare_html
+    assert '<script src="../_static/comp-compare.js"></script>' in compare_html
+    assert (out / "_static/comp-compare.js").is_file()
+    # The short address at the site's root forwards there, keeping the pair (query and fragment).
+    root = (out / "compare.html").read_text(encoding="utf-8")
+    assert '<script>location.replace("shared/compare.html" + location.search + location.hash);</script>' in root
+    assert '<a href="shared/compare.html">' in root
+    inventory = load_inventory(out / "objects.inv", "https://intranet.example/")
+    assert inventory["comp:shared-competency"]["shared/communication"][2].endswith(
+        "shared/competencies/communication.html"
+    )
+    assert inventory["comp:shared-competency"]["shared/talking-with-people"][2].endswith(
+        "shared/competencies/communication.html"
+    )
+    assert "shared/listens-actively" in inventory["comp:shared-indicator"]
+    assert "shared/clerk--operator" in inventory["comp:career-path"]
+    redirect = (out / "shared/competencies/talking-with-people.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=communication.html"' in redirect
+    home = page_text(out / "index.html")
+    assert (
+        "Communication (shared competency)" in home
+        and "Listens actively to customers' concerns (shared indicator)" in home
+    )
+    search = (out / "searchindex.js").read_text(encoding="utf-8")
+    assert "Communication (shared competency)" in search
+
+
+@pytest.mark.sphinx("html", testroot="family", freshenv=True, tags=["riverside"])
+def test_a_variant_that_drops_a_use_no_longer_lists_the_job(app: SphinxTestApp) -> None:
+    app.build()
+    out = Path(app.outdir)
+    text = page_text(out / "shared/competencies/communication.html")
+    assert "Needed in 1 job" in text and "Clerk" in text and "Operator" not in text
+    assert "Communication (1 job)" in page_text(out / "shared/index.html")
+    assert "No other job of this site needs it." in page_text(out / "clerk/competencies/talking.html")
+
+
+def _rebuild(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> SphinxTestApp:
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    return app
+
+
+@pytest.mark.sphinx("html", testroot="family", freshenv=True)
+def test_editing_one_job_updates_the_pages_of_the_others(app: SphinxTestApp, make_app) -> None:
+    app.build()
+    srcdir, out = Path(app.srcdir), Path(app.outdir)
+    assert "Operator : II.1 Communication (Intermediate Expertise)" in page_text(
+        out / "clerk/competencies/talking.html"
+    )
+    operator = srcdir / "competency_src" / "operator.yaml"
+    operator.write_text(
+        operator.read_text(encoding="utf-8").replace("(Intermediate Expertise)", "(Advanced Expertise)"),
+        encoding="utf-8",
+    )
+    _rebuild(make_app, srcdir)
+    assert "Operator : II.1 Communication (Advanced Expertise)" in page_text(out / "clerk/competencies/talking.html")
+    assert "(Advanced Expertise)" in page_text(out / "shared/competencies/communication.html")
+    assert "(Advanced Expertise)" in (out / "shared/family-data.js").read_text(encoding="utf-8")
