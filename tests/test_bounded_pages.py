@@ -10,8 +10,7 @@ from pathlib import Path
 from sphinx.testing.util import SphinxTestApp
 
 from competency.nav import SIBLINGS_AROUND
-
-from .conftest import REPO
+from competency.siteconf import TEMPLATES
 
 #: More siblings than the sidebar shows, and ten times as many.
 SMALL = 2 * SIBLINGS_AROUND + 3
@@ -25,7 +24,7 @@ nitpicky = True
 smartquotes = False
 html_theme = "pydata_sphinx_theme"
 html_theme_options = {{"navigation_depth": 3, "show_nav_level": 1, "collapse_navigation": False}}
-templates_path = [{str(REPO / "docs" / "_templates")!r}]
+templates_path = [{str(TEMPLATES)!r}]
 """
 
 INDEX = """# Models

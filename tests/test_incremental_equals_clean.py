@@ -101,7 +101,6 @@ class Overlay:
 
 def write_conf_and_pages(site: Path) -> None:
     shutil.copy(REPO / "conf.py", site / "conf.py")  # the real theme and settings
-    shutil.copytree(REPO / "docs" / "_templates", site / "docs" / "_templates")
     (site / "docs" / "index.md").write_text(
         "# Models\n\n```{comp:catalogue}\n```\n\n```{toctree}\n:maxdepth: 1\n\nabout\n```\n\n"
         "## Downloads\n\n```{comp:downloads}\n```\n",
