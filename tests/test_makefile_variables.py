@@ -34,10 +34,12 @@ def payloads(marker: Path) -> list[str]:
 
 
 def make(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """`make` as a person types it (not as a sub-make of `make test`, whose settings it would inherit)."""
+    inherited = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
     return subprocess.run(
-        ["make", *arguments],
+        ["make", "--no-print-directory", *arguments],
         cwd=REPO,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "0"},
+        env={**{k: v for k, v in os.environ.items() if k not in inherited}, "SOURCE_DATE_EPOCH": "0"},
         capture_output=True,
         text=True,
         timeout=120,
