@@ -22,6 +22,7 @@ from . import ENV_VERSION
 from .family_pages import family_key
 from .model import Model
 from .page_dispatch import build_page, page_context
+from .scales import SCALE_FILE
 from .site import Site
 from .source_cache import file_stamp
 from .stubs import model_stub_list
@@ -34,7 +35,7 @@ def page_digest(page: nodes.Node) -> str:
 
 def inputs_key(site: Site, model: Model, tags: Iterable[str], urls: tuple[str, str]) -> str:
     """What a model's pages are built from: its file, every overlay, the tags and the link settings."""
-    files = [model.path, *(overlay.path for overlay in site.overlays.values())]
+    files = [model.path, *(overlay.path for overlay in site.overlays.values()), site.source_dir / SCALE_FILE]
     stamps = [(str(p), *file_stamp(p)) for p in files if p.exists()]
     # Other jobs of the family that the model's pages name (family_pages.py), as they are shown.
     return json.dumps([ENV_VERSION, stamps, sorted(tags), list(urls), family_key(site, model.id)])

@@ -10,6 +10,7 @@ from .changes_page import setup_changes
 from .config import setup_config
 from .domain import setup_domain
 from .family_pages import setup_family
+from .form_pages import setup_form_pages
 from .nav import setup_nav
 from .nodes import setup_nodes
 from .publish_exports import setup_exports
@@ -30,3 +31,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_changes(app)
     setup_build_speed(app)
     setup_family(app)
+    setup_form_pages(app)

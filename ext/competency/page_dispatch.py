@@ -7,6 +7,7 @@ from collections.abc import Callable
 from docutils import nodes
 
 from .family import family_of
+from .form_pages import FORM_BUILDERS
 from .overview_pages import matrix_page, profile_page
 from .pages import PAGE_BUILDERS, PageContext
 from .site import Site
@@ -17,6 +18,7 @@ MODEL_PAGES: dict[str, Callable[[PageContext], nodes.section]] = {
     "matrix": matrix_page,
     "profile": profile_page,
     "variant": variant_page,
+    **FORM_BUILDERS,  # the HR forms
 }
 
 

@@ -11,6 +11,7 @@ from .loader import load_model_document
 from .model import Model
 from .overlay import UtilityOverlay, load_overlay
 from .problems import Location, Problem, SourceError
+from .scales import SCALE_FILE, with_ratings
 from .yamlfile import YamlDocument
 
 #: Overlays live in this subfolder of the source folder; their file names are the utility names.
@@ -38,7 +39,8 @@ class Site:
 
     def files(self) -> list[Path]:
         library = [self.library.path] if self.library else []
-        return [m.path for m in self.written.values()] + [o.path for o in self.overlays.values()] + library
+        scale = [self.source_dir / SCALE_FILE] if (self.source_dir / SCALE_FILE).is_file() else []
+        return [m.path for m in self.written.values()] + [o.path for o in self.overlays.values()] + library + scale
 
 
 def model_files(source_dir: Path) -> list[Path]:
@@ -88,6 +90,11 @@ def load_site(
         )
     overlays = _load_overlays(source_dir, models, problems) if not problems else {}
     library = _load_library(source_dir, models, documents, problems) if not problems else None
+    if not problems:
+        try:
+            with_ratings(source_dir, models, documents)  # the HR forms' scale, anchors and questions
+        except SourceError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise SourceError(problems)
     return Site(

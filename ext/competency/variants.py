@@ -71,6 +71,7 @@ def variant_model(document: YamlDocument, written: Model, overlay: UtilityOverla
     added = tuple(item_id for _kind, item_id in adaptation.added_ids()) if adaptation else ()
     return replace(
         model,
+        rating=written.rating,  # the HR forms' scale and anchors (scales.py) are the model's as written
         utility=overlay.utility if overlay else None,
         variant=_changes(overlay, adaptation, reworded, excluded, added),
     )
