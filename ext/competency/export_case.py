@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .export_json import item_url, utility_of
+from .export_rubric import case_rubrics
 from .inline import plain_text
 from .model import CompetencyPlacement, Model, Section
 from .page_parts import EDITORIAL_NOTE, competency_label
@@ -104,7 +105,9 @@ class _Package:
         for n, section in enumerate(model.sections, 1):
             self.section(section, identifier, n)
         associations = [self.association(*entry) for entry in self.associations]
-        return {"CFDocument": document, "CFItems": self.items, "CFAssociations": associations}
+        package = {"CFDocument": document, "CFItems": self.items, "CFAssociations": associations}
+        rubrics = case_rubrics(model, self.stamp, lambda key: case_identifier(model, key), self.link)
+        return {**package, "CFRubrics": rubrics} if rubrics else package  # the HR forms' scale (export_rubric.py)
 
     # -- items ------------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .model import CompetencyPlacement, IndicatorPlacement, Model, Section
 from .pages import page_docname
+from .scales import competency_rating_export, scale_export
 
 FORMAT = "competency-model"
 VERSION = 1
@@ -51,6 +52,7 @@ def model_data(model: Model) -> dict[str, Any]:
         "note": model.note,
         "aliases": list(model.aliases),
         "sections": [_section(model, s) for s in model.sections],
+        **scale_export(model),  # the HR forms' rating scale (scales.py)
     }
 
 
@@ -84,6 +86,7 @@ def _competency(model: Model, section: Section, placement: CompetencyPlacement) 
         "group": {"id": group.id, "code": group.code, "title": group.title} if group else None,
         **_reuse(placement.is_reference, model.home_of_competency(competency.id).code),
         "indicators": [_indicator(model, p) for p in placement.indicators],
+        **competency_rating_export(model, competency.id),
     }
 
 

@@ -345,14 +345,14 @@ def self_assessment_page(ctx: PageContext) -> nodes.section:
     levels = _levels(model)
     data = {
         "model": model.id,
-        "title": model.title,
         "variant": variant,
         "levels": [{"id": v.id, "label": v.label} for v in levels],
         "expected": scale.expected if scale else None,
         "family": ctx.family is not None,
     }
     form = nodes.container(ids=["comp-self-assessment"], classes=["comp-sa-form"])
-    form += _raw(f'<script type="application/json" id="comp-sa-data">{_json(data)}</script>')
+    # In an attribute, escaped: no text of the sources ever stands inside a script element.
+    form += _raw(f'<div id="comp-sa-data" hidden data-form="{_e(json.dumps(data, sort_keys=True))}"></div>')
     for section_heading, placements in _form_sections(model):
         form += heading(section_heading)
         for placement in placements:
@@ -415,10 +415,6 @@ def _rating_html(model: Model, placement: CompetencyPlacement, row: tuple[str, s
         f'data-sa-text="{_e(plain_text(text))}"><legend>{label}</legend>{subs}'
         f'<div class="comp-sa-levels">{options}</div></fieldset>'
     )
-
-
-def _json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=True, sort_keys=True).replace("</", "<\\/")
 
 
 # -- job posting text ----------------------------------------------------------------------------------------

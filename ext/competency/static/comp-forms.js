@@ -77,7 +77,7 @@
 
   // -- the self-assessment ------------------------------------------------------------------------------
   function selfAssessment(form) {
-    var data = JSON.parse(document.getElementById("comp-sa-data").textContent);
+    var data = JSON.parse(document.getElementById("comp-sa-data").getAttribute("data-form"));
     var key = "competency-self-assessment/v1/" + data.model + "/" + data.variant;
     var status = document.getElementById("comp-sa-status");
     var levelIndex = {};
