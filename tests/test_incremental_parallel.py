@@ -40,6 +40,10 @@ def test_editing_one_indicator_updates_every_page_showing_it(
         "sections/superior-performance",
         "responsibilities/reports-problems",
         "profile",
+        "appraisal",  # the HR forms list every indicator
+        "self-assessment",
+        "interview",
+        "posting",
     ]
     for page in showing:
         assert OLD in page_text(outdir / f"meter-reader/{page}.html"), page

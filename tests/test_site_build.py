@@ -179,7 +179,8 @@ def test_generated_stubs_ignore_themselves_in_git(app: SphinxTestApp) -> None:
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     stubs = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.comp"))
     assert "indicators/reports-hazards.comp" in stubs
-    assert len(stubs) == 4 + 5 + 5 + 5 + 2  # model, matrix, profile, variant; sections; competencies; indicators; resp.
+    # model, matrix, profile, variant and the four HR forms; sections; competencies; indicators; responsibilities
+    assert len(stubs) == 8 + 5 + 5 + 5 + 2
 
 
 def test_published_wording_is_shown_exactly_even_with_smart_quotes(make_app, tmp_path: Path) -> None:

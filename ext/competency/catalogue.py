@@ -12,6 +12,7 @@ from sphinx_design.shared import create_component
 
 from .family import family_of
 from .family_pages import family_catalogue_line, family_docname
+from .form_pages import form_links
 from .model import Model
 from .page_parts import KIND_LABELS, badge, hidden_toctree, link, paragraph, section_size
 from .pages import page_docname
@@ -41,6 +42,10 @@ class CatalogueDirective(SphinxDirective):
         heading = nodes.rubric(classes=["comp-catalogue-model"])
         heading["heading-level"] = 2
         heading += link(model.id, "model", model.id, model.title)
+        forms = paragraph("HR forms: ", classes=["comp-catalogue-forms"])
+        for n, line in enumerate(form_links(model)):
+            forms += [nodes.Text(" · ")] if n else []
+            forms += line.children
         grid = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4"])
         row = create_component(
             "grid-row", ["sd-row", "sd-row-cols-1", "sd-row-cols-sm-2", "sd-row-cols-lg-3", "sd-g-3"]
@@ -71,7 +76,7 @@ class CatalogueDirective(SphinxDirective):
             card += body
             column += card
             row += column
-        return [heading, grid]
+        return [heading, forms, grid]
 
 
 def _summary(model: Model, section_id: str) -> str:

@@ -24,6 +24,7 @@ from .config import SiteLinks
 from .family_pages import family_key
 from .model import Model
 from .page_dispatch import build_page, page_context
+from .scales import SCALE_FILE
 from .site import Site
 from .stubs import model_stub_list
 
@@ -41,7 +42,7 @@ def inputs_key(
     `stamps` are the files' stamps taken before they were read; a file without one (created while
     the build started) gets none, so the next build sees it as changed.
     """
-    files = [model.path, *(overlay.path for overlay in site.overlays.values())]
+    files = [model.path, *(overlay.path for overlay in site.overlays.values()), site.source_dir / SCALE_FILE]
     editions = site.editions.key() if site.editions is not None else ""  # pages show the editions' records
     # Other jobs of the family that the model's pages name (family_pages.py), as they are shown.
     return json.dumps(

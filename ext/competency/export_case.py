@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .export_json import item_url, shared_url, utility_of
+from .export_rubric import case_rubrics
 from .family import FAMILY_FOLDER, Family, normalised_text
 from .inline import plain_text
 from .model import Competency, CompetencyPlacement, Model, Section
@@ -204,7 +205,9 @@ class _Package:
         for n, section in enumerate(model.sections, 1):
             self.section(section, identifier, n)
         associations = [self.association(*entry) for entry in self.associations]
-        return {"CFDocument": document, "CFItems": self.items, "CFAssociations": associations}
+        package = {"CFDocument": document, "CFItems": self.items, "CFAssociations": associations}
+        rubrics = case_rubrics(model, self.stamp, lambda key: case_identifier(model, key), self.link)
+        return {**package, "CFRubrics": rubrics} if rubrics else package  # the HR forms' scale (export_rubric.py)
 
     # -- items ------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from .family import Family
 from .family_pages import family_docname
 from .model import CompetencyPlacement, IndicatorPlacement, Model, Section
 from .pages import page_docname
+from .scales import competency_rating_export, scale_export
 
 FORMAT = "competency-model"
 VERSION = 1
@@ -122,6 +123,7 @@ def model_data(model: Model, family: Family | None = None) -> dict[str, Any]:
             }
             for record in model.withdrawn.values()
         ],
+        **scale_export(model),  # the HR forms' rating scale (scales.py)
     }
 
 
@@ -158,6 +160,7 @@ def _competency(
         "group": {"id": group.id, "code": group.code, "title": group.title} if group else None,
         **_reuse(placement.is_reference, model.home_of_competency(competency.id).code),
         "indicators": [_indicator(model, p, family) for p in placement.indicators],
+        **competency_rating_export(model, competency.id),
     }
 
 

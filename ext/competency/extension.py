@@ -13,6 +13,7 @@ from .config import setup_config
 from .domain import setup_domain
 from .edition_pages import setup_edition_pages
 from .family_pages import setup_family
+from .form_pages import setup_form_pages
 from .nav import setup_nav
 from .nodes import setup_nodes
 from .publish_exports import setup_exports
@@ -42,3 +43,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_stale_outputs(app)
     setup_write_errors(app)
     setup_family(app)
+    setup_form_pages(app)

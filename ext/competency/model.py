@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .problems import Location
+
+if TYPE_CHECKING:
+    from .scales import ModelRating
 
 SECTION_KINDS = ("technical", "non-technical", "foundational", "responsibilities", "superior-performance")
 
@@ -275,6 +279,8 @@ class Model:
     indicator_positions: Mapping[str, tuple[tuple[CompetencyPlacement, IndicatorPlacement], ...]] = field(
         default_factory=dict
     )
+    #: What the HR forms rate with: the site's scale, anchors and interview questions (scales.py), or None.
+    rating: ModelRating | None = None
 
     def indicator_number(self, indicator_id: str) -> int:
         """The indicator's place in published order (where it first appears), for sorting."""

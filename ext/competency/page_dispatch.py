@@ -9,6 +9,7 @@ from docutils import nodes
 from .config import SiteLinks
 from .edition_parts import edition_parts, last_edition_parts
 from .family import family_of
+from .form_pages import FORM_BUILDERS
 from .overview_pages import matrix_page, profile_page
 from .pages import PAGE_BUILDERS, PageContext
 from .site import Site
@@ -19,6 +20,7 @@ MODEL_PAGES: dict[str, Callable[[PageContext], nodes.section]] = {
     "matrix": matrix_page,
     "profile": profile_page,
     "variant": variant_page,
+    **FORM_BUILDERS,  # the HR forms
 }
 
 

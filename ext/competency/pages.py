@@ -43,6 +43,9 @@ from .variant_notes import departments, variant_notice
 if TYPE_CHECKING:
     from .family import Family
 
+#: Model-wide pages (one each per model, at <model-id>/<kind>.html): overviews and the HR forms (form_pages.py).
+MODEL_WIDE_PAGES = ("matrix", "profile", "variant", "appraisal", "self-assessment", "interview", "posting")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageContext:
@@ -81,7 +84,7 @@ class PageContext:
     def shown_as(self, kind: str) -> str:
         """How the page's item is named: code and title as this site has it; an item it leaves out by
         its title alone (its generic code may belong to another item of this site)."""
-        if kind in ("matrix", "profile", "variant"):
+        if kind in MODEL_WIDE_PAGES:
             return f"{self.model.title}: {kind}"
         record = self.written.withdrawn.get(self.item) if kind != "model" else None
         if record is not None and record.kind == kind:
@@ -102,7 +105,7 @@ def page_docname(model_id: str, objtype: str, item_id: str) -> str:
     """The permanent document name (and URL path) of an item page: derived from ids only."""
     if objtype == "model":
         return f"{model_id}/index"
-    if objtype in ("matrix", "profile", "variant"):
+    if objtype in MODEL_WIDE_PAGES:
         return f"{model_id}/{objtype}"
     return f"{model_id}/{PAGE_FOLDERS[objtype]}/{item_id}"
 
@@ -159,16 +162,24 @@ def model_page(ctx: PageContext) -> nodes.section:
             paragraph(doc_link(page_docname(model.id, "variant", ""), "Utility variants of this model")),
         ]
     )
+    page += heading("HR forms")
+    page += _form_links(model)
     page += departments(model, None)
     page += _family("model_family_nodes", ctx, model.id)
     page += hidden_toctree(
         ctx.docname,
         [
             *(ctx.docname_of("section", s.id) for s in model.sections),
-            *(page_docname(model.id, kind, "") for kind in ("matrix", "profile", "variant")),
+            *(page_docname(model.id, kind, "") for kind in MODEL_WIDE_PAGES),
         ],
     )
     return with_permalink(ctx, page)
+
+
+def _form_links(model: Model) -> nodes.bullet_list:
+    from .form_pages import form_links  # form_pages builds on this module
+
+    return bullet_list(form_links(model))
 
 
 def _section_count(model: Model, section: Section) -> str:

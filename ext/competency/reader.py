@@ -23,7 +23,7 @@ from .domain import CompetencyDomain, ObjectEntry
 from .family_pages import read_family_page
 from .page_dispatch import build_page, page_context
 from .page_parts import display
-from .pages import PageContext, page_docname
+from .pages import MODEL_WIDE_PAGES, PageContext, page_docname
 from .state import site_of
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class CompetencyPageParser(Parser):
 
 def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, str], live: bool) -> None:
     kind, model, docname = stub["page"], ctx.model, ctx.docname
-    if kind in ("matrix", "profile", "variant"):
+    if kind in MODEL_WIDE_PAGES:
         return
     if kind == "withdrawn":
         # Kept resolvable (objects.inv, roles) so that old links lead to the withdrawal page; out of search.
@@ -89,7 +89,7 @@ def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, 
         # The former id still resolves, in roles and in objects.inv, to the item's current page.
         target = page_docname(model.id, stub["kind"], ctx.item)
         domain.note_redirect(docname, target)
-        if stub["kind"] in ("matrix", "profile", "variant"):
+        if stub["kind"] in MODEL_WIDE_PAGES:
             return
         old_model = stub.get("alias_model", model.id)
         name = old_model if stub["kind"] == "model" else f"{old_model}/{stub['alias']}"

@@ -13,6 +13,7 @@ from .loader import load_model_document
 from .model import Model
 from .overlay import UtilityOverlay, load_overlay
 from .problems import Location, Problem, SourceError, did_you_mean
+from .scales import SCALE_FILE, with_ratings
 from .source_files import not_regular
 from .yamlfile import YamlDocument, read_yaml
 
@@ -52,7 +53,8 @@ class Site:
     def files(self) -> list[Path]:
         paths = [m.path for m in (*self.written.values(), *self.withdrawn_models.values())]
         library = [self.library.path] if self.library else []
-        return paths + [o.path for o in self.overlays.values()] + library
+        scale = [self.source_dir / SCALE_FILE] if (self.source_dir / SCALE_FILE).is_file() else []
+        return paths + [o.path for o in self.overlays.values()] + library + scale
 
     def any_model(self, model_id: str) -> Model | None:
         """A published model, or a withdrawn one, by id."""
@@ -125,6 +127,11 @@ def load_site(
     overlay_documents: list[YamlDocument] = []
     overlays = _load_overlays(source_dir, models, problems, overlay_documents) if not problems else {}
     library = _load_library(source_dir, models, documents, problems) if not problems else None
+    if not problems:
+        try:
+            with_ratings(source_dir, models, documents)  # the HR forms' scale, anchors and questions
+        except SourceError as exc:
+            problems.extend(exc.problems)
     if not problems:
         problems += check_targets([*documents.values(), *overlay_documents], models, pages)
     if problems:

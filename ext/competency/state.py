@@ -21,11 +21,13 @@ from sphinx.util import logging
 
 from .config import competency_config
 from .digests import changed_pages, inputs_key
+from .family import LIBRARY_FILE
 from .family_pages import write_family_stubs
 from .history import load_edition_index
 from .links import site_pages
 from .overlay import BUILDER_TAGS
 from .problems import SourceError
+from .scales import SCALE_FILE
 from .site import Site, model_files, overlay_files
 from .source_cache import file_stamp, load_site_cached
 from .stubs import STUB_SUFFIX, write_stubs
@@ -148,7 +150,9 @@ def _stamps_before_reading(source_dir: Path) -> dict[Path, tuple[int, int]]:
     """The source files' stamps taken before any is read: a file saved while the build reads it
     then has a stamp the next build sees as changed (a stamp taken after reading would hide it)."""
     stamps = {}
-    for path in (*model_files(source_dir), *overlay_files(source_dir)) if source_dir.is_dir() else ():
+    # Every file the site is loaded from: models, overlays, the family's library, the HR rating scale.
+    shared = [source_dir / LIBRARY_FILE, source_dir / SCALE_FILE]
+    for path in (*model_files(source_dir), *overlay_files(source_dir), *shared) if source_dir.is_dir() else ():
         try:
             stamps[path] = file_stamp(path)
         except OSError:

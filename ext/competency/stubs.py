@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .family import FAMILY_FOLDER
 from .model import Model
-from .pages import page_docname
+from .pages import MODEL_WIDE_PAGES, page_docname
 from .problems import Location, Problem, SourceError
 from .site import Site
 
@@ -38,7 +38,7 @@ def model_stubs(model: Model, added: Iterable[tuple[str, str]] = ()) -> Iterator
     def stub(kind: str, item: str, **extra: str) -> tuple[str, dict[str, str]]:
         return page_docname(model.id, kind, item), {"page": kind, "model": model.id, "item": item, **extra}
 
-    for kind in ("model", "matrix", "profile", "variant"):
+    for kind in ("model", *MODEL_WIDE_PAGES):
         yield stub(kind, model.id)
     items = [("section", s.id) for s in model.sections]
     items += [("competency", i) for i in model.competencies]

@@ -105,6 +105,7 @@ def variant_model(document: YamlDocument, written: Model, overlay: UtilityOverla
     return replace(
         model,
         withdrawn=written.withdrawn,
+        rating=written.rating,  # the HR forms' scale and anchors (scales.py) are the model's as written
         utility=overlay.utility if overlay else None,
         variant=_changes(overlay, adaptation, reworded, excluded, added),
     )

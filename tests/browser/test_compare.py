@@ -147,3 +147,20 @@ def test_the_short_address_at_the_root_opens_the_same_comparison(
     )
     context.close()
     watch.check()
+
+
+def test_self_assessment_shows_what_to_develop_for_a_target_job(browser, family_url: str) -> None:
+    """The HR self-assessment (form_pages.py) reads the same data file for its target job."""
+    context, watch = _context(browser, family_url.rstrip("/"), base_url=family_url)
+    page = context.new_page()
+    page.goto("customer-service-representative/self-assessment.html")
+    page.check("input[data-sa-rating='actively-listens-to-others'][value='developing']")
+    page.select_option("#comp-sa-target", "distribution-system-operator")
+    page.wait_for_selector("#comp-sa-develop h3")
+    develop = " ".join(page.inner_text("#comp-sa-develop").split())
+    assert develop.startswith("To develop for Distribution System Operator")
+    assert "a gap today (II.1.a)" in develop  # a shared indicator rated below the expected level
+    assert "new in the target job" in develop
+    assert "not rated yet" in develop
+    context.close()
+    watch.check()
