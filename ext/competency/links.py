@@ -7,7 +7,7 @@ different from each of them, or out of the site. Only three kinds of target are 
 - `https://...` and `http://...` addresses (another site, opened by the reader's browser);
 - `comp:<kind>:<name>`: an item of a model, named as the `{comp:<kind>}` roles name it
   (`comp:indicator:meter-reader/reads-meters-accurately`, `comp:model:meter-reader`);
-- `/<page>`: a hand-written page of the site, from the site's root (`/guide-import`).
+- `/<page>`: a hand-written page of the site, from the site's root (`/about`).
 
 Anything else (a relative path such as `genindex.html` or `../../x`, an anchor `#x`, another
 scheme such as `mailto:` or `ftp:`) is a located error. (markdown-it never makes a link of a
@@ -75,7 +75,7 @@ def parse_target(href: str) -> Link | str:
 
 HINT = (
     "link an item with comp:<kind>:<model>/<id> (e.g. comp:indicator:meter-reader/reports-hazards), "
-    "a page of the site from its root (/guide-import), or an https:// address"
+    "a page of the site from its root (/about), or an https:// address"
 )
 
 
@@ -163,5 +163,5 @@ def _article(word: str) -> str:
 
 def _fix(link: Link) -> str:
     if link.kind == "page":
-        return "name a Markdown page of the site from its root, without .md: /guide-import"
+        return "name a Markdown page of the site from its root, without .md: /about"
     return "name the item by its current id, as the {comp:" + link.role + "} role does"
