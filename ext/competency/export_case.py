@@ -206,7 +206,9 @@ class _Package:
             self.section(section, identifier, n)
         associations = [self.association(*entry) for entry in self.associations]
         package = {"CFDocument": document, "CFItems": self.items, "CFAssociations": associations}
-        rubrics = case_rubrics(model, self.stamp, lambda key: case_identifier(model, key), self.link)
+        rubrics = case_rubrics(
+            model, self.stamp, lambda key: case_identifier(model, key), lambda node: _link(self.nodes, node)
+        )
         return {**package, "CFRubrics": rubrics} if rubrics else package  # the HR forms' scale (export_rubric.py)
 
     # -- items ------------------------------------------------------------------------------------
