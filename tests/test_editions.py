@@ -3,14 +3,22 @@ and the published editions (banners, pinned links, withdrawal pages, changes pag
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator, FormatChecker
 
 from competency.cli import main
 from competency.editions import Edition, load_editions
+from competency.export_case import export_library_case
+from competency.export_edition import EditionStamp, current_stamp
+from competency.export_files import render
+from competency.family import family_of
 from competency.history import edition_index
 from competency.problems import Location, SourceError
 from competency.site import load_site
@@ -402,3 +410,157 @@ def test_a_utility_site_has_its_editions(released: Path) -> None:
     )
     text = page_text(page)
     assert text.startswith("Superseded edition v1") and "does not use this indicator" in text
+
+
+# -- the exports name the edition -------------------------------------------------------------------------
+
+EXPORT_SCHEMA = REPO / "ext" / "competency" / "schemas" / "competency-export.schema.json"
+CASE_SCHEMA = REPO / "ext" / "competency" / "schemas" / "case-v1p1-cfpackage-schema.json"  # = 1EdTech's (test_exports)
+
+
+def _validate(data: dict, schema: Path) -> None:
+    validator = Draft202012Validator(json.loads(schema.read_text(encoding="utf-8")), format_checker=FormatChecker())
+    validator.validate(data)
+
+
+def _export(src: Path, fmt: str, capsysbinary: pytest.CaptureFixture[bytes], *extra: str) -> bytes:
+    capsysbinary.readouterr()
+    assert main(["export", "--format", fmt, "--src", str(src), *extra]) == 0
+    return capsysbinary.readouterr().out
+
+
+def _dates(package: dict) -> set[str]:
+    """Every lastChangeDateTime of a CASE package."""
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            found.update([value["lastChangeDateTime"]] if "lastChangeDateTime" in value else [])
+            for child in value.values():
+                walk(child)
+        elif isinstance(value, list):
+            for child in value:
+                walk(child)
+
+    walk(package)
+    return found
+
+
+def _without_edition(package: dict) -> dict:
+    """A CASE package without what the edition adds to it (its CFDocument's version and extensions.edition)."""
+    document = {k: v for k, v in package["CFDocument"].items() if k != "version"}
+    document["extensions"] = {k: v for k, v in document["extensions"].items() if k != "edition"}
+    return {**package, "CFDocument": document}
+
+
+@pytest.fixture
+def one_edition(tmp_path: Path) -> Path:
+    """A copy of the real site in a scratch repository, released as edition v1."""
+    site = copy_site(tmp_path)
+    git(site, "init", "-q")
+    commit_all(site, "first")
+    _release(site, "v1", "2025-01-10")
+    return site
+
+
+def test_the_command_line_exports_name_the_edition(
+    one_edition: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: the sources' own last change
+    src = one_edition / "competency_src"
+    (released_as,) = load_editions(src)
+    data = json.loads(_export(src, "json", capsysbinary))
+    _validate(data, EXPORT_SCHEMA)
+    stamp = {"name": "v1", "date": "2025-01-10", "revision": released_as.revision, "superseded": False}
+    assert data["edition"] == {**stamp, "changed_since": False}
+    package = json.loads(_export(src, "case", capsysbinary, "--model", MODEL))
+    _validate(package, CASE_SCHEMA)
+    document = package["CFDocument"]
+    assert document["version"] == "v1" and document["extensions"]["edition"] == data["edition"]
+    assert _dates(package) == {"2025-01-10T00:00:00Z"}  # the edition's date, on every record
+
+    # A change since the edition: the exports still name it, and say the wording may be newer.
+    edit(src / f"{MODEL}.yaml", LISTENS, LISTENS + " and the public")
+    data = json.loads(_export(src, "json", capsysbinary))
+    _validate(data, EXPORT_SCHEMA)
+    assert data["edition"] == {**stamp, "changed_since": True}
+    changed = json.loads(_export(src, "case", capsysbinary, "--model", MODEL))
+    _validate(changed, CASE_SCHEMA)
+    assert "version" not in changed["CFDocument"]  # not an edition's wording
+    assert changed["CFDocument"]["extensions"]["edition"]["changed_since"] is True
+    assert _dates(changed) == {"2026-01-01T00:00:00Z"}  # the sources' own date, as without editions
+    git(one_edition, "checkout", "--", ".")
+    (src / "new-model.yaml").write_text("not yet added to git\n", encoding="utf-8")
+    assert current_stamp(src).changed_since is True  # a file git does not track yet is a change too
+
+
+def test_a_site_without_editions_exports_what_it_always_did(
+    one_edition: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edition adds its fields and changes nothing else; without editions none of them is there."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    src = one_edition / "competency_src"
+    edit(src / f"{MODEL}.yaml", LISTENS, LISTENS + " and the public")  # the sources' own date in CASE
+    with_edition = {fmt: _export(src, fmt, capsysbinary, "--model", MODEL) for fmt in ("json", "csv", "case")}
+    (src / "editions.yaml").write_text("editions: []\n", encoding="utf-8")
+    empty_record = {fmt: _export(src, fmt, capsysbinary, "--model", MODEL) for fmt in ("json", "csv", "case")}
+    (src / "editions.yaml").unlink()
+    without = {fmt: _export(src, fmt, capsysbinary, "--model", MODEL) for fmt in ("json", "csv", "case")}
+    assert empty_record == without
+    site = load_site(src)
+    models = [site.models[MODEL]]
+    assert without == {fmt: render(fmt, models).encode("utf-8") for fmt in ("json", "csv", "case")}
+    plain, dated = json.loads(without["json"]), json.loads(with_edition["json"])
+    assert list(plain) == ["format", "version", "models"]
+    assert {k: v for k, v in dated.items() if k != "edition"} == plain
+    assert with_edition["csv"] == without["csv"]  # the CSV has no edition column (manual/guide-exports.md)
+    plain_case, dated_case = json.loads(without["case"]), json.loads(with_edition["case"])
+    assert "version" not in plain_case["CFDocument"] and "edition" not in plain_case["CFDocument"]["extensions"]
+    assert _without_edition(dated_case) == plain_case
+
+
+def test_the_library_package_follows_the_edition() -> None:
+    family = family_of(load_site(REPO / "examples" / "family" / "competency_src"))
+    assert family is not None
+    changed = datetime(2026, 1, 1, tzinfo=UTC)
+    stamp = EditionStamp(name="v3", date="2025-06-01", revision=REVISION)
+    package = export_library_case(family, changed=changed, edition=stamp)
+    _validate(package, CASE_SCHEMA)
+    assert package["CFDocument"]["version"] == "v3" and _dates(package) == {"2025-06-01T00:00:00Z"}
+    later = export_library_case(family, changed=changed, edition=replace(stamp, changed_since=True))
+    assert _without_edition(later) == export_library_case(family, changed=changed)
+    assert later["CFDocument"]["extensions"]["edition"]["name"] == "v3"
+
+
+@pytest.mark.slow
+def test_the_published_exports_name_the_edition_of_their_wording(released: Path) -> None:
+    html = released / "_build" / "generic" / "html"
+    v1, v2 = load_editions(released / "competency_src")
+    expected = {
+        "": (v2, True, False),  # the current site: changed since v2, which is the latest
+        "editions/v2/": (v2, False, False),
+        "editions/v1/": (v1, False, True),
+    }
+    for folder, (edition, changed_since, superseded) in expected.items():
+        data = json.loads((html / folder / "_exports" / f"{MODEL}.json").read_text(encoding="utf-8"))
+        _validate(data, EXPORT_SCHEMA)
+        assert data["edition"] == {
+            "name": edition.name,
+            "date": edition.date,
+            "revision": edition.revision,
+            "changed_since": changed_since,
+            "superseded": superseded,
+        }, folder
+        package = json.loads((html / folder / "_exports" / f"{MODEL}.case.json").read_text(encoding="utf-8"))
+        _validate(package, CASE_SCHEMA)
+        assert package["CFDocument"]["extensions"]["edition"] == data["edition"]
+        if changed_since:
+            assert "version" not in package["CFDocument"]
+            assert _dates(package) != {f"{edition.date}T00:00:00Z"}
+        else:
+            assert package["CFDocument"]["version"] == edition.name, folder
+            assert _dates(package) == {f"{edition.date}T00:00:00Z"}, folder
+    pinned = _page(released, f"editions/v1/{MODEL}/indicators/actively-listens-to-others.html")
+    assert "and the public" not in pinned  # the edition's exports hold its own wording
+    v1_data = (html / "editions" / "v1" / "_exports" / f"{MODEL}.json").read_text(encoding="utf-8")
+    assert LISTENS in v1_data and f"{LISTENS} and the public" not in v1_data

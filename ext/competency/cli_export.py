@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .export_case import DEFAULT_CREATOR
+from .export_edition import current_stamp
 from .export_files import FORMATS, render, render_library, write_model_exports, write_text
 from .family import family_of
 from .site import Site, load_site
@@ -50,14 +51,21 @@ def run(args: argparse.Namespace) -> int:
         return 2
     models = [site.models[m] for m in args.model] if args.model else list(site.models.values())
     family = family_of(site)
+    edition = current_stamp(args.src)  # the latest edition in editions.yaml, as the site's exports name it
     if args.library:
         if args.format != "case" or family is None or args.model:
             print("error: --library exports the shared library of a family (with --format case only)", file=sys.stderr)
             return 2
-        text = render_library(family, base_url=args.base_url)
+        text = render_library(family, base_url=args.base_url, edition=edition)
     elif args.output is not None and args.output.is_dir():
         paths = write_model_exports(
-            args.output, models, [args.format], creator=DEFAULT_CREATOR, base_url=args.base_url, family=family
+            args.output,
+            models,
+            [args.format],
+            creator=DEFAULT_CREATOR,
+            base_url=args.base_url,
+            family=family,
+            edition=edition,
         )
         print("\n".join(str(p) for p in paths), file=sys.stderr)
         return 0
@@ -65,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print("error: a CASE package holds one model: choose one with --model ID, or give -o a folder", file=sys.stderr)
         return 2
     else:
-        text = render(args.format, models, base_url=args.base_url, family=family)
+        text = render(args.format, models, base_url=args.base_url, family=family, edition=edition)
     if args.output is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()

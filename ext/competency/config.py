@@ -66,6 +66,8 @@ class CompetencyConfig:
     edition_date: str = _setting("", "date of the edition this build shows")
     #: "current" for the latest edition, "superseded" for the others.
     edition_status: str = _setting("", "'current' (the latest edition) or 'superseded'")
+    #: The edition's git commit, named by its exports.
+    edition_revision: str = _setting("", "git commit of the edition this build shows (named by its exports)")
     #: The edition's note, shown on its changes page.
     edition_note: str = _setting("", "note of the edition this build shows")
     #: The source folder of the edition before it, for its changes page ("" for the first edition).

@@ -134,6 +134,7 @@ def _build_one(
         "competency_edition": edition.name,
         "competency_edition_date": edition.date,
         "competency_edition_status": "current" if latest else "superseded",
+        "competency_edition_revision": edition.revision,
         "competency_edition_note": edition.note,
         "competency_edition_previous": before,
     }

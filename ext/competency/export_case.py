@@ -25,6 +25,11 @@ of the same model gives the same identifiers, whatever the codes. The library's
 are uuid5 over ``shared`` and ``shared/<shared-id>`` (no model can have the id
 ``shared``), the same in every variant: a variant changes which jobs use an
 item, never the library.
+
+In a site with editions (editions.py, export_edition.py), each CFDocument's
+``extensions.edition`` names the edition its wording is or follows; when the
+sources are that edition's, ``version`` is the edition's name and every
+``lastChangeDateTime`` its date. A site without editions has neither.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .export_edition import EditionStamp
 from .export_json import item_url, shared_url, utility_of
 from .export_rubric import case_rubrics
 from .family import FAMILY_FOLDER, Family, normalised_text
@@ -84,17 +90,25 @@ def export_case(
     creator: str = DEFAULT_CREATOR,
     base_url: str = "",
     family: Family | None = None,
+    edition: EditionStamp | None = None,
 ) -> dict[str, Any]:
-    """The CFPackage of one model; `changed` is every record's lastChangeDateTime."""
-    package = _Package(model=model, stamp=case_timestamp(changed), base_url=base_url.rstrip("/"), family=family)
+    """The CFPackage of one model; `changed` is every record's lastChangeDateTime (the edition's date
+    instead when the sources are the `edition`'s)."""
+    stamp = case_timestamp(edition.case_date(changed) if edition else changed)
+    package = _Package(model=model, stamp=stamp, base_url=base_url.rstrip("/"), family=family, edition=edition)
     return package.build(creator)
 
 
 def export_library_case(
-    family: Family, *, changed: datetime, creator: str = DEFAULT_CREATOR, base_url: str = ""
+    family: Family,
+    *,
+    changed: datetime,
+    creator: str = DEFAULT_CREATOR,
+    base_url: str = "",
+    edition: EditionStamp | None = None,
 ) -> dict[str, Any]:
     """The CFPackage of the shared library: its competencies and their shared indicators."""
-    stamp, base = case_timestamp(changed), base_url.rstrip("/")
+    stamp, base = case_timestamp(edition.case_date(changed) if edition else changed), base_url.rstrip("/")
     identifier = library_identifier()
     uri = f"{base}/_exports/{LIBRARY_FILE_NAME}" if base else f"urn:uuid:{identifier}"
     document = {
@@ -103,10 +117,11 @@ def export_library_case(
         "creator": creator,
         "title": LIBRARY_TITLE,
         "lastChangeDateTime": stamp,
+        **_version(edition),
         "caseVersion": "1.1",
         "frameworkType": LIBRARY_TYPE,
         "language": "en",
-        "extensions": {"url": f"{FAMILY_FOLDER}/index.html"},
+        "extensions": {"url": f"{FAMILY_FOLDER}/index.html", **_edition(edition)},
     }
     nodes = {identifier: (LIBRARY_TITLE, uri)}
     items: list[dict[str, Any]] = []
@@ -154,6 +169,17 @@ def _library_item(
     return identifier
 
 
+def _version(edition: EditionStamp | None) -> dict[str, str]:
+    """CFDocument `version`: the edition's name, when the sources are the edition's."""
+    version = edition.case_version() if edition else None
+    return {"version": version} if version else {}
+
+
+def _edition(edition: EditionStamp | None) -> dict[str, Any]:
+    """CFDocument `extensions.edition`, in a site with editions only."""
+    return {"edition": edition.data()} if edition else {}
+
+
 def adds_nothing(family: Family, model: Model, competency: Competency, shared_id: str) -> bool:
     """True when a job uses the shared competency as it is: nothing of its own beside the shared title."""
     shared = family.library.competencies[shared_id]
@@ -174,6 +200,7 @@ class _Package:
     stamp: str
     base_url: str
     family: Family | None = None
+    edition: EditionStamp | None = None
     items: list[dict[str, Any]] = field(default_factory=list)
     #: (type, origin, destination, sequenceNumber, notes), made into records once every node is known.
     associations: list[tuple[str, str, str, int | None, str | None]] = field(default_factory=list)
@@ -192,6 +219,7 @@ class _Package:
             "creator": creator,
             "title": title,
             "lastChangeDateTime": self.stamp,
+            **_version(self.edition),
             "caseVersion": "1.1",
             "frameworkType": FRAMEWORK_TYPE,
             "language": "en",
@@ -200,7 +228,12 @@ class _Package:
             document["description"] = model.note
         if model.source:
             document["notes"] = model.source
-        document["extensions"] = {"modelId": model.id, "utility": utility, "url": item_url(model.id, "model", model.id)}
+        document["extensions"] = {
+            "modelId": model.id,
+            "utility": utility,
+            "url": item_url(model.id, "model", model.id),
+            **_edition(self.edition),
+        }
         self.nodes[identifier] = (title, uri)
         for n, section in enumerate(model.sections, 1):
             self.section(section, identifier, n)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .export_case import DEFAULT_CREATOR, LIBRARY_FILE_NAME, case_json, export_case, export_library_case
 from .export_csv import export_csv
+from .export_edition import EditionStamp
 from .export_json import export_json
 from .family import Family
 from .model import Model
@@ -70,25 +71,32 @@ def render(
     creator: str = DEFAULT_CREATOR,
     base_url: str = "",
     family: Family | None = None,
+    edition: EditionStamp | None = None,
 ) -> str:
-    """One export file's text. CASE holds one framework, hence exactly one model."""
+    """One export file's text (naming the `edition` of its wording, in a site with editions). CASE holds
+    one framework, hence exactly one model."""
     if fmt == "json":
-        return export_json(models, family)
+        return export_json(models, family, edition)
     if fmt == "csv":
         return export_csv(models, family)
     if fmt == "case":
         if len(models) != 1:
             raise ValueError("a CASE package holds one model")
         model = models[0]
-        package = export_case(model, changed=last_change(model), creator=creator, base_url=base_url, family=family)
+        package = export_case(
+            model, changed=last_change(model), creator=creator, base_url=base_url, family=family, edition=edition
+        )
         return case_json(package)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def render_library(family: Family, *, creator: str = DEFAULT_CREATOR, base_url: str = "") -> str:
+def render_library(
+    family: Family, *, creator: str = DEFAULT_CREATOR, base_url: str = "", edition: EditionStamp | None = None
+) -> str:
     """The CASE package of the shared library."""
     changed = file_last_change(family.library.path)
-    return case_json(export_library_case(family, changed=changed, creator=creator, base_url=base_url))
+    package = export_library_case(family, changed=changed, creator=creator, base_url=base_url, edition=edition)
+    return case_json(package)
 
 
 def write_text(path: Path, text: str) -> bool:
@@ -109,6 +117,7 @@ def write_model_exports(
     creator: str = DEFAULT_CREATOR,
     base_url: str = "",
     family: Family | None = None,
+    edition: EditionStamp | None = None,
 ) -> list[Path]:
     """`<model-id>.json|.csv|.case.json` for each model in `folder` (and the library's `shared.case.json`
     in a family); the paths written or kept."""
@@ -116,9 +125,10 @@ def write_model_exports(
     for model in models:
         for fmt in formats:
             path = folder / export_file_name(model.id, fmt)
-            write_text(path, render(fmt, [model], creator=creator, base_url=base_url, family=family))
+            text = render(fmt, [model], creator=creator, base_url=base_url, family=family, edition=edition)
+            write_text(path, text)
             paths.append(path)
     if family is not None and "case" in formats:
         paths.append(folder / LIBRARY_FILE_NAME)
-        write_text(paths[-1], render_library(family, creator=creator, base_url=base_url))
+        write_text(paths[-1], render_library(family, creator=creator, base_url=base_url, edition=edition))
     return paths

@@ -10,6 +10,9 @@ manual/guide-exports.md.
 A site with a shared library (family.py) adds, and only then, each competency's
 and indicator's ``shared`` id and a top-level ``shared`` list of the library with
 the jobs that use each item; a site without one exports the same bytes as before.
+
+A site with editions (editions.py) adds, and only then, a top-level ``edition``:
+the edition the wording is, or follows (export_edition.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from .export_edition import EditionStamp
 from .family import Family
 from .family_pages import family_docname
 from .model import CompetencyPlacement, IndicatorPlacement, Model, Section
@@ -38,17 +42,23 @@ def utility_of(model: Model) -> str | None:
     return getattr(model, "utility", None) or None
 
 
-def export_data(models: Iterable[Model], family: Family | None = None) -> dict[str, Any]:
-    """The whole export document for some models (with the library of their family, when there is one)."""
-    data = {"format": FORMAT, "version": VERSION, "models": [model_data(m, family) for m in models]}
+def export_data(
+    models: Iterable[Model], family: Family | None = None, edition: EditionStamp | None = None
+) -> dict[str, Any]:
+    """The whole export document for some models (with the library of their family, when there is one,
+    and the edition of their wording, when the site has editions)."""
+    data: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    if edition is not None:
+        data["edition"] = edition.data()
+    data["models"] = [model_data(m, family) for m in models]
     if family is not None:
         data["shared"] = shared_data(family)
     return data
 
 
-def export_json(models: Iterable[Model], family: Family | None = None) -> str:
+def export_json(models: Iterable[Model], family: Family | None = None, edition: EditionStamp | None = None) -> str:
     """The export as JSON text: stable key order, UTF-8 characters kept, one trailing newline."""
-    return json.dumps(export_data(models, family), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(export_data(models, family, edition), ensure_ascii=False, indent=2) + "\n"
 
 
 def shared_url(kind: str, shared_id: str) -> str:

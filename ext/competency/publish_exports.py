@@ -3,7 +3,9 @@
 The files are written at build-finished, by HTML builders only and only when
 the build succeeded, from the models the build loaded (a utility's variant in a
 variant build). They are written deterministically (see export_files.py) and
-only when their content changes.
+only when their content changes. In a site with editions they name the edition
+of their wording (export_edition.py): the latest, in the current site; its own,
+in an edition's build.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import __version__
 from .config import competency_config
 from .export_case import DEFAULT_CREATOR, LIBRARY_FILE_NAME, LIBRARY_TITLE
+from .export_edition import build_stamp
 from .export_files import EXPORT_FOLDER, export_file_name, write_model_exports
 from .family import family_of
 from .model import Model
@@ -40,7 +43,9 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     if getattr(app.builder, "embedded", False):  # HTML help and similar: no downloads
         return
     site = site_of(app.env)
-    base_url = competency_config(app.config).site_links().base_url
+    settings = competency_config(app.config)
+    base_url = settings.site_links().base_url
+    edition = build_stamp(settings, site.source_dir)
     creator = str(app.config.author or DEFAULT_CREATOR)
     folder = app.builder.outdir / EXPORT_FOLDER
     # The exports depend on the source files and a few settings only: skip them when none changed
@@ -53,6 +58,7 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
             creator,
             base_url,
             os.environ.get("SOURCE_DATE_EPOCH"),
+            edition.data() if edition else None,
             [(str(p), *file_stamp(p)) for p in site.files()],
         ]
     )
@@ -63,7 +69,7 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     if key_file.is_file() and key_file.read_text(encoding="utf-8") == key and all(p.is_file() for p in expected):
         return
     models = list(site.models.values())
-    paths = write_model_exports(folder, models, creator=creator, base_url=base_url, family=family)
+    paths = write_model_exports(folder, models, creator=creator, base_url=base_url, family=family, edition=edition)
     # The exports of a model that is gone (a site without models yet has no export folder).
     for stale in set(folder.iterdir() if folder.is_dir() else ()) - set(paths):
         if stale.is_file():
