@@ -101,6 +101,7 @@ class Overlay:
 
 def write_conf_and_pages(site: Path) -> None:
     shutil.copy(REPO / "conf.py", site / "conf.py")  # the real theme and settings
+    (site / "docs").mkdir(parents=True, exist_ok=True)
     (site / "docs" / "index.md").write_text(
         "# Models\n\n```{comp:catalogue}\n```\n\n```{toctree}\n:maxdepth: 1\n\nabout\n```\n\n"
         "## Downloads\n\n```{comp:downloads}\n```\n",
