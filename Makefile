@@ -50,8 +50,7 @@ $(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
 # One entry point: checks UTILITY and JOBS, waits for another build of this checkout, builds into
 # _build/<variant>/.work/html and publishes _build/<variant>/html (ext/competency/build_site.py).
 html: $(BIN)/.installed
-	$(BIN)/python -m competency.build_site --utility "$$UTILITY" --jobs "$$JOBS" \
-		$${SOURCES:+--sources "$$SOURCES" --out _build/sources}
+	$(BIN)/python -m competency.build_site $${SOURCES:+--sources "$$SOURCES" --out _build/sources} --utility "$$UTILITY" --jobs "$$JOBS"
 
 # The tool's own documentation (manual/), a site of its own beside the reference staff site, whose
 # object inventory its examples link into: the generic site is built first.

@@ -159,6 +159,7 @@ def test_share_creates_the_library_when_the_folder_has_none(
     folder = tmp_path / "competency_src"
     folder.mkdir()
     shutil.copy(REPO / "competency_src" / "customer-service-representative.yaml", folder)
+    shutil.copytree(REPO / "competency_src" / "hr", folder / "hr")  # the scale its anchors rate on
     monkeypatch.chdir(tmp_path)
     err = _import(folder, capsys)
     assert "II.1 'Communication' is also a competency of customer-service-representative (II.1)" in err

@@ -13,7 +13,7 @@ from docutils import nodes
 from .history import EditionIndex, Event, ItemHistory
 from .inline import inline_nodes
 from .page_parts import bullet_list, display, heading, paragraph
-from .pages import PageContext
+from .pages import MODEL_WIDE_PAGES, PageContext
 
 FIELD_WORDS = {"text": "wording", "title": "title", "subitems": "sub-items"}
 
@@ -121,7 +121,7 @@ def _event_line(ctx: PageContext, index: EditionIndex, event: Event, history: It
 
 def last_edition_parts(ctx: PageContext, kind: str, index: EditionIndex | None) -> list[nodes.Node]:
     """On a withdrawal page: the last edition that had the item, and a link to it there."""
-    if index is None or kind in ("matrix", "profile", "variant"):
+    if index is None or kind in MODEL_WIDE_PAGES:
         return []
     key = ctx.item if kind == "model" else f"{ctx.model.id}/{ctx.item}"
     seen = index.last_seen.get(key) if kind != "model" else None

@@ -80,7 +80,7 @@ def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, 
     if kind == "withdrawn":
         # Kept resolvable (objects.inv, roles) so that old links lead to the withdrawal page; out of search.
         kind = stub["kind"]
-        if kind in ("matrix", "profile", "variant"):
+        if kind in MODEL_WIDE_PAGES:
             return
         fullname = model.id if kind == "model" else f"{model.id}/{ctx.item}"
         domain.note_object(kind, fullname, ObjectEntry(docname, "", ctx.shown_as(kind), priority=-1), location=docname)

@@ -19,7 +19,7 @@ from .page_parts import (
     page_section,
     paragraph,
 )
-from .pages import PageContext, page_docname, with_permalink
+from .pages import MODEL_WIDE_PAGES, PageContext, page_docname, with_permalink
 from .variant_notes import FIELD_NAMES, departments, generic_pointer
 
 
@@ -85,7 +85,7 @@ def withdrawn_page(ctx: PageContext, kind: str, replacement_title: str = "") -> 
         wording, since, note = record.wording, record.since, record.note
         title = plain_text(wording)
         said = f"This {what} was withdrawn from the {written.title} model ({since})."
-    elif kind in ("model", "matrix", "profile", "variant") or withdrawal is None:
+    elif kind == "model" or kind in MODEL_WIDE_PAGES or withdrawal is None:
         wording, title = "", written.title
         since, note = (withdrawal.since, withdrawal.note) if withdrawal else ("", None)
         said = f"The {written.title} competency model was withdrawn ({since})."

@@ -24,7 +24,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from competency.scales import SCALE_FILE
 from competency.schema import MODEL_SCHEMA, OVERLAY_SCHEMA, load_schema
+
+from ..conftest import REPO
 
 #: Finds the start of a marker in an output: `hx` and its number.
 MARKER_START = re.compile(r"hx(\d+)")
@@ -262,6 +265,10 @@ def write_sources(sources: HostileSources, source_dir: Path) -> None:
         old.unlink()
     (source_dir / "utilities").mkdir(parents=True, exist_ok=True)
     (source_dir / "withdrawn").mkdir(exist_ok=True)
+    # The template's anchors name the levels of the site's rating scale (the HR forms): the same scale.
+    scale = REPO / "competency_src" / SCALE_FILE
+    (source_dir / SCALE_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (source_dir / SCALE_FILE).write_bytes(scale.read_bytes())
     withdrawn = sources.withdrawn_model
     (source_dir / "withdrawn" / f"{withdrawn['id']}.yaml").write_text(_dumped(withdrawn), encoding="utf-8")
     (source_dir / f"{sources.model['id']}.yaml").write_text(_dumped(sources.model), encoding="utf-8")
