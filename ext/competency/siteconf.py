@@ -108,6 +108,8 @@ def _shared(*, name: str, title: str, logo: str, author: str) -> dict[str, Any]:
         "source_suffix": {".md": "markdown"},
         "exclude_patterns": ["_build", "**/.ipynb_checkpoints"],
         "root_doc": "index",
+        # The site's icon from the package: without one a browser asks every server for /favicon.ico.
+        "html_favicon": str(Path(__file__).parent / "static" / "favicon.svg"),
         "myst_enable_extensions": ["colon_fence", "deflist"],
         "myst_heading_anchors": 3,
         # Published wording is shown exactly: no "--" turned into a dash, no straight quotes curled.

@@ -20,6 +20,7 @@ from .loader import build_model
 from .model import Model, VariantChanges
 from .overlay import Adaptation, UtilityOverlay
 from .problems import Location, Problem, SourceError
+from .scales import model_rating
 from .site import Site
 from .yamlfile import YamlDocument
 
@@ -84,10 +85,13 @@ def variant_model(document: YamlDocument, written: Model, overlay: UtilityOverla
         _add(data, adaptation)
     # Withdrawal records are the same in every variant (their replacement may be an item the utility leaves out).
     data.pop("withdrawn", None)
+    variant_document = YamlDocument(path=written.path, data=data, positions=document.positions)
     try:
-        model = build_model(
-            YamlDocument(path=written.path, data=data, positions=document.positions), check_file_name=False
-        )
+        model = build_model(variant_document, check_file_name=False)
+        # The HR forms' anchors and questions as the utility publishes them (its added competencies'
+        # too), rated on the site's scale.
+        scale = written.rating.scale if written.rating else None
+        rating = model_rating(scale, variant_document)
     except SourceError as exc:
         # The model alone builds, so the overlay made the variant wrong: its file is the one to fix.
         # (overlay.py checks what an overlay may do; this names the overlay should a case slip past it.)
@@ -105,7 +109,7 @@ def variant_model(document: YamlDocument, written: Model, overlay: UtilityOverla
     return replace(
         model,
         withdrawn=written.withdrawn,
-        rating=written.rating,  # the HR forms' scale and anchors (scales.py) are the model's as written
+        rating=rating,
         utility=overlay.utility if overlay else None,
         variant=_changes(overlay, adaptation, reworded, excluded, added),
     )

@@ -46,6 +46,17 @@ def broken_markers(text: str) -> tuple[set[int], list[str]]:
     return whole, [text[max(m.start() - 20, 0) : m.end() + 20] for m in MARKER_START.finditer(text)]
 
 
+#: A double-quoted CSS string (escapes included).
+CSS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"', re.DOTALL)
+
+
+def css_unescape(text: str) -> str:
+    """A CSS string's value: hex escapes (ending with one optional space) and escaped characters."""
+    return re.sub(
+        r"\\([0-9a-fA-F]{1,6}) ?|\\(.)", lambda m: chr(int(m[1], 16)) if m[1] else m[2], text, flags=re.DOTALL
+    )
+
+
 class PageScan(HTMLParser):
     """Markers in a page: where they are whole text, and every place where they became markup."""
 
@@ -73,6 +84,12 @@ class PageScan(HTMLParser):
             self._raw = None
 
     def handle_data(self, data: str) -> None:
+        if self._raw == "style":
+            # A stylesheet may show a text only as a CSS string (the printed footer names the job):
+            # each string is read as CSS reads it; a marker anywhere else in the stylesheet is markup.
+            for literal in CSS_STRING.findall(data):
+                self._text(css_unescape(literal), "a CSS string")
+            data = CSS_STRING.sub('""', data)
         if self._raw and MARKER_START.search(data):
             self.problems.append(f"a marker inside <{self._raw}>: {data[:80]!r}")
         elif not self._raw:
