@@ -284,10 +284,15 @@ class IncrementalSite(RuleBasedStateMachine):
         model, _indicators, indicator = self.pick_indicator(data)
         if self.overlay is None or self.overlay.model != model.id:
             self.overlay = Overlay(model=model.id)
+        # A utility either leaves an item out or rewords it (overlay.py refuses both at once).
         if kind == "override":
             self.overlay.override[indicator.id] = text
-        elif kind == "exclude" and indicator.id not in self.overlay.exclude:
-            self.overlay.exclude.append(indicator.id)
+            if indicator.id in self.overlay.exclude:
+                self.overlay.exclude.remove(indicator.id)
+        elif kind == "exclude":
+            if indicator.id not in self.overlay.exclude:
+                self.overlay.exclude.append(indicator.id)
+            self.overlay.override.pop(indicator.id, None)
         else:
             competency = data.draw(st.sampled_from(sorted(model.competencies)))
             self.overlay.added.append((self.fresh("u"), text, competency))
