@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -282,7 +282,13 @@ def shared_indicator_page(family: Family, shared_id: str) -> nodes.section:
         page += notice
         return page
     page += heading(f"Listed by {len(uses)} job{'s' if len(uses) != 1 else ''}")
-    page += bullet_list(
+    page += _indicator_uses(uses)
+    return page
+
+
+def _indicator_uses(uses: Iterable[Any]) -> nodes.bullet_list:
+    """Each job's use of a shared indicator: the job, and its indicator with the job's code."""
+    return bullet_list(
         paragraph(
             link(u.model.id, "model", u.model.id, u.model.title),
             ": ",
@@ -290,7 +296,6 @@ def shared_indicator_page(family: Family, shared_id: str) -> nodes.section:
         )
         for u in uses
     )
-    return page
 
 
 def matrix_page(family: Family) -> nodes.section:
@@ -494,16 +499,7 @@ def indicator_family_nodes(family: Family | None, model: Model, indicator_id: st
         ),
     ]
     if others:
-        result.append(
-            bullet_list(
-                paragraph(
-                    link(u.model.id, "model", u.model.id, u.model.title),
-                    ": ",
-                    indicator_link(u.model, u.model.indicators[u.item], u.model.home_of_indicator(u.item)[1].code),
-                )
-                for u in others
-            )
-        )
+        result.append(_indicator_uses(others))
     return result
 
 
