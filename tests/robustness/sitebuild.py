@@ -41,7 +41,10 @@ def make_html_commands(
 
 
 def build_env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO / "ext"), **extra}
+    """The environment of a build under test: plain (uncoloured) output whatever the terminal or CI
+    asks for, since tests read Sphinx's progress lines."""
+    inherited = {k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "FORCE_COLOUR"}}
+    return {**inherited, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO / "ext"), **extra}
 
 
 def make_html(
