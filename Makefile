@@ -48,9 +48,9 @@ $(BIN)/.installed-dev: $(BIN)/.installed pyproject.toml
 	touch $@
 
 # One entry point: checks UTILITY and JOBS, waits for another build of this checkout, builds into
-# _build/<variant>/.work/html and publishes _build/<variant>/html (ext/competency/build_site.py).
+# _build/<variant>/.work/html and publishes _build/<variant>/html (ext/competency/publishing/build_site.py).
 html: $(BIN)/.installed
-	$(BIN)/python -m competency.build_site $${SOURCES:+--sources "$$SOURCES" --out _build/sources} --utility "$$UTILITY" --jobs "$$JOBS"
+	$(BIN)/python -m competency.publishing.build_site $${SOURCES:+--sources "$$SOURCES" --out _build/sources} --utility "$$UTILITY" --jobs "$$JOBS"
 
 # The tool's own documentation (manual/), a site of its own beside the reference staff site, whose
 # object inventory its examples link into: the generic site is built first.
@@ -59,7 +59,7 @@ DOCS_OUT := _build/docs
 docs: $(BIN)/.installed-dev
 	$(MAKE) html UTILITY=
 	$(BIN)/sphinx-build -b html -W --keep-going -n -j "$$JOBS" -c manual -d $(DOCS_OUT)/doctrees manual $(DOCS_OUT)/.work/html
-	$(BIN)/python -m competency.publish $(DOCS_OUT)/.work/html $(DOCS_OUT)/html
+	$(BIN)/python -m competency.publishing.swap $(DOCS_OUT)/.work/html $(DOCS_OUT)/html
 	@echo "The tool's documentation is in $(DOCS_OUT)/html (make serve-docs to browse it)."
 
 variants: $(BIN)/.installed

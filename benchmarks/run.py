@@ -31,10 +31,10 @@ WORK = ROOT / "benchmarks" / "_work"
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import model_sizes, write_family, write_models, write_published_texts  # noqa: E402
-from competency.family_pages import family_stubs  # noqa: E402
-from competency.loader import load_model  # noqa: E402
-from competency.site import load_site  # noqa: E402
-from competency.stubs import model_stubs  # noqa: E402
+from competency.pages.family import family_stubs  # noqa: E402
+from competency.sources.loader import load_model  # noqa: E402
+from competency.sources.site import load_site  # noqa: E402
+from competency.sphinx_ext.stubs import model_stubs  # noqa: E402
 
 GIB = 1024**3
 #: Shared competencies of a generated family (--family).
@@ -254,8 +254,18 @@ def median_of(rounds: list[dict]) -> dict:
 
 
 def make_html_seconds(folder: Path, env: dict[str, str]) -> tuple[float, str]:
-    """One `make html` of a site (its entry point, competency.build_site), timed."""
-    command = [sys.executable, "-m", "competency.build_site", "--root", str(folder), "--jobs", "1", "--", "-q"]
+    """One `make html` of a site (its entry point, competency.publishing.build_site), timed."""
+    command = [
+        sys.executable,
+        "-m",
+        "competency.publishing.build_site",
+        "--root",
+        str(folder),
+        "--jobs",
+        "1",
+        "--",
+        "-q",
+    ]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     seconds = time.perf_counter() - start

@@ -11,8 +11,8 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
-from competency.loader import load_model
-from competency.problems import SourceError
+from competency.sources.loader import load_model
+from competency.sources.problems import SourceError
 
 from .conftest import REPO
 

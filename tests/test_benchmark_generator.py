@@ -19,9 +19,9 @@ from benchmarks.generate import (
 from sphinx.testing.util import SphinxTestApp
 
 from competency import cli
-from competency.family import family_of
-from competency.loader import load_model
-from competency.site import load_site
+from competency.sources.family import family_of
+from competency.sources.loader import load_model
+from competency.sources.site import load_site
 
 from .conftest import REPO
 from .helpers import page_text

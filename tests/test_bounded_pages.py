@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
 
-from competency.nav import SIBLINGS_AROUND
 from competency.siteconf import TEMPLATES
+from competency.theme.nav import SIBLINGS_AROUND
 
 #: More siblings than the sidebar shows, and ten times as many.
 SMALL = 2 * SIBLINGS_AROUND + 3

@@ -13,9 +13,9 @@ import sphinx.search
 from sphinx.search.en import SearchEnglish
 from sphinx.testing.util import SphinxTestApp
 
-import competency.extension
-from competency.build_speed import HTMLBuilder, SearchEnglishStemmedOnce
-from competency.domain import GeneratedLinks
+import competency.sphinx_ext.extension
+from competency.sphinx_ext.domain import GeneratedLinks
+from competency.theme.build_speed import HTMLBuilder, SearchEnglishStemmedOnce
 
 PYDATA = {"html_theme": "pydata_sphinx_theme", "html_theme_options": {"navigation_depth": 3}}
 KEPT = ("searchindex.js", "objects.inv", "comp-indicators.html", "search.html")
@@ -49,7 +49,7 @@ def test_the_speed_ups_change_nothing_in_the_site(
     fast_warnings = app.warning.getvalue()
     app.cleanup()
     with monkeypatch.context() as plain:
-        plain.setattr(competency.extension, "setup_build_speed", lambda _app: None)
+        plain.setattr(competency.sphinx_ext.extension, "setup_build_speed", lambda _app: None)
         plain.setattr(GeneratedLinks, "run", lambda _self, **_kwargs: None)  # Sphinx's resolver does it all
         plain.setitem(sphinx.search.languages, "en", SearchEnglish)
         slow_app = make_app(

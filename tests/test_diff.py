@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from competency.changes.diff import diff_model, diff_sites, diff_text, word_diff
 from competency.cli import main
-from competency.diff import diff_model, diff_sites, diff_text, word_diff
-from competency.loader import load_model
-from competency.site import load_site
+from competency.sources.loader import load_model
+from competency.sources.site import load_site
 
 from .conftest import REPO
 from .helpers import page_text

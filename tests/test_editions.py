@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
+from competency.changes.history import edition_index
 from competency.cli import main
-from competency.editions import Edition, load_editions
-from competency.export_case import export_library_case
-from competency.export_edition import EditionStamp, current_stamp
-from competency.export_files import render
-from competency.family import family_of
-from competency.history import edition_index
-from competency.problems import Location, SourceError
-from competency.site import load_site
-from competency.withdrawals import vanished_ids
+from competency.exports.case import export_library_case
+from competency.exports.edition import EditionStamp, current_stamp
+from competency.exports.files import render
+from competency.sources.editions import Edition, load_editions
+from competency.sources.family import family_of
+from competency.sources.problems import Location, SourceError
+from competency.sources.site import load_site
+from competency.sources.withdrawals import vanished_ids
 
 from .conftest import REPO
 from .helpers import page_text

@@ -18,12 +18,12 @@ from jsonschema import Draft202012Validator, FormatChecker
 from sphinx.testing.util import SphinxTestApp
 
 from competency.cli import main
-from competency.export_case import case_identifier, export_case
-from competency.export_csv import export_csv
-from competency.export_files import last_change, render
-from competency.export_json import export_data
-from competency.loader import load_model
-from competency.model import Model
+from competency.exports.case import case_identifier, export_case
+from competency.exports.csv import export_csv
+from competency.exports.files import last_change, render
+from competency.exports.json import export_data
+from competency.sources.loader import load_model
+from competency.sources.model import Model
 
 from .conftest import REPO
 
@@ -268,7 +268,7 @@ def test_cli_exports_each_format(
 
 
 def test_cli_utility_option_exports_the_variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import competency.variants as variants
+    import competency.sources.variants as variants
 
     def fake_site_for_utility(site, utility):  # the lead's function, faked: every model marked as the variant
         return replace(site, models={k: as_variant(m, utility) for k, m in site.models.items()})

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from competency.compare import DATA_VARIABLE, compare, family_data
-from competency.family import family_of, normalised_text, normalised_title
-from competency.problems import SourceError
-from competency.site import load_site
-from competency.yamlfile import read_yaml
+from competency.pages.compare import DATA_VARIABLE, compare, family_data
+from competency.sources.family import family_of, normalised_text, normalised_title
+from competency.sources.problems import SourceError
+from competency.sources.site import load_site
+from competency.sources.yamlfile import read_yaml
 
 from .conftest import REPO
 from .helpers import load_inventory, page_text

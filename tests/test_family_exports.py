@@ -13,12 +13,12 @@ from jsonschema import Draft202012Validator, FormatChecker
 from sphinx.testing.util import SphinxTestApp
 
 from competency.cli import main
-from competency.export_case import export_case, export_library_case, library_identifier
-from competency.export_csv import COLUMNS, FAMILY_COLUMNS, export_csv
-from competency.export_files import render
-from competency.export_json import export_data
-from competency.family import Family, family_of
-from competency.site import load_site
+from competency.exports.case import export_case, export_library_case, library_identifier
+from competency.exports.csv import COLUMNS, FAMILY_COLUMNS, export_csv
+from competency.exports.files import render
+from competency.exports.json import export_data
+from competency.sources.family import Family, family_of
+from competency.sources.site import load_site
 
 from .conftest import REPO
 

@@ -13,9 +13,9 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from competency.cli import main
-from competency.family import family_of
-from competency.site import load_site
-from competency.yamlfile import read_yaml
+from competency.sources.family import family_of
+from competency.sources.site import load_site
+from competency.sources.yamlfile import read_yaml
 
 from .conftest import REPO
 from .helpers import page_text

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from competency import yamlformat
 from competency.cli import main
-from competency.yamlformat import FormatError, canonical, comment_lines, plain_data
+from competency.sources import yamlformat
+from competency.sources.yamlformat import FormatError, canonical, comment_lines, plain_data
 
 REPO = Path(__file__).parents[1]
 CURATED = REPO / "competency_src" / "customer-service-representative.yaml"

@@ -9,11 +9,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from competency.export_case import export_case
-from competency.export_json import export_data
-from competency.problems import SourceError
-from competency.scales import SCALE_FILE, load_scale
-from competency.site import load_site
+from competency.exports.case import export_case
+from competency.exports.json import export_data
+from competency.sources.problems import SourceError
+from competency.sources.scales import SCALE_FILE, load_scale
+from competency.sources.site import load_site
 
 from .conftest import REPO
 from .helpers import page_text

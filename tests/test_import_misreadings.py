@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import competency.importer
+import competency.importer.text
 from competency.cli import main
-from competency.importer import MAX_TEXT_BYTES, import_text
+from competency.importer.text import MAX_TEXT_BYTES, import_text
 
 from .conftest import REPO
 from .test_importer import DATA, lost_lines, strings
@@ -110,7 +110,7 @@ def test_a_text_too_large_is_refused_before_it_is_read_naming_it(
     big = tmp_path / "big.txt"
     small = (DATA / "small-model.txt").read_bytes()
     big.write_bytes(small * (5 * 1024 * 1024 // len(small) + 1))
-    monkeypatch.setattr(competency.importer, "classify", _never_called)  # proves nothing is parsed
+    monkeypatch.setattr(competency.importer.text, "classify", _never_called)  # proves nothing is parsed
     output = tmp_path / "big-model.yaml"
     assert main(["import", str(big), "-o", str(output)]) == 1
     err = capsys.readouterr().err

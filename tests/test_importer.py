@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from competency.cli import main
-from competency.cli_import import render
-from competency.importer import ImportResult, import_text, indicator_slug, near_key, slugify
-from competency.loader import load_model
-from competency.model import Model
-from competency.yamlformat import canonical
+from competency.cli.import_model import render
+from competency.importer.text import ImportResult, import_text, indicator_slug, near_key, slugify
+from competency.sources.loader import load_model
+from competency.sources.model import Model
+from competency.sources.yamlformat import canonical
 
 REPO = Path(__file__).parents[1]
 DATA = REPO / "tests" / "data" / "import"

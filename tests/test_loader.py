@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from competency.loader import letter, load_model
-from competency.problems import SourceError
+from competency.sources.loader import letter, load_model
+from competency.sources.problems import SourceError
 
 from .conftest import REPO
 

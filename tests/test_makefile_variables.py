@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from competency.build_site import main
+from competency.publishing.build_site import main
 
 from .conftest import REPO
 
@@ -74,7 +74,7 @@ def test_valid_values_pass_the_check() -> None:
     result = make("-n", "html", "UTILITY=north_shore", "JOBS=2", "PYTHON=/usr/bin/python3.11")
     assert result.returncode == 0, result.stderr
     recipe = result.stdout.splitlines()[-1]
-    assert "competency.build_site " in recipe and recipe.endswith('--utility "$UTILITY" --jobs "$JOBS"')
+    assert "competency.publishing.build_site " in recipe and recipe.endswith('--utility "$UTILITY" --jobs "$JOBS"')
     serve = make("-n", "serve", "UTILITY=north_shore", "PORT=8080")
     assert serve.returncode == 0, serve.stderr
     assert '--directory "_build/${SOURCES:+sources/}${UTILITY:-generic}/html"' in serve.stdout

@@ -240,6 +240,6 @@ def test_an_imported_model_builds_into_the_site_as_it_is(tmp_path: Path) -> None
 
 
 def yaml_ids(path: Path) -> set[str]:
-    from competency.loader import load_model
+    from competency.sources.loader import load_model
 
     return set(load_model(path).indicators)

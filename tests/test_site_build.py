@@ -201,7 +201,7 @@ def test_published_wording_is_shown_exactly_even_with_smart_quotes(make_app, tmp
 def test_every_page_names_the_site_icon_shipped_with_the_package(app: SphinxTestApp) -> None:
     app.build()
     out = Path(app.outdir)
-    shipped = Path(competency.__file__).with_name("static") / "favicon.svg"
+    shipped = Path(competency.__file__).parent / "theme" / "static" / "favicon.svg"
     assert (out / "_static" / "favicon.svg").read_bytes() == shipped.read_bytes()
     assert shipped.read_text(encoding="utf-8").startswith("<svg ")
     pages = list(out.rglob("*.html"))

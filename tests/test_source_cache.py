@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from competency import source_cache
-from competency.loader import load_model_document
-from competency.source_cache import load_site_cached
+from competency.sources import source_cache
+from competency.sources.loader import load_model_document
+from competency.sources.source_cache import load_site_cached
 
 from .conftest import REPO
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from competency.links import Link, parse_target
+from competency.sources.links import Link, parse_target
 
 from .conftest import REPO
 

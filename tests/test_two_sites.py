@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from competency.about_page import contact_link
 from competency.cli import build_parser
-from competency.config import CompetencyConfig
+from competency.pages.about import contact_link
+from competency.sphinx_ext.config import CompetencyConfig
 
 from .conftest import REPO
 from .helpers import page_text
@@ -243,8 +243,12 @@ def test_the_package_carries_what_a_site_needs(tmp_path: Path) -> None:
 
     (wheel,) = tmp_path.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    template = REPO / "ext" / "competency" / "site_template"
+    template = REPO / "ext" / "competency" / "cli" / "site_template"
     needed = [p.relative_to(REPO / "ext").as_posix() for p in template.rglob("*") if p.is_file()]
-    needed += ["competency/siteconf.py", "competency/templates/sidebar-nav-bs.html", "competency/static/competency.js"]
+    needed += [
+        "competency/siteconf.py",
+        "competency/theme/templates/sidebar-nav-bs.html",
+        "competency/theme/static/competency.js",
+    ]
     needed += ["competency/schemas/competency-model.schema.json"]
     assert [n for n in needed if n not in names] == []

@@ -13,9 +13,9 @@ import pytest
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
-from competency.problems import SourceError
-from competency.site import load_site
-from competency.variants import site_for_utility
+from competency.sources.problems import SourceError
+from competency.sources.site import load_site
+from competency.sources.variants import site_for_utility
 
 from .conftest import REPO
 from .helpers import load_inventory, page_text

@@ -14,13 +14,13 @@ import jsonschema
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from competency.changes.diff import diff_sites, diff_text
 from competency.cli import main
-from competency.diff import diff_sites, diff_text
-from competency.export_json import export_data
-from competency.problems import SourceError
-from competency.schema import load_schema
-from competency.site import load_site
-from competency.withdrawals import vanished_ids
+from competency.exports.json import export_data
+from competency.sources.problems import SourceError
+from competency.sources.schema import load_schema
+from competency.sources.site import load_site
+from competency.sources.withdrawals import vanished_ids
 
 from .conftest import REPO
 from .helpers import load_inventory, page_text

@@ -16,7 +16,7 @@ ENV_VERSION = 4
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from .extension import setup_extension
+    from .sphinx_ext.extension import setup_extension
 
     setup_extension(app)
     return {

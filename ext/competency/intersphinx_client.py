@@ -15,7 +15,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .domain import CompetencyDomain
+from .sphinx_ext.domain import CompetencyDomain
 
 
 class LinkingDomain(CompetencyDomain):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 #: The theme's template overrides (accessibility fixes of its navigation), shipped in the package.
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent / "theme" / "templates"
 
 #: Where a staff site keeps its Markdown pages and its models, relative to its conf.py.
 PAGES_FOLDER = "docs"
@@ -55,7 +55,7 @@ def manual_site(conf_file: str, *, name: str, title: str = "", author: str = "")
             "sphinx_design",
             "sphinx.ext.intersphinx",
             "competency.intersphinx_client",  # the comp roles, resolved into the reference site
-            "competency.settings_reference",
+            "competency.pages.settings_reference",
             "sphinx_argparse_cli",
         ],
         html_sidebars={"**": []},
@@ -109,7 +109,7 @@ def _shared(*, name: str, title: str, logo: str, author: str) -> dict[str, Any]:
         "exclude_patterns": ["_build", "**/.ipynb_checkpoints"],
         "root_doc": "index",
         # The site's icon from the package: without one a browser asks every server for /favicon.ico.
-        "html_favicon": str(Path(__file__).parent / "static" / "favicon.svg"),
+        "html_favicon": str(Path(__file__).parent / "theme" / "static" / "favicon.svg"),
         "myst_enable_extensions": ["colon_fence", "deflist"],
         "myst_heading_anchors": 3,
         # Published wording is shown exactly: no "--" turned into a dash, no straight quotes curled.

@@ -140,9 +140,9 @@ def site_pages(variant: str) -> dict[str, str]:
 
 @cache
 def _variant_pages(variant: str) -> dict[str, str]:
-    from competency.pages import page_docname
-    from competency.site import load_site
-    from competency.variants import site_for_utility
+    from competency.pages.items import page_docname
+    from competency.sources.site import load_site
+    from competency.sources.variants import site_for_utility
 
     site = load_site(REPO / "competency_src")
     model = site_for_utility(site, None if variant == GENERIC else variant).models[MODEL]

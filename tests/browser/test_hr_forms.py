@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from competency.inline import plain_text
-from competency.site import load_site
-from competency.variants import site_for_utility
+from competency.sources.site import load_site
+from competency.sources.variants import site_for_utility
+from competency.sphinx_ext.inline import plain_text
 
 from ..conftest import REPO
 from ..test_real_site import build, copy_site

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from competency.inline import plain_text
-from competency.loader import load_model
+from competency.sources.loader import load_model
+from competency.sphinx_ext.inline import plain_text
 
 from ..conftest import REPO
 from .conftest import MODEL, PAGES, missing_tool

@@ -24,8 +24,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from competency.scales import SCALE_FILE
-from competency.schema import MODEL_SCHEMA, OVERLAY_SCHEMA, load_schema
+from competency.sources.scales import SCALE_FILE
+from competency.sources.schema import MODEL_SCHEMA, OVERLAY_SCHEMA, load_schema
 
 from ..conftest import REPO
 

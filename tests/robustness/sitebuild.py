@@ -34,7 +34,7 @@ def make_html_commands(
     """
     assert out.name == (utility or "generic"), "the variant's folder is named after it"
     options = ["-W", "--keep-going"] if warnings_are_errors else ["--keep-going"]
-    command = [sys.executable, "-m", "competency.build_site", "--root", str(site), "--out", str(out.parent)]
+    command = [sys.executable, "-m", "competency.publishing.build_site", "--root", str(site), "--out", str(out.parent)]
     if sources:
         command += ["--sources", sources]
     return [[*command, "--jobs", jobs, "--utility", utility, "--", *options, "-n", "-q", *extra]]

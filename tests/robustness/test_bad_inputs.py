@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from competency.loader import load_model
-from competency.problems import SourceError
-from competency.site import load_site
-from competency.yamlfile import MAX_BYTES, MAX_DEPTH
+from competency.sources.loader import load_model
+from competency.sources.problems import SourceError
+from competency.sources.site import load_site
+from competency.sources.yamlfile import MAX_BYTES, MAX_DEPTH
 
 from ..conftest import REPO
 from .guard import run_check, time_limit

@@ -1,7 +1,7 @@
 """Faults never leave a wrong site: builds killed while reading, writing or publishing, sources saved
 while a build reads or writes, and two builds of one checkout at once.
 
-After each fault, the next `make html` (here its command, `python -m competency.build_site`) must
+After each fault, the next `make html` (here its command, `python -m competency.publishing.build_site`) must
 publish exactly, byte for byte, what a clean build of the sources as they are then publishes.
 """
 

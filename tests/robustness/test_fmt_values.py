@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from competency.cli import main
-from competency.yamlfile import read_yaml
+from competency.sources.yamlfile import read_yaml
 
 from .guard import time_limit
 

@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from competency.cli import main
-from competency.loader import load_model
-from competency.problems import SourceError
+from competency.sources.loader import load_model
+from competency.sources.problems import SourceError
 
 from ..conftest import REPO
 from .guard import time_limit

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from sphinx.util.inventory import InventoryFile
 
-from competency.schema import MODEL_SCHEMA, OVERLAY_SCHEMA, load_schema
+from competency.sources.schema import MODEL_SCHEMA, OVERLAY_SCHEMA, load_schema
 
 from ..conftest import REPO
 from ..test_real_site import copy_site

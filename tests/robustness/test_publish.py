@@ -1,7 +1,7 @@
 """Nothing lost: a failed or interrupted build leaves the published site exactly as it was.
 
 `make html` builds into `_build/<variant>/.work/html` and then publishes with `python -m
-competency.publish`, which swaps a complete copy in (see ext/competency/publish.py).
+competency.publishing.swap`, which swaps a complete copy in (see ext/competency/publishing/swap.py).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from competency import publish as publishing
-from competency.publish import PublishError, main, publish, recover
+from competency.publishing import swap as publishing
+from competency.publishing.swap import PublishError, main, publish, recover
 
 from ..conftest import REPO
 from ..test_real_site import MODEL, copy_site
@@ -237,6 +237,6 @@ def test_the_makefile_builds_through_one_entry_point(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         lines = result.stdout.splitlines()
-        assert "python -m competency.build_site " in lines[-1]
+        assert "python -m competency.publishing.build_site " in lines[-1]
         assert lines[-1].endswith('--utility "$UTILITY" --jobs "$JOBS"')
         assert not [line for line in lines if "sphinx-build" in line or "demo" in line]

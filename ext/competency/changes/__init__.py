@@ -1,0 +1,1 @@
+"""What changed between two versions of the sources: the diff, git revisions, each item's history."""

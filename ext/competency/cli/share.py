@@ -1,0 +1,34 @@
+"""`competency share TITLE-OR-ID [--id NEW-ID] [--src FOLDER]`: lift a competency several jobs have into the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..importer.share import share
+from ..sources.problems import display_path
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = commands.add_parser(
+        "share", help="make a competency several jobs have a shared competency of the library (manual/family.md)"
+    )
+    parser.add_argument("name", metavar="TITLE-OR-ID", help="the competency's title (as published) or id")
+    parser.add_argument("--id", dest="new_id", metavar="NEW-ID", help="the shared id (default: from the title)")
+    parser.add_argument("--src", type=Path, default=Path("competency_src"), help="source folder")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    done = share(args.src, args.name, args.new_id)
+    for location, change in done.changes:
+        print(f"{location}: {change}", file=sys.stderr)
+    if not done.files:
+        print(f"'{done.shared_id}' is shared by every job that has it; nothing to change", file=sys.stderr)
+        return 0
+    print(
+        f"{len(done.files)} file(s) rewritten: {', '.join(display_path(p) for p in done.files)}",
+        file=sys.stderr,
+    )
+    return 0

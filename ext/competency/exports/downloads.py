@@ -1,0 +1,122 @@
+"""The site's downloads: every model as JSON, CSV and CASE in `_exports/`, linked by ``{comp:downloads}``.
+
+The files are written at build-finished, by HTML builders only and only when
+the build succeeded, from the models the build loaded (a utility's variant in a
+variant build). They are written deterministically (see export_files.py) and
+only when their content changes. In a site with editions they name the edition
+of their wording (export_edition.py): the latest, in the current site; its own,
+in an edition's build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .. import __version__
+from ..pages.parts import bullet_list, paragraph
+from ..sources.family import family_of
+from ..sources.model import Model
+from ..sources.source_cache import file_stamp
+from ..sphinx_ext.config import competency_config
+from ..sphinx_ext.state import note_site_dependency, site_of
+from .case import DEFAULT_CREATOR, LIBRARY_FILE_NAME, LIBRARY_TITLE
+from .edition import build_stamp
+from .files import EXPORT_FOLDER, export_file_name, write_model_exports
+
+logger = logging.getLogger(__name__)
+
+#: Format -> link text, in the order the links are shown.
+DOWNLOAD_LABELS = {"json": "JSON", "csv": "CSV (spreadsheet)", "case": "CASE 1.1 (JSON)"}
+
+
+def publish_exports(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: write `_exports/<model-id>.json|.csv|.case.json` into the HTML output."""
+    if exception is not None or not _succeeded(app) or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    if getattr(app.builder, "embedded", False):  # HTML help and similar: no downloads
+        return
+    site = site_of(app.env)
+    settings = competency_config(app.config)
+    base_url = settings.site_links().base_url
+    edition = build_stamp(settings, site.source_dir)
+    creator = str(app.config.author or DEFAULT_CREATOR)
+    folder = app.builder.outdir / EXPORT_FOLDER
+    # The exports depend on the source files and a few settings only: skip them when none changed
+    # (rendering every model in three formats is most of a no-op rebuild of a large site).
+    key = json.dumps(
+        [
+            __version__,
+            str(folder),
+            site.utility.utility if site.utility else None,
+            creator,
+            base_url,
+            os.environ.get("SOURCE_DATE_EPOCH"),
+            edition.data() if edition else None,
+            [(str(p), *file_stamp(p)) for p in site.files()],
+        ]
+    )
+    key_file = app.doctreedir / "competency-exports.key"  # kept out of the site, which must be reproducible
+    family = family_of(site)
+    expected = [folder / export_file_name(m, fmt) for m in site.models for fmt in DOWNLOAD_LABELS]
+    expected += [folder / LIBRARY_FILE_NAME] if family else []
+    if key_file.is_file() and key_file.read_text(encoding="utf-8") == key and all(p.is_file() for p in expected):
+        return
+    models = list(site.models.values())
+    paths = write_model_exports(folder, models, creator=creator, base_url=base_url, family=family, edition=edition)
+    # The exports of a model that is gone (a site without models yet has no export folder).
+    for stale in set(folder.iterdir() if folder.is_dir() else ()) - set(paths):
+        if stale.is_file():
+            stale.unlink()
+    key_file.write_text(key, encoding="utf-8")
+    logger.info("competency: %d export file(s) in %s", len(paths), EXPORT_FOLDER)
+
+
+def _succeeded(app: Sphinx) -> bool:
+    """No error so far, and no warning when warnings are errors (-W --keep-going fails after this event)."""
+    if app.statuscode != 0:
+        return False
+    return not (getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0))
+
+
+class DownloadsDirective(SphinxDirective):
+    """``{comp:downloads}``: per model, links to its exports (relative, so a plain file server works)."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        site = site_of(self.env)
+        note_site_dependency(self.env)  # a model added or removed changes the list
+        prefix = "../" * self.env.docname.count("/")
+        items = []
+        for model in site.models.values():
+            self.env.note_dependency(str(model.path))
+            items.append(self.model_line(model, prefix))
+        if site.library is not None:  # the shared library is a CASE framework of its own
+            self.env.note_dependency(str(site.library.path))
+            label = "CASE 1.1 (JSON)"
+            line = paragraph(nodes.strong(LIBRARY_TITLE, LIBRARY_TITLE), ": ")
+            uri = f"{prefix}{EXPORT_FOLDER}/{LIBRARY_FILE_NAME}"
+            line += nodes.reference(label, label, refuri=uri, classes=["comp-download", "comp-download-case"])
+            items.append(line)
+        return [bullet_list(items, classes=["comp-downloads"])]
+
+    def model_line(self, model: Model, prefix: str) -> nodes.paragraph:
+        line = paragraph(nodes.strong(model.title, model.title), ": ")
+        for n, (fmt, label) in enumerate(DOWNLOAD_LABELS.items()):
+            if n:
+                line += nodes.Text(" · ")
+            uri = f"{prefix}{EXPORT_FOLDER}/{export_file_name(model.id, fmt)}"
+            line += nodes.reference(label, label, refuri=uri, classes=["comp-download", f"comp-download-{fmt}"])
+        return line
+
+
+def setup_exports(app: Sphinx) -> None:
+    app.add_directive_to_domain("comp", "downloads", DownloadsDirective)
+    app.connect("build-finished", publish_exports)

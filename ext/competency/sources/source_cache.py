@@ -1,0 +1,77 @@
+"""A parse cache for the model files, keyed by each file's time and size.
+
+Parsing YAML with positions is the slowest part of starting a build with
+thousands of indicators, and most builds change no model, or one. Each parsed
+model file is kept in the doctrees folder beside the environment and reused
+while that file, and the modules that define the loaded records, are
+unchanged; only an edited file is parsed again. Overlays are small and are
+always checked afresh against the models.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+from .loader import load_model_document
+from .model import Model
+from .site import Site, load_site
+from .yamlfile import YamlDocument
+
+#: Modules whose code shapes the cached records: a change to any of them empties the cache.
+_SHAPING_MODULES = (
+    "sources/model.py",
+    "sources/loader.py",
+    "sources/schema.py",
+    "sources/yamlfile.py",
+    "sources/links.py",
+    "sphinx_ext/inline.py",
+)
+_FORMAT = 2
+
+Entry = tuple[tuple[int, int], Model, YamlDocument]
+
+
+def _code_key() -> list[Any]:
+    here = Path(__file__).parents[1]  # the package
+    files = [here / name for name in _SHAPING_MODULES] + sorted((here / "schemas").glob("*.json"))
+    return [_FORMAT, [(p.name, *file_stamp(p)) for p in files]]
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """What says a file changed, without reading it: its modification time and size."""
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
+def load_site_cached(source_dir: Path, cache_file: Path, pages: frozenset[str] | None = None) -> Site:
+    """The site of a source folder, parsing again only the model files that changed."""
+    code_key = _code_key()
+    try:
+        with cache_file.open("rb") as stream:
+            cached_key, entries = pickle.load(stream)
+        if cached_key != code_key or not isinstance(entries, dict):
+            entries = {}
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        entries = {}  # no cache yet, or one from another version
+    fresh: dict[str, Entry] = {}
+
+    def load_document(path: Path) -> tuple[Model, YamlDocument]:
+        stamp = file_stamp(path)
+        entry = entries.get(str(path))
+        if entry is None or entry[0] != stamp:
+            model, document = load_model_document(path)
+            entry = (stamp, model, document)
+        fresh[str(path)] = entry
+        return entry[1], entry[2]
+
+    site = load_site(source_dir, load_document=load_document, pages=pages)
+    if fresh != entries:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as stream:
+            pickle.dump([code_key, fresh], stream, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(cache_file)  # a concurrent build never reads half a cache
+    return site

@@ -1,0 +1,69 @@
+"""Which item pages an edit changes: digests of what every page shows.
+
+Declaring the model file as every page's dependency would make Sphinx re-read
+all pages of a model when one indicator changes. Instead each page's digest
+(a hash of its nodes) is kept in the environment when it is read; when a
+source file changes, the model's pages are built again in memory (cheap: no
+parsing, no transforms) and only the pages whose digest differs are re-read.
+The other pages of the model are re-written, not re-read, because their
+navigation (sidebar, previous/next) may name the edited item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from docutils import nodes
+
+from .. import ENV_VERSION
+from ..pages.dispatch import build_page, page_context
+from ..pages.family import family_key
+from ..sources.model import Model
+from ..sources.scales import SCALE_FILE
+from ..sources.site import Site
+from .config import SiteLinks
+from .stubs import model_stub_list
+
+
+def page_digest(page: nodes.Node) -> str:
+    """A hash of everything a page shows (its nodes, before Sphinx's transforms)."""
+    return hashlib.sha256(pickle.dumps(page, protocol=5)).hexdigest()[:24]
+
+
+def inputs_key(
+    site: Site, model: Model, tags: Iterable[str], urls: SiteLinks, stamps: Mapping[Path, tuple[int, int]]
+) -> str:
+    """What a model's pages are built from: its file, every overlay, the tags and the link settings.
+
+    `stamps` are the files' stamps taken before they were read; a file without one (created while
+    the build started) gets none, so the next build sees it as changed.
+    """
+    files = [model.path, *(overlay.path for overlay in site.overlays.values()), site.source_dir / SCALE_FILE]
+    editions = site.editions.key() if site.editions is not None else ""  # pages show the editions' records
+    # Other jobs of the family that the model's pages name (family_pages.py), as they are shown.
+    return json.dumps(
+        [
+            ENV_VERSION,
+            [(str(p), stamps.get(p)) for p in files],
+            sorted(tags),
+            list(urls),
+            editions,
+            family_key(site, model.id),
+        ]
+    )
+
+
+def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: SiteLinks) -> set[str]:
+    """The pages of a model whose content differs from the digests recorded when they were read."""
+    written = site.written[model_id]
+    changed = set()
+    for docname, stub in model_stub_list(written, site):
+        ctx = page_context(site, model_id, stub["item"], docname, urls)
+        page, _status = build_page(ctx, stub, site)
+        if digests.get(docname) != page_digest(page):
+            changed.add(docname)
+    return changed

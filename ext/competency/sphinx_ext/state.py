@@ -1,0 +1,280 @@
+"""The sources loaded for one build, kept beside the environment (never pickled).
+
+Models are loaded once, when the builder starts, in the main process; parallel
+readers are forked after that and inherit them. Any problem in the sources
+stops the build there, before a single page is written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from ..changes.history import load_edition_index
+from ..pages.family import write_family_stubs
+from ..sources.family import LIBRARY_FILE
+from ..sources.links import site_pages
+from ..sources.overlay import BUILDER_TAGS
+from ..sources.problems import SourceError
+from ..sources.scales import SCALE_FILE
+from ..sources.site import Site, model_files, overlay_files
+from ..sources.source_cache import file_stamp, load_site_cached
+from ..sources.variants import site_for_utility
+from ..sources.withdrawals import check_withdrawals
+from ..sources.yamlfile import read_yaml
+from .config import competency_config
+from .digests import changed_pages, inputs_key
+from .stubs import STUB_SUFFIX, write_stubs
+
+logger = logging.getLogger(__name__)
+
+_ATTRIBUTE = "competency_site"
+#: In the doctrees folder: what the site's models are built from (see note_site_dependency).
+SITE_FILE = "competency-site.json"
+
+
+class SourceProblems(SystemExit):
+    """Stops sphinx-build with status 1 after the problems were logged (no traceback)."""
+
+
+def site_of(env: BuildEnvironment) -> Site:
+    site: Site = getattr(env.get_domain("comp"), _ATTRIBUTE)
+    return site
+
+
+def load_sources(app: Sphinx) -> None:
+    """builder-inited: load every model, write the page stubs, or stop with located errors."""
+    settings = competency_config(app.config)
+    source_dir = Path(app.confdir, settings.source_dir)
+    stamps = _stamps_before_reading(source_dir)
+    try:
+        pages = site_pages(Path(app.srcdir))  # the pages links in model text may name
+        site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle", pages)
+        if not settings.edition:  # an edition's sources were checked when it was released
+            check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
+            site = replace(site, editions=load_edition_index(site, Path(app.doctreedir)))
+        else:
+            site = replace(site, edition=settings.edition)
+        written = write_stubs(Path(app.srcdir), site)
+        written += write_family_stubs(Path(app.srcdir), site)  # the shared/ pages of a family of jobs
+        site = site_for_utility(site, settings.utility or None, app.config.competency_active_tags)
+    except SourceError as exc:
+        for problem in exc.problems:
+            where = problem.location
+            # A "path:line:column" string is shown as it is by Sphinx's logging.
+            location = f"{where.path}:{where.line or 1}" + (f":{where.column}" if where.column else "")
+            logger.error(
+                "%s%s",
+                problem.message,
+                f" ({problem.hint})" if problem.hint else "",
+                type="competency",
+                subtype="source",
+                location=location,
+            )
+        logger.error(
+            "the competency sources have %d problem(s); nothing was built",
+            len(exc.problems),
+            type="competency",
+            subtype="source",
+        )
+        sys.stderr.flush()
+        raise SourceProblems(1) from None
+    domain = app.env.get_domain("comp")
+    setattr(domain, _ATTRIBUTE, site)
+    _find_changed_pages(app, site, stamps)
+    if written:
+        logger.info("competency: %d page stub(s) written for %d model(s)", written, len(site.models))
+
+
+def choose_variant(app: Sphinx, config: Config) -> None:
+    """config-inited: the utility comes from the -t tag naming an overlay.
+
+    The utility and the tags become configuration values that invalidate the
+    environment, so switching variants in one doctree folder re-reads everything
+    instead of serving another variant's pages.
+    """
+    source_dir = Path(app.confdir, config.competency_source_dir)
+    known = {p.stem: p for p in overlay_files(source_dir)}
+    tags = sorted(set(app.tags) - BUILDER_TAGS) if hasattr(app.tags, "__iter__") else []
+    config.competency_active_tags = tags
+    chosen = [t for t in tags if t in known]
+    if not config.competency_utility and chosen:
+        if len(chosen) > 1:
+            raise ConfigError(f"tags {', '.join(chosen)} each name a utility; build one utility at a time")
+        config.competency_utility = chosen[0]
+    utility = config.competency_utility
+    if not utility:
+        return
+    if utility not in known:
+        raise ConfigError(f"unknown utility '{utility}'; known utilities: {', '.join(sorted(known)) or 'none'}")
+    name = _display_name(known[utility]) or utility
+    config.html_title = f"{config.html_title or config.project} · {name}"
+    banner = (
+        f'<span class="comp-variant-banner">{html.escape(name)}</span>: this utility\'s version of the '
+        "competency models"
+    )
+    if config.html_theme == "pydata_sphinx_theme":
+        # The theme shows its announcement at the top of every page: readers always know whose site it is.
+        config.html_theme_options = {**config.html_theme_options, "announcement": banner}
+    else:
+        app.connect(
+            "html-page-context",
+            lambda _app, _page, _template, context, _doctree: context.update(
+                body=f'<p class="comp-variant-banner-line">{banner}</p>\n' + context.get("body", "")
+            ),
+        )
+
+
+def _display_name(path: Path) -> str:
+    try:
+        name = read_yaml(path).data.get("name", "")
+    except (SourceError, AttributeError):
+        return ""  # the full check at builder-inited reports the problem
+    return str(name)
+
+
+def _keys_file(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "competency-model-keys.json"
+
+
+def _stamps_before_reading(source_dir: Path) -> dict[Path, tuple[int, int]]:
+    """The source files' stamps taken before any is read: a file saved while the build reads it
+    then has a stamp the next build sees as changed (a stamp taken after reading would hide it)."""
+    stamps = {}
+    # Every file the site is loaded from: models, overlays, the family's library, the HR rating scale.
+    shared = [source_dir / LIBRARY_FILE, source_dir / SCALE_FILE]
+    for path in (*model_files(source_dir), *overlay_files(source_dir), *shared) if source_dir.is_dir() else ():
+        try:
+            stamps[path] = file_stamp(path)
+        except OSError:
+            continue  # gone meanwhile: loading reports it, or the next build sees it
+    return stamps
+
+
+def note_site_dependency(env: BuildEnvironment) -> None:
+    """Pages that show the models (the home page's catalogue and downloads) are read again whenever a
+    model or overlay is added, removed or changed: they depend on a file that changes exactly then."""
+    env.note_dependency(str(Path(env.doctreedir) / SITE_FILE))
+
+
+def _write_site_file(app: Sphinx, keys: dict[str, str]) -> None:
+    """What the site is built from, compared before writing (its time is what Sphinx compares)."""
+    path = Path(app.doctreedir) / SITE_FILE
+    text = json.dumps(keys, sort_keys=True) + "\n"
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, int]]) -> None:
+    """Which models changed since the last finished build, and which of their pages now differ.
+
+    The keys are saved only when a build finishes (`_save_model_keys`): a build killed after
+    reading but before writing leaves them old, so the next build writes the pages again.
+    """
+    domain = app.env.get_domain("comp")
+    settings = competency_config(app.config)
+    urls = settings.site_links()
+    try:
+        saved = json.loads(_keys_file(app).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        saved = {}
+    known = set(app.env.all_docs)  # empty on a fresh build: everything is read anyway
+    tags = app.config.competency_active_tags
+    keys = {m: inputs_key(site, site.written[m], tags, urls, stamps) for m in site.models}
+    _write_site_file(app, keys)
+    changed = [m for m in site.models if saved.get(m) != keys[m]]
+    stale: set[str] = set()
+    for model_id in changed if known else ():
+        stale |= changed_pages(site, model_id, domain.data["digests"], urls) & known
+    if known and set(saved) != set(keys):
+        # A model was added or removed: hand-written pages list the models (the home page's catalogue
+        # and its toctree), and they are few, so all of them are read again.
+        stale |= {d for d in known if Path(app.env.doc2path(d)).suffix != STUB_SUFFIX}
+    domain.competency_stale_pages = stale
+    domain.competency_changed_models = changed
+    domain.competency_model_keys = keys
+
+
+def _save_model_keys(app: Sphinx, exception: Exception | None) -> None:
+    keys = getattr(app.env.get_domain("comp"), "competency_model_keys", None)
+    if exception is None and keys is not None:
+        path = _keys_file(app)
+        partial = path.with_suffix(".tmp")
+        partial.write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
+        partial.replace(path)
+
+
+def pages_to_read_again(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """env-get-outdated: the pages whose content an edit changed (their stubs did not change), and
+    the pages whose table of contents listed a removed page (a clean build would not list it)."""
+    stale = set(getattr(env.get_domain("comp"), "competency_stale_pages", set()))
+    stale |= {parent for parent, children in env.toctree_includes.items() if removed.intersection(children)}
+    return sorted(stale - removed)
+
+
+def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated: pages to write again (not read) after a model changed.
+
+    Every page of a changed model may name the edited item in its navigation (sidebar,
+    previous and next), and hand-written pages show items' codes and titles through roles;
+    both are filled in when a page is written.
+    """
+    domain = env.get_domain("comp")
+    models = getattr(domain, "competency_changed_models", [])
+    if not models:
+        return []
+    prefixes = tuple(f"{model_id}/" for model_id in models)
+    return sorted({d for d in env.found_docs if d.startswith(prefixes)} | set(domain.data["referrers"]))
+
+
+def pages_with_changed_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated: pages to write again because their navigation changed.
+
+    Every page shows the site's top-level entries in its header, and the previous and next pages
+    with their titles. Sphinx writes again only the pages it read, so a model added, removed or
+    renamed would leave the other pages pointing at the old neighbours. What each page's navigation
+    shows is compared with what it showed when the pages were last written.
+    """
+
+    def shown(docname: str | None) -> str | None:
+        return None if docname is None else f"{docname}:{env.titles.get(docname, '')}"
+
+    relations = env.collect_relations()
+    header = [shown(d) for d in env.toctree_includes.get(app.config.root_doc, [])]
+    navigation = {d: [shown(r) for r in relations.get(d, ())] for d in env.found_docs}
+    domain = env.get_domain("comp")
+    before = domain.data.get("navigation", {})
+    domain.data["navigation"] = {"header": header, "pages": navigation}
+    if before.get("header") != header:
+        return sorted(env.found_docs)
+    pages = before.get("pages", {})
+    return sorted(d for d, shows in navigation.items() if pages.get(d) != shows)
+
+
+def setup_state(app: Sphinx) -> None:
+    app.add_config_value("competency_active_tags", [], "env", types=[list])
+    app.add_source_suffix(STUB_SUFFIX, "competency")
+    app.connect("config-inited", choose_variant)
+    app.connect("builder-inited", load_sources)
+    app.connect("env-get-outdated", pages_to_read_again)
+    app.connect("build-finished", _save_model_keys)
+    app.connect("env-get-updated", pages_naming_changed_items)
+    app.connect("env-get-updated", pages_with_changed_navigation)

@@ -1,0 +1,142 @@
+"""The navigation sidebar of item pages: only the current branch of the current model.
+
+The theme renders the sidebar by resolving the model's whole toctree and
+editing it with BeautifulSoup for every page, so its cost grows with the
+model's size on every page (half of a large build, measured in
+manual/performance.md). Item pages know exactly where they are, so their
+sidebar is written here from the model instead: the model's sections, the
+current section's competencies (or responsibilities) and the current
+competency's indicators, in the theme's own markup.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+from ..pages.items import page_docname
+from ..pages.parts import display
+from ..sources.model import Model
+from ..sphinx_ext.state import site_of
+
+#: Siblings shown before and after the current page; the rest are one "more" link to their parent.
+SIBLINGS_AROUND = 10
+
+OVERVIEW_PAGES = (
+    ("matrix", "Responsibilities and competencies"),
+    ("profile", "Job profile"),
+    ("variant", "Utility variants"),
+)
+
+
+def _where(model: Model, pagename: str) -> tuple[str | None, str | None]:
+    """(section id, competency id) of the branch a page belongs to."""
+    parts = pagename.split("/")
+    if len(parts) != 3:
+        return None, None
+    folder, item = parts[1], parts[2]
+    if folder == "sections" and model.kind_of(item) == "section":
+        return item, None
+    if folder == "competencies" and item in model.competencies:
+        return model.home_of_competency(item).section, item
+    if folder == "indicators" and item in model.indicators:
+        competency, _ = model.home_of_indicator(item)
+        return competency.section, competency.competency
+    if folder == "responsibilities" and item in model.responsibilities:
+        return next(s.id for s in model.sections if item in s.responsibilities), None
+    return None, None
+
+
+def sidebar_html(model: Model, pagename: str, uri: Any) -> str:
+    """The sidebar of a page of `model`; `uri(docname)` gives a link relative to the page."""
+    section_id, competency_id = _where(model, pagename)
+
+    def item(level: int, docname: str, label: str, children: list[str] = ()) -> str:  # type: ignore[assignment]
+        on_path = docname == pagename or bool(children)
+        classes = f"toctree-l{level}" + (" current active" if on_path else "") + (" has-children" if children else "")
+        link_class = "current reference internal" if docname == pagename else "reference internal"
+        nested = f"<ul>{''.join(children)}</ul>" if children else ""
+        return (
+            f'<li class="{classes}"><a class="{link_class}" href="{html.escape(uri(docname))}">'
+            f"{html.escape(label)}</a>{nested}</li>"
+        )
+
+    def more(level: int, count: int, parent: str, label: str) -> str:
+        text = f"… {count:,} more in {label}"
+        return (
+            f'<li class="toctree-l{level} comp-nav-more"><a class="reference internal" '
+            f'href="{html.escape(uri(parent))}">{html.escape(text)}</a></li>'
+        )
+
+    def window(level: int, pages: list[tuple[str, str]], parent: str, children: dict[str, list[str]]) -> list[str]:
+        """The entries of (docname, label) siblings around the current one; the rest are a link to the parent."""
+        current = next((n for n, (docname, _) in enumerate(pages) if docname == pagename or docname in children), 0)
+        start = max(0, min(current - SIBLINGS_AROUND, len(pages) - 2 * SIBLINGS_AROUND - 1))
+        end = start + 2 * SIBLINGS_AROUND + 1
+        label = display(model, *_kind_and_id(model, parent))
+        shown = [item(level, docname, text, children.get(docname, [])) for docname, text in pages[start:end]]
+        before = [more(level, start, parent, label)] if start > 0 else []
+        after = [more(level, len(pages) - end, parent, label)] if end < len(pages) else []
+        return before + shown + after
+
+    entries = []
+    for section in model.sections:
+        children: list[str] = []
+        section_page = page_docname(model.id, "section", section.id)
+        if section.id == section_id:
+            siblings = [
+                (page_docname(model.id, "responsibility", r), display(model, "responsibility", r))
+                for r in section.responsibilities
+            ]
+            nested: dict[str, list[str]] = {}
+            for placement in section.placements():
+                if placement.is_reference:
+                    continue
+                competency_page = page_docname(model.id, "competency", placement.competency)
+                siblings.append((competency_page, display(model, "competency", placement.competency)))
+                if placement.competency == competency_id:
+                    indicators = [
+                        (page_docname(model.id, "indicator", i), display(model, "indicator", i))
+                        for i in model.competencies[placement.competency].indicators
+                    ]
+                    nested[competency_page] = window(3, indicators, competency_page, {})
+            children = window(2, siblings, section_page, {k: v for k, v in nested.items() if v})
+        entries.append(item(1, section_page, section.heading, children))
+    entries += [item(1, page_docname(model.id, kind, ""), label) for kind, label in OVERVIEW_PAGES]
+    return f'<ul class="current nav bd-sidenav">{"".join(entries)}</ul>'
+
+
+def _kind_and_id(model: Model, docname: str) -> tuple[str, str]:
+    """The kind and id of the item a section or competency page shows."""
+    folder, item_id = docname.split("/")[1:3]
+    return ("section" if folder == "sections" else "competency"), item_id
+
+
+def model_of_page(env: BuildEnvironment, pagename: str) -> Model | None:
+    """The model whose folder holds a page, if any: every generated page of a model is in its folder."""
+    model_id, _, rest = pagename.partition("/")
+    return site_of(env).models.get(model_id) if rest else None
+
+
+def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    model = model_of_page(app.env, pagename)
+    if model is None:
+        return
+    context["comp_sidebar"] = sidebar_html(
+        model, pagename, lambda docname: app.builder.get_relative_uri(pagename, docname)
+    )
+    # The theme finds out whether a page has a sidebar by walking every toctree entry of the site,
+    # on every page (that grows with the pages squared): an item page always has its sidebar.
+    context["suppress_sidebar_toctree"] = _never
+
+
+def _never(**_kwargs: Any) -> bool:
+    return False
+
+
+def setup_nav(app: Sphinx) -> None:
+    # After the theme's handlers, which set the functions replaced on item pages.
+    app.connect("html-page-context", _add_sidebar, priority=600)
