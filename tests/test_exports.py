@@ -19,9 +19,10 @@ from sphinx.testing.util import SphinxTestApp
 
 from competency.cli import main
 from competency.export_case import case_identifier, export_case
-from competency.export_csv import export_csv
+from competency.export_csv import FORMULA_STARTS, export_csv
 from competency.export_files import last_change, render
 from competency.export_json import export_data
+from competency.inline import plain_text
 from competency.loader import load_model
 from competency.model import Model
 
@@ -388,3 +389,13 @@ def test_exports_are_rendered_again_only_when_a_source_changed(make_app, tmp_pat
     third = make_app("html", srcdir=srcdir)
     third.build()
     assert "Reports hazards to the foreman" in export.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"])
+def test_csv_cells_a_spreadsheet_would_evaluate_stay_text(csr: Model, text: str) -> None:
+    target = "compares-bill-to-previous-usage"
+    hostile = replace(csr, indicators={**csr.indicators, target: replace(csr.indicators[target], text=text)})
+    rows = list(csv.DictReader(io.StringIO(export_csv([hostile])[1:], newline="")))
+    shown = next(r for r in rows if r["indicator_id"] == target)["indicator_text"]
+    assert shown == "'" + plain_text(text)
+    assert all(not value.startswith(FORMULA_STARTS) for row in rows for value in row.values())
