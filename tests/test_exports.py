@@ -19,11 +19,12 @@ from sphinx.testing.util import SphinxTestApp
 
 from competency.cli import main
 from competency.exports.case import case_identifier, export_case
-from competency.exports.csv import export_csv
+from competency.exports.csv import FORMULA_STARTS, export_csv
 from competency.exports.files import last_change, render
 from competency.exports.json import export_data
 from competency.sources.loader import load_model
 from competency.sources.model import Model
+from competency.sphinx_ext.inline import plain_text
 
 from .conftest import REPO
 
@@ -388,3 +389,13 @@ def test_exports_are_rendered_again_only_when_a_source_changed(make_app, tmp_pat
     third = make_app("html", srcdir=srcdir)
     third.build()
     assert "Reports hazards to the foreman" in export.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"])
+def test_csv_cells_a_spreadsheet_would_evaluate_stay_text(csr: Model, text: str) -> None:
+    target = "compares-bill-to-previous-usage"
+    hostile = replace(csr, indicators={**csr.indicators, target: replace(csr.indicators[target], text=text)})
+    rows = list(csv.DictReader(io.StringIO(export_csv([hostile])[1:], newline="")))
+    shown = next(r for r in rows if r["indicator_id"] == target)["indicator_text"]
+    assert shown == "'" + plain_text(text)
+    assert all(not value.startswith(FORMULA_STARTS) for row in rows for value in row.values())

@@ -108,6 +108,24 @@ def test_export_then_import_gives_the_same_answers(page, tmp_path: Path, suffix:
     assert _answers(page) == FILLED
 
 
+def test_a_note_a_spreadsheet_would_evaluate_is_exported_as_text_and_read_back_unchanged(page, tmp_path: Path) -> None:
+    page.goto(SELF)
+    note = '=HYPERLINK("http://elsewhere.example/","open me")'
+    _note(page, "communication").fill(note)
+    with page.expect_download() as download:
+        page.click("button[data-sa-action='export-csv']")
+    exported = tmp_path / "answers.csv"
+    download.value.save_as(exported)
+    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8"))))
+    assert next(r for r in rows if r["kind"] == "note")["note"] == "'" + note  # text, not a formula
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("button[data-sa-action='clear']")
+    page.reload()
+    page.set_input_files("#comp-sa-import", str(exported))
+    page.wait_for_function("document.getElementById('comp-sa-status').textContent.startsWith('Imported')")
+    assert _note(page, "communication").input_value() == note
+
+
 def test_a_file_of_another_job_is_refused(page, tmp_path: Path) -> None:
     _fill(page)
     other = tmp_path / "other.json"

@@ -6,6 +6,10 @@ Excel and LibreOffice open accents and curly quotes correctly; write it
 unchanged (`newline=""`). A site with a shared library (family.py) adds two
 columns at the end, the shared ids of the competency and the indicator; a site
 without one keeps the columns it always had.
+
+A cell a spreadsheet would read as a formula (text starting with = + - @, a tab or a carriage
+return) starts with an apostrophe, so model text stays text when HR opens the file (the
+formula-injection advice of OWASP); `cell_text` is the one place this is done.
 """
 
 from __future__ import annotations
@@ -38,6 +42,14 @@ FAMILY_COLUMNS = ("shared_competency", "shared_indicator")
 
 BOM = "\ufeff"
 
+#: The first characters that make a spreadsheet evaluate a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value: str) -> str:
+    """`value` as a spreadsheet shows it: as text, never as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
 
 def indicator_rows(model: Model, family: Family | None = None) -> Iterator[dict[str, str]]:
     """Every indicator occurrence of a model, in published order."""
@@ -62,7 +74,7 @@ def indicator_rows(model: Model, family: Family | None = None) -> Iterator[dict[
                 if family is not None:
                     row["shared_competency"] = family.shared_id(model.id, competency.id) or ""
                     row["shared_indicator"] = family.shared_id(model.id, indicator.id) or ""
-                yield row
+                yield {column: cell_text(value) for column, value in row.items()}
 
 
 def export_csv(models: Iterable[Model], family: Family | None = None) -> str:

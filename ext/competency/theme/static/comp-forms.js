@@ -46,9 +46,15 @@
   }
 
   // -- CSV (RFC 4180: quoted fields, doubled quotes, CRLF) ------------------------------------------
+  // A cell a spreadsheet would evaluate (starting with = + - @, tab or CR) starts with an apostrophe,
+  // so a note stays text when the file is opened; reading the file back takes the apostrophe off.
   function csvField(value) {
     var text = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) { text = "'" + text; }
     return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+  function cellValue(text) {
+    return /^'[=+\-@\t\r]/.test(text || "") ? text.slice(1) : text;
   }
   function parseCsv(text) {
     var rows = [], row = [], field = "", i = 0, quoted = false;
@@ -174,9 +180,9 @@
       var answers = { model: rows[1] && at.hasOwnProperty("model") ? rows[1][at.model] : undefined,
                       ratings: {}, notes: {} };
       rows.slice(1).forEach(function (row) {
-        var kind = row[at.kind], id = row[at.id];
-        if (kind === "rating" && row[at.level]) { answers.ratings[id] = row[at.level]; }
-        if (kind === "note") { answers.notes[id] = row[at.note] || ""; }
+        var kind = cellValue(row[at.kind]), id = cellValue(row[at.id]), level = cellValue(row[at.level]);
+        if (kind === "rating" && level) { answers.ratings[id] = level; }
+        if (kind === "note") { answers.notes[id] = cellValue(row[at.note]) || ""; }
       });
       return answers;
     }
