@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..sphinx_ext.inline import link_targets
+from .markup import link_targets
 from .model import Model
 from .problems import Location, Problem
 from .yamlfile import JsonPath, YamlDocument

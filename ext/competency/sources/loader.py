@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2.nodes
-from sphinx.util.tags import BooleanParser
 
 from .links import check_form
 from .model import (
@@ -30,6 +29,7 @@ from .model import (
     WithdrawnItem,
     index_positions,
 )
+from .only import BooleanParser
 from .problems import Location, Problem, SourceError, did_you_mean
 from .schema import MODEL_SCHEMA, check_schema
 from .yamlfile import JsonPath, YamlDocument, read_yaml
@@ -50,7 +50,7 @@ _ONLY_NODES = (jinja2.nodes.And, jinja2.nodes.Or, jinja2.nodes.Not, jinja2.nodes
 def only_expression_problem(expression: str) -> str:
     """Why Sphinx could not evaluate an `only:` expression, or an empty string when it can.
 
-    Sphinx parses the expression with its own `BooleanParser` when a variant is built; an expression
+    A variant matches the expression with the grammar of Sphinx's `only` (only.py); an expression
     it cannot parse or evaluate would stop that build with a traceback, in whichever variant meets it.
     """
     try:

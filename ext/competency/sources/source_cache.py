@@ -27,7 +27,7 @@ _SHAPING_MODULES = (
     "sources/schema.py",
     "sources/yamlfile.py",
     "sources/links.py",
-    "sphinx_ext/inline.py",
+    "sources/markup.py",
 )
 _FORMAT = 2
 

@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from sphinx.util.tags import Tags
-
 from .loader import build_model
 from .model import Model, VariantChanges
+from .only import Tags
 from .overlay import Adaptation, UtilityOverlay
 from .problems import Location, Problem, SourceError
 from .scales import model_rating

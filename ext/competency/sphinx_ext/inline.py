@@ -7,35 +7,17 @@ character ends up in a Text node that the writers escape.
 
 Links may name an item (`comp:<kind>:<name>`) or a page from the site's root
 (`/guide-import`); both become cross-references resolved for the page showing
-the text. Which targets are allowed is checked when the sources load (links.py).
+the text. Which targets are allowed is checked when the sources load (sources/links.py).
 """
 
 from __future__ import annotations
 
-from functools import cache
-
 from docutils import nodes
-from markdown_it import MarkdownIt
 from sphinx.addnodes import pending_xref
 
+from ..sources.markup import markdown_parser
+
 _MARKUP = set("*_`[\\<&")
-
-
-@cache
-def _parser() -> MarkdownIt:
-    return MarkdownIt("zero", {"html": False, "linkify": False}).enable(
-        ["emphasis", "backticks", "link", "escape", "entity"]
-    )
-
-
-def link_targets(text: str) -> list[str]:
-    """The target of every inline link in a piece of model text.
-
-    markdown-it never makes a link of a `javascript:`, `vbscript:`, `file:` or `data:` target:
-    such a "link" is shown as the characters it is, like any other markup it does not know.
-    """
-    tokens = _parser().parseInline(" ".join(text.split()))
-    return [str(t.attrGet("href") or "") for t in tokens[0].children or [] if t.type == "link_open"]
 
 
 def inline_nodes(text: str, *, links: bool = True) -> list[nodes.Node]:
@@ -46,7 +28,7 @@ def inline_nodes(text: str, *, links: bool = True) -> list[nodes.Node]:
     text = " ".join(text.split())
     if not _MARKUP.intersection(text):
         return [nodes.Text(text)]  # the common case: plain words, no parsing needed
-    tokens = _parser().parseInline(text)
+    tokens = markdown_parser().parseInline(text)
     stack: list[nodes.Element] = [nodes.inline()]
     for token in tokens[0].children or []:
         kind = token.type
