@@ -2,9 +2,9 @@
 
 The files are written at build-finished, by HTML builders only and only when
 the build succeeded, from the models the build loaded (a utility's variant in a
-variant build). They are written deterministically (see export_files.py) and
+variant build). They are written deterministically (see exports/files.py) and
 only when their content changes. In a site with editions they name the edition
-of their wording (export_edition.py): the latest, in the current site; its own,
+of their wording (exports/edition.py): the latest, in the current site; its own,
 in an edition's build.
 """
 
@@ -15,7 +15,6 @@ import os
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -26,6 +25,7 @@ from ..sources.model import Model
 from ..sources.source_cache import file_stamp
 from ..sphinx_ext.config import competency_config
 from ..sphinx_ext.state import note_site_dependency, site_of
+from ..theme.internals import warnings_fail_build, writes_html_pages
 from .case import DEFAULT_CREATOR, LIBRARY_FILE_NAME, LIBRARY_TITLE
 from .edition import build_stamp
 from .files import EXPORT_FOLDER, export_file_name, write_model_exports
@@ -38,7 +38,7 @@ DOWNLOAD_LABELS = {"json": "JSON", "csv": "CSV (spreadsheet)", "case": "CASE 1.1
 
 def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     """build-finished: write `_exports/<model-id>.json|.csv|.case.json` into the HTML output."""
-    if exception is not None or not _succeeded(app) or not isinstance(app.builder, StandaloneHTMLBuilder):
+    if exception is not None or not _succeeded(app) or not writes_html_pages(app.builder):
         return
     if getattr(app.builder, "embedded", False):  # HTML help and similar: no downloads
         return
@@ -82,7 +82,7 @@ def _succeeded(app: Sphinx) -> bool:
     """No error so far, and no warning when warnings are errors (-W --keep-going fails after this event)."""
     if app.statuscode != 0:
         return False
-    return not (getattr(app, "_fail_on_warnings", False) and getattr(app, "_warncount", 0))
+    return not warnings_fail_build(app)
 
 
 class DownloadsDirective(SphinxDirective):

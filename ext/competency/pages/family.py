@@ -590,13 +590,12 @@ def family_catalogue_line(family: Family | None) -> nodes.Node:
 
 def write_family_data(app: Any, exception: Exception | None) -> None:
     """build-finished: the compare page's data script and the same data as JSON, beside the site's pages."""
-    from sphinx.builders.html import StandaloneHTMLBuilder
-
     from ..exports.files import write_text
     from ..sphinx_ext.state import site_of
+    from ..theme.internals import writes_html_pages
     from .compare import DATA_JSON, data_script, family_data
 
-    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder) or app.statuscode:
+    if exception is not None or not writes_html_pages(app.builder) or app.statuscode:
         return
     family = family_of(site_of(app.env))
     if family is None:

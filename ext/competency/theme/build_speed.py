@@ -32,6 +32,9 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
+
+# Internal: the HTML builder is replaced by a subclass overriding steps of its pipeline (below).
+# Public API: none; Sphinx has no event or setting to skip or cache these steps.
 from sphinx.builders.html import INVENTORY_FILENAME, StandaloneHTMLBuilder
 from sphinx.search.en import SearchEnglish
 
@@ -75,6 +78,8 @@ class HTMLBuilder(StandaloneHTMLBuilder):
     #: Reading stays parallel, which pays at every size.
     parallel_write_min_pages = 1500
 
+    # Internal: every title is rendered through this method, once per page that shows it.
+    # Public API: none (a cache of rendered titles in Sphinx would replace it).
     def render_partial(self, node: nodes.Node | None) -> dict[str, str]:
         if not isinstance(node, nodes.title):
             return super().render_partial(node)
@@ -84,6 +89,8 @@ class HTMLBuilder(StandaloneHTMLBuilder):
             rendered[key] = super().render_partial(node)
         return dict(rendered[key])  # callers may change the dict they get
 
+    # Internal: the step that forks writer processes under -j.
+    # Public API: none; a setting for the smallest parallel write would replace it.
     def write_documents(self, docnames: Set[str]) -> None:
         parallel = self.parallel_ok
         self.parallel_ok = parallel and len(docnames) >= self.parallel_write_min_pages
@@ -92,6 +99,8 @@ class HTMLBuilder(StandaloneHTMLBuilder):
         finally:
             self.parallel_ok = parallel
 
+    # Internal: the first step of writing, where the builder learns which pages it writes.
+    # Public API: none; Sphinx would need to keep its indices when no page is written.
     def prepare_writing(self, docnames: Set[str]) -> None:
         # A removed document leaves the indices without rewriting a page: they are written again.
         self._outputs_current = (
@@ -101,23 +110,30 @@ class HTMLBuilder(StandaloneHTMLBuilder):
         )
         super().prepare_writing(docnames)
 
+    # Internal: loading (and pruning) the search index.
+    # Public API: none; Sphinx's prune would need to drop words left with no page.
     def load_indexer(self, docnames: Set[str]) -> None:
         if self._outputs_current:
             return
         super().load_indexer(docnames)
         # Sphinx's prune leaves every word of the pages written again, with no page: the words of
-        # removed or reworded text would stay in the index, which a clean build does not have. The
-        # mappings are internals of sphinx.search.IndexBuilder (word -> set of docnames).
+        # removed or reworded text would stay in the index, which a clean build does not have.
         indexer: Any = self.indexer
+        # Internal: the mappings of sphinx.search.IndexBuilder (word -> set of docnames).
+        # Public API: none; IndexBuilder.prune dropping words left with no page would replace this.
         for mapping in (indexer._mapping, indexer._title_mapping):
             for word in [word for word, docnames_with_word in mapping.items() if not docnames_with_word]:
                 del mapping[word]
 
+    # Internal: writing the domain indices, skipped when they are current.
+    # Public API: none (as for prepare_writing).
     def write_domain_indices(self) -> None:
         names = [f"{name}{self.out_suffix}" for name, *_ in self.domain_indices]
         if not (self._outputs_current and self._written_since_last_read(*names)):
             super().write_domain_indices()
 
+    # Internal: writing the search page, skipped when it is current.
+    # Public API: none (as for prepare_writing).
     def gen_additional_pages(self) -> None:
         # The search page shows no document: kept with the indices (pages from conf.py might not be).
         search_page = f"search{self.out_suffix}"
@@ -126,10 +142,14 @@ class HTMLBuilder(StandaloneHTMLBuilder):
         ):
             super().gen_additional_pages()
 
+    # Internal: writing the search index, skipped when it is current.
+    # Public API: none (as for prepare_writing).
     def dump_search_index(self) -> None:
         if not self._outputs_current:
             super().dump_search_index()
 
+    # Internal: writing objects.inv, skipped when it is current.
+    # Public API: none (as for prepare_writing).
     def dump_inventory(self) -> None:
         if not self._outputs_current:
             super().dump_inventory()
@@ -145,6 +165,8 @@ class HTMLBuilder(StandaloneHTMLBuilder):
 def _note_removed_docs(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     """env-get-outdated: whether this build removes a document (the indices then change)."""
     if isinstance(app.builder, HTMLBuilder):
+        # Internal: the builder learns of removed documents from this event only (an attribute of our subclass).
+        # Public API: none; the builder's own list of removed documents would replace it.
         app.builder._removed_docs = bool(removed)
     return []
 
@@ -157,6 +179,8 @@ def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
     navigation, is left alone: its header differs.
     """
     model = model_of_page(app.env, pagename)
+    # Internal: pydata-sphinx-theme's page-context function rendering the header links.
+    # Public API: none; the theme caching its header per folder would replace this.
     render = context.get("generate_header_nav_html")
     if model is None or render is None:
         return
@@ -165,6 +189,8 @@ def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
     if app.env.metadata.get(pagename, {}).get("orphan"):
         return  # out of the navigation (an item this site does not use): no header link is current
     folder = posixpath.dirname(app.builder.get_target_uri(pagename))
+    # Internal: the rendered headers are kept on the builder, which lives exactly as long as the build.
+    # Public API: none; a per-build store on the application would replace it.
     shared = app.builder.__dict__.setdefault("_shared_header_navs", {})
     # The theme numbers the ids of the header's "More" menu within a page (the header is shown twice,
     # for wide and narrow screens): a page's n-th header is shared with the n-th of the others.
@@ -176,6 +202,8 @@ def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
             shared[call] = render(*args, **kwargs)
         return shared[call]
 
+    # Internal: the theme's page-context function, replaced for this page (see above).
+    # Public API: none.
     context["generate_header_nav_html"] = header_nav
 
 
@@ -184,8 +212,11 @@ def _skip_empty_page_toc(app: Sphinx, pagename: str, templatename: str, context:
 
     The theme would render it to find out that it is empty, then leave it out.
     """
+    # Internal: pydata-sphinx-theme's list of secondary sidebar templates in the page context.
+    # Public API: the theme's `secondary_sidebar_items` setting, which cannot depend on the page's headings.
     items = context.get("theme_secondary_sidebar_items")
     if isinstance(items, list) and app.env.toc_num_entries.get(pagename, 2) <= 1:
+        # Internal: as above. Public API: as above.
         context["theme_secondary_sidebar_items"] = [t for t in items if t not in ("page-toc", "page-toc.html")]
 
 

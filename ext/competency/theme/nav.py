@@ -106,6 +106,8 @@ def sidebar_html(model: Model, pagename: str, uri: Any) -> str:
             children = window(2, siblings, section_page, {k: v for k, v in nested.items() if v})
         entries.append(item(1, section_page, section.heading, children))
     entries += [item(1, page_docname(model.id, kind, ""), label) for kind, label in OVERVIEW_PAGES]
+    # Internal: the markup and classes of pydata-sphinx-theme's sidebar (sidebar-nav-bs.html), which its CSS
+    # and script style. Public API: none; a theme hook taking the sidebar's entries would replace it.
     return f'<ul class="current nav bd-sidenav">{"".join(entries)}</ul>'
 
 
@@ -130,6 +132,8 @@ def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[st
     )
     # The theme finds out whether a page has a sidebar by walking every toctree entry of the site,
     # on every page (that grows with the pages squared): an item page always has its sidebar.
+    # Internal: pydata-sphinx-theme's page-context function. Public API: none; the theme's
+    # `show_nav_level`/`navigation_depth` settings do not spare the walk.
     context["suppress_sidebar_toctree"] = _never
 
 

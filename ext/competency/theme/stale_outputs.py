@@ -14,8 +14,9 @@ import json
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
+
+from .internals import writes_html_pages
 
 RECORD = "competency-output-pages.json"
 
@@ -36,7 +37,7 @@ def remove_pages_of_gone_documents(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
     """env-get-outdated: delete the output page of every document that no longer exists."""
-    if not isinstance(app.builder, StandaloneHTMLBuilder):
+    if not writes_html_pages(app.builder):
         return []
     outdir = Path(app.outdir).resolve()
     for docname in sorted((_recorded(app) | removed) - env.found_docs):
@@ -53,7 +54,7 @@ def remove_pages_of_gone_documents(
 
 def record_output_pages(app: Sphinx, exception: Exception | None) -> None:
     """build-finished: the documents whose pages the output holds now (compared before writing)."""
-    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
+    if exception is not None or not writes_html_pages(app.builder):
         return
     text = json.dumps(sorted(app.env.found_docs))
     path = _record_file(app)

@@ -59,9 +59,13 @@ def _escape_theme_texts(app: Sphinx, pagename: str, templatename: str, context: 
     # The builder makes its search indexer just before writing the pages: this is the first moment it exists.
     indexer = getattr(app.builder, "indexer", None)
     if indexer is not None and not getattr(indexer.get_objects, "comp_text_names", False):
+        # Internal: the search indexer's method listing object names, wrapped to give them as text.
+        # Public API: none; a domain's object names marked as text (not HTML) would replace it.
         indexer.get_objects = _object_names_as_text(indexer.get_objects)
     if isinstance(context.get("docstitle"), str):
         context["docstitle"] = escape(context["docstitle"])
+    # Internal: pydata-sphinx-theme's page-context function rendering the header links.
+    # Public API: none; the theme escaping the titles it writes would replace this.
     render = context.get("generate_header_nav_html")
     if render is None:
         return
@@ -70,6 +74,7 @@ def _escape_theme_texts(app: Sphinx, pagename: str, templatename: str, context: 
         with _header_titles_escaped(app.env, app.config.root_doc):
             return str(render(*args, **kwargs))
 
+    # Internal: as above. Public API: as above.
     context["generate_header_nav_html"] = header_nav
 
 
