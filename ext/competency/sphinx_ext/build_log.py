@@ -14,6 +14,7 @@ import hashlib
 import logging
 import re
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -49,6 +50,10 @@ def _stable(value: object) -> str:
     return _ADDRESS.sub("", repr(value))
 
 
+#: Each build's settings digest, from config-inited to build-finished (kept here, not set on the app).
+_DIGESTS: WeakKeyDictionary[Sphinx, str] = WeakKeyDictionary()
+
+
 def _record_file(app: Sphinx) -> Path:
     return Path(app.doctreedir) / RECORD
 
@@ -56,7 +61,7 @@ def _record_file(app: Sphinx) -> Path:
 def quiet_if_unchanged(app: Sphinx, config: Config) -> None:
     """config-inited (before Sphinx compares the configuration): install the filter if nothing changed."""
     digest = settings_digest(app, config)
-    app.competency_settings_digest = digest  # type: ignore[attr-defined]
+    _DIGESTS[app] = digest
     try:
         unchanged = _record_file(app).read_text(encoding="utf-8") == digest
     except OSError:
@@ -74,7 +79,7 @@ def _remove(quiet: QuietUnchangedConfiguration) -> None:
 
 
 def record_settings(app: Sphinx, exception: Exception | None) -> None:
-    digest = getattr(app, "competency_settings_digest", None)
+    digest = _DIGESTS.get(app)
     if exception is None and digest is not None:
         path = _record_file(app)
         try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -27,10 +28,13 @@ from sphinx.util.nodes import make_refnode
 
 from ..sources.problems import did_you_mean
 
+if TYPE_CHECKING:
+    from ..sources.site import Site
+
 logger = logging.getLogger(__name__)
 
 OBJECT_TYPES = ("model", "section", "competency", "indicator", "responsibility")
-#: The pages of a family of jobs (family_pages.py): their full name is ``shared/<id>``.
+#: The pages of a family of jobs (pages/family.py): their full name is ``shared/<id>``.
 FAMILY_OBJECT_TYPES = ("shared-competency", "shared-indicator", "career-path")
 
 
@@ -95,6 +99,18 @@ class IndicatorIndex(Index):
         return content, False
 
 
+@dataclass(frozen=True)
+class BuildChanges:
+    """What this build changed since the last finished one, found when it starts (state.py)."""
+
+    #: Pages whose content an edit changed: read again.
+    stale_pages: frozenset[str] = frozenset()
+    #: Models whose sources changed: their pages are written again.
+    changed_models: tuple[str, ...] = ()
+    #: What each model is built from (state.inputs_key), saved when the build finishes.
+    model_keys: dict[str, str] | None = field(default=None, hash=False)
+
+
 class CompetencyDomain(Domain):
     """Models, sections, competencies, indicators and responsibilities."""
 
@@ -116,6 +132,54 @@ class CompetencyDomain(Domain):
     data_version = 4
     #: The builder of this build (set at builder-inited), for the links of GeneratedLinks.
     builder: Builder | None = None
+    #: The sources as this build shows them and what the build changed, kept when it starts
+    #: (state.load_sources) for this build only: the environment's pickle holds neither.
+    _site: Site | None = None
+    _changes: BuildChanges = BuildChanges()
+
+    # -- the build's state: the one way other modules reach it --------------------------------------
+
+    def keep_site(self, site: Site) -> None:
+        self._site = site
+
+    @property
+    def site(self) -> Site:
+        """The loaded sources (the variant this build makes); AttributeError before they are loaded."""
+        if self._site is None:
+            raise AttributeError("the competency sources are not loaded yet")
+        return self._site
+
+    def keep_changes(self, changes: BuildChanges) -> None:
+        self._changes = changes
+
+    @property
+    def changes(self) -> BuildChanges:
+        return self._changes
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """docname -> digest of what the page showed when it was last read (digests.py)."""
+        digests: dict[str, str] = self.data["digests"]
+        return digests
+
+    def note_digest(self, docname: str, digest: str) -> None:
+        self.data["digests"][docname] = digest
+
+    def redirect_target(self, docname: str) -> str | None:
+        """The current page of the item a former id's page (`docname`) redirects to."""
+        target: str | None = self.data["redirects"].get(docname)
+        return target
+
+    @property
+    def referrers(self) -> set[str]:
+        """The documents that name items through roles (written again when a model changes)."""
+        return set(self.data["referrers"])
+
+    def replace_navigation(self, navigation: dict[str, Any]) -> dict[str, Any]:
+        """Keep what each page's navigation shows (state.pages_with_changed_navigation); the previous one."""
+        before: dict[str, Any] = self.data.get("navigation", {})
+        self.data["navigation"] = navigation
+        return before
 
     @property
     def objects(self) -> dict[tuple[str, str], ObjectEntry]:
@@ -305,6 +369,13 @@ class GeneratedLinks(SphinxPostTransform):
             if entry is not None:
                 fromdocname = node.get("refdoc", self.env.docname)
                 node.replace_self(entry.reference(builder, fromdocname, node[0]))
+
+
+def comp_domain(env: BuildEnvironment) -> CompetencyDomain:
+    """The `comp` domain of a build, the gateway to its state."""
+    domain = env.get_domain("comp")
+    assert isinstance(domain, CompetencyDomain)
+    return domain
 
 
 def _remember_builder(app: Any) -> None:

@@ -23,7 +23,7 @@ from ..pages.items import MODEL_WIDE_PAGES, PageContext, page_docname
 from ..pages.parts import display
 from .config import competency_config
 from .digests import page_digest
-from .domain import CompetencyDomain, ObjectEntry
+from .domain import CompetencyDomain, ObjectEntry, comp_domain
 from .state import site_of
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class CompetencyPageParser(Parser):
         document.settings.smart_quotes = False
         docname = env.current_document.docname
         stub: dict[str, str] = json.loads(inputstring)
-        if stub.get("family"):  # a page of the family of jobs (family_pages.py)
+        if stub.get("family"):  # a page of the family of jobs (pages/family.py)
             read_family_page(env, document, stub, docname)
             return
         site = site_of(env)
@@ -61,14 +61,13 @@ class CompetencyPageParser(Parser):
         settings = competency_config(env.config)
         ctx = page_context(site, model.id, stub["item"], docname, settings.site_links())
         page, status = build_page(ctx, stub, site)
-        env.get_domain("comp").data["digests"][docname] = page_digest(page)  # before Sphinx changes the nodes
+        comp_domain(env).note_digest(docname, page_digest(page))  # before Sphinx changes the nodes
         live = status == "live"
         document += page
         if not live:
             # Not part of this site: reachable by its URL only, out of navigation and search.
             env.metadata[docname].update({"orphan": True, "nosearch": True})
-        domain = env.get_domain("comp")
-        assert isinstance(domain, CompetencyDomain)
+        domain = comp_domain(env)
         if status != "foreign":  # another utility's addition is no object of this site
             _record_objects(domain, ctx, stub, live)
 
@@ -114,9 +113,7 @@ def setup_reader(app: Any) -> None:
 def _redirect_head(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Redirect pages send the browser on at once and name the current page as canonical."""
     env: BuildEnvironment = app.env
-    domain = env.get_domain("comp")
-    assert isinstance(domain, CompetencyDomain)
-    target = domain.data["redirects"].get(pagename)
+    target = comp_domain(env).redirect_target(pagename)
     if target is None:
         return
     url = context["pathto"](target)

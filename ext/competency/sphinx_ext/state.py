@@ -33,11 +33,11 @@ from ..sources.withdrawals import check_withdrawals
 from ..sources.yamlfile import read_yaml
 from .config import competency_config
 from .digests import changed_pages, inputs_key
+from .domain import BuildChanges, comp_domain
 from .stubs import STUB_SUFFIX, write_stubs
 
 logger = logging.getLogger(__name__)
 
-_ATTRIBUTE = "competency_site"
 #: In the doctrees folder: what the site's models are built from (see note_site_dependency).
 SITE_FILE = "competency-site.json"
 
@@ -47,8 +47,7 @@ class SourceProblems(SystemExit):
 
 
 def site_of(env: BuildEnvironment) -> Site:
-    site: Site = getattr(env.get_domain("comp"), _ATTRIBUTE)
-    return site
+    return comp_domain(env).site
 
 
 def load_sources(app: Sphinx) -> None:
@@ -88,8 +87,7 @@ def load_sources(app: Sphinx) -> None:
         )
         sys.stderr.flush()
         raise SourceProblems(1) from None
-    domain = app.env.get_domain("comp")
-    setattr(domain, _ATTRIBUTE, site)
+    comp_domain(app.env).keep_site(site)
     _find_changed_pages(app, site, stamps)
     if written:
         logger.info("competency: %d page stub(s) written for %d model(s)", written, len(site.models))
@@ -187,7 +185,7 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
     The keys are saved only when a build finishes (`_save_model_keys`): a build killed after
     reading but before writing leaves them old, so the next build writes the pages again.
     """
-    domain = app.env.get_domain("comp")
+    domain = comp_domain(app.env)
     settings = competency_config(app.config)
     urls = settings.site_links()
     try:
@@ -201,18 +199,16 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
     changed = [m for m in site.models if saved.get(m) != keys[m]]
     stale: set[str] = set()
     for model_id in changed if known else ():
-        stale |= changed_pages(site, model_id, domain.data["digests"], urls) & known
+        stale |= changed_pages(site, model_id, domain.digests, urls) & known
     if known and set(saved) != set(keys):
         # A model was added or removed: hand-written pages list the models (the home page's catalogue
         # and its toctree), and they are few, so all of them are read again.
         stale |= {d for d in known if Path(app.env.doc2path(d)).suffix != STUB_SUFFIX}
-    domain.competency_stale_pages = stale
-    domain.competency_changed_models = changed
-    domain.competency_model_keys = keys
+    domain.keep_changes(BuildChanges(frozenset(stale), tuple(changed), keys))
 
 
 def _save_model_keys(app: Sphinx, exception: Exception | None) -> None:
-    keys = getattr(app.env.get_domain("comp"), "competency_model_keys", None)
+    keys = comp_domain(app.env).changes.model_keys
     if exception is None and keys is not None:
         path = _keys_file(app)
         partial = path.with_suffix(".tmp")
@@ -225,7 +221,7 @@ def pages_to_read_again(
 ) -> list[str]:
     """env-get-outdated: the pages whose content an edit changed (their stubs did not change), and
     the pages whose table of contents listed a removed page (a clean build would not list it)."""
-    stale = set(getattr(env.get_domain("comp"), "competency_stale_pages", set()))
+    stale = set(comp_domain(env).changes.stale_pages)
     stale |= {parent for parent, children in env.toctree_includes.items() if removed.intersection(children)}
     return sorted(stale - removed)
 
@@ -237,12 +233,12 @@ def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
     previous and next), and hand-written pages show items' codes and titles through roles;
     both are filled in when a page is written.
     """
-    domain = env.get_domain("comp")
-    models = getattr(domain, "competency_changed_models", [])
+    domain = comp_domain(env)
+    models = domain.changes.changed_models
     if not models:
         return []
     prefixes = tuple(f"{model_id}/" for model_id in models)
-    return sorted({d for d in env.found_docs if d.startswith(prefixes)} | set(domain.data["referrers"]))
+    return sorted({d for d in env.found_docs if d.startswith(prefixes)} | domain.referrers)
 
 
 def pages_with_changed_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -260,9 +256,7 @@ def pages_with_changed_navigation(app: Sphinx, env: BuildEnvironment) -> list[st
     relations = env.collect_relations()
     header = [shown(d) for d in env.toctree_includes.get(app.config.root_doc, [])]
     navigation = {d: [shown(r) for r in relations.get(d, ())] for d in env.found_docs}
-    domain = env.get_domain("comp")
-    before = domain.data.get("navigation", {})
-    domain.data["navigation"] = {"header": header, "pages": navigation}
+    before = comp_domain(env).replace_navigation({"header": header, "pages": navigation})
     if before.get("header") != header:
         return sorted(env.found_docs)
     pages = before.get("pages", {})
