@@ -150,7 +150,7 @@ def test_the_short_address_at_the_root_opens_the_same_comparison(
 
 
 def test_self_assessment_shows_what_to_develop_for_a_target_job(browser, family_url: str) -> None:
-    """The HR self-assessment (form_pages.py) reads the same data file for its target job."""
+    """The HR self-assessment (pages/forms.py) reads the same data file for its target job."""
     context, watch = _context(browser, family_url.rstrip("/"), base_url=family_url)
     page = context.new_page()
     page.goto("customer-service-representative/self-assessment.html")

@@ -26,7 +26,7 @@ are uuid5 over ``shared`` and ``shared/<shared-id>`` (no model can have the id
 ``shared``), the same in every variant: a variant changes which jobs use an
 item, never the library.
 
-In a site with editions (editions.py, export_edition.py), each CFDocument's
+In a site with editions (editions.py, exports/edition.py), each CFDocument's
 ``extensions.edition`` names the edition its wording is or follows; when the
 sources are that edition's, ``version`` is the edition's name and every
 ``lastChangeDateTime`` its date. A site without editions has neither.
@@ -242,7 +242,7 @@ class _Package:
         rubrics = case_rubrics(
             model, self.stamp, lambda key: case_identifier(model, key), lambda node: _link(self.nodes, node)
         )
-        return {**package, "CFRubrics": rubrics} if rubrics else package  # the HR forms' scale (export_rubric.py)
+        return {**package, "CFRubrics": rubrics} if rubrics else package  # the HR forms' scale (exports/rubric.py)
 
     # -- items ------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The export files: formats, file names, the reproducible timestamp, writing.
 
-Shared by `competency export` and the HTML build (publish_exports.py), so the
+Shared by `competency export` and the HTML build (exports/downloads.py), so the
 command line and the site publish byte-identical files.
 """
 

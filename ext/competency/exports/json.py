@@ -12,7 +12,7 @@ and indicator's ``shared`` id and a top-level ``shared`` list of the library wit
 the jobs that use each item; a site without one exports the same bytes as before.
 
 A site with editions (editions.py) adds, and only then, a top-level ``edition``:
-the edition the wording is, or follows (export_edition.py).
+the edition the wording is, or follows (exports/edition.py).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ spacing, apostrophe style and a qualifier in brackets aside):
 - a title or indicator wording another job has, but that is not shared yet, is
   reported with the `competency share` command that shares it;
 - a near-duplicate (punctuation aside) is warned about and kept separate, as
-  within one model (importer.py).
+  within one model (importer/text.py).
 
 Every decision is a `Problem` at the text's line (a note, or a warning), so the
 output says what joined, line by line.

@@ -31,7 +31,7 @@ class CatalogueDirective(SphinxDirective):
         for model in site.models.values():
             result += self.model_cards(model)
         entries = [page_docname(m, "model", m) for m in site.models]
-        if site.library is not None:  # a family of jobs: its shared pages (family_pages.py)
+        if site.library is not None:  # a family of jobs: its shared pages (pages/family.py)
             self.env.note_dependency(str(site.library.path))
             result.append(family_catalogue_line(family_of(site)))
             entries.append(family_docname("shared-index"))

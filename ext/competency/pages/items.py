@@ -43,7 +43,7 @@ from .variant_notes import departments, variant_notice
 if TYPE_CHECKING:
     from ..sources.family import Family
 
-#: Model-wide pages (one each per model, at <model-id>/<kind>.html): overviews and the HR forms (form_pages.py).
+#: Model-wide pages (one each per model, at <model-id>/<kind>.html): overviews and the HR forms (pages/forms.py).
 MODEL_WIDE_PAGES = ("matrix", "profile", "variant", "appraisal", "self-assessment", "interview", "posting")
 
 
@@ -363,7 +363,7 @@ def _indicator_position(model: Model, competency: CompetencyPlacement, placement
 
 
 def _family(part: str, ctx: PageContext, item_id: str) -> list[nodes.Node]:
-    """What a job page says of the family of jobs (family_pages.py), when there is one."""
+    """What a job page says of the family of jobs (pages/family.py), when there is one."""
     if ctx.family is None:
         return []
     from . import family as family_pages  # family_pages builds on this module

@@ -16,7 +16,7 @@ The steps, and why each is there:
    scratch, and published only once a build saw the same sources from start to end.
 5. Each edition recorded in `competency_src/editions.yaml` is built into `editions/<name>/` of the site,
    or its kept build reused (edition_build.py).
-6. The finished build is published atomically (publish.py); the published site is the clean build of
+6. The finished build is published atomically (publishing/swap.py); the published site is the clean build of
    the sources as they were, or stays as it was.
 """
 

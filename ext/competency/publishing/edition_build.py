@@ -4,7 +4,7 @@
 is built from its recorded revision: the checkout as it was then (`git archive`: conf.py, docs/,
 competency_src/, so its pages and the files they include are as they stood) into a folder under
 `_build/<variant>/editions/`, with the CURRENT tool, conf.py and page templates, so that every
-edition looks like the site and carries the banner of edition_pages.py. Its pages keep the URLs
+edition looks like the site and carries the banner of pages/editions.py. Its pages keep the URLs
 they had, below `editions/<name>/`.
 
 An edition's build is kept, keyed by what it is made from: the edition's record, the edition

@@ -2,7 +2,7 @@
 
 An edition is what HR cites: the wording of the models as it stood at one commit. The file lists
 the editions oldest first (name, date, revision, note); `competency release NAME` appends one
-(cli_release.py). Every edition stays published below `editions/<name>/` of the site
+(cli/release.py). Every edition stays published below `editions/<name>/` of the site
 (edition_build.py), and no id that any edition published may vanish from the sources without a
 record: the same check as the one against the last commit (withdrawals.py), run against each
 edition's revision.

@@ -44,7 +44,7 @@ def inputs_key(
     """
     files = [model.path, *(overlay.path for overlay in site.overlays.values()), site.source_dir / SCALE_FILE]
     editions = site.editions.key() if site.editions is not None else ""  # pages show the editions' records
-    # Other jobs of the family that the model's pages name (family_pages.py), as they are shown.
+    # Other jobs of the family that the model's pages name (pages/family.py), as they are shown.
     return json.dumps(
         [
             ENV_VERSION,

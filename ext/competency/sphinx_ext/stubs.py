@@ -114,7 +114,7 @@ def write_stubs(srcdir: Path, site: Site) -> int:
         manifest_file.write_text(manifest, encoding="utf-8")
     every_model = (*site.written.values(), *site.withdrawn_models.values())
     folders = {name for m in every_model for name in (m.id, *m.aliases)}
-    _remove_stale_folders(srcdir, folders | {FAMILY_FOLDER})  # family_pages.py keeps the family's folder
+    _remove_stale_folders(srcdir, folders | {FAMILY_FOLDER})  # pages/family.py keeps the family's folder
     return written
 
 
