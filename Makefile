@@ -100,7 +100,7 @@ test-incremental-long: $(BIN)/.installed-dev
 		$(BIN)/pytest tests/test_incremental_equals_clean.py
 
 bench: $(BIN)/.installed-dev
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.run
 
 check: $(BIN)/.installed
 	$(BIN)/competency check

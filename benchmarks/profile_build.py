@@ -1,4 +1,4 @@
-"""Profile one full build of a generated site: `python benchmarks/profile_build.py 2000`.
+"""Profile one full build of a generated site: `python -m benchmarks.profile_build 2000`.
 
 Writes benchmarks/_work/prof/build-<size>.prof (cProfile) and prints where the time goes:
 our extension (ext/competency), the theme, Sphinx, docutils, and the rest.
@@ -11,11 +11,9 @@ import os
 import pstats
 import shutil
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.run import WORK, make_site
+from competency.publishing.build_site import DEFAULT_SOURCES, SPHINX_OPTIONS, sphinx_command
 
 GROUPS = {
     "ext/competency": "our extension (ext/competency)",
@@ -40,20 +38,8 @@ def main() -> None:
     folder = site["folder"]
     shutil.rmtree(folder / "_build", ignore_errors=True)
     os.environ["SOURCE_DATE_EPOCH"] = "0"
-    args = [
-        "-b",
-        "html",
-        "-q",
-        "-n",
-        "-j",
-        "1",
-        "-c",
-        str(folder),
-        "-d",
-        str(folder / "_build/doctrees"),
-        str(folder / "docs"),
-        str(folder / "_build/html"),
-    ]
+    # The sphinx-build of `make html`, run in this process (without `python -m sphinx`) to be profiled.
+    args = sphinx_command(folder, folder / "_build", "", "1", DEFAULT_SOURCES, [*SPHINX_OPTIONS, "-q"])[3:]
     from sphinx.cmd.build import build_main
 
     profiler = cProfile.Profile()

@@ -26,15 +26,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.generate import model_sizes, write_family, write_models, write_published_texts
+from competency.pages.family import family_stubs
+from competency.publishing.build_site import DEFAULT_SOURCES, SPHINX_OPTIONS, sphinx_command
+from competency.sources.loader import load_model
+from competency.sources.site import load_site
+from competency.sphinx_ext.stubs import model_stubs
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "benchmarks" / "_work"
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.generate import model_sizes, write_family, write_models, write_published_texts  # noqa: E402
-from competency.pages.family import family_stubs  # noqa: E402
-from competency.sources.loader import load_model  # noqa: E402
-from competency.sources.site import load_site  # noqa: E402
-from competency.sphinx_ext.stubs import model_stubs  # noqa: E402
 
 GIB = 1024**3
 #: Shared competencies of a generated family (--family).
@@ -61,29 +61,13 @@ class Build:
 
 
 def sphinx_build(folder: Path, out: str, jobs: int = 1, *, fresh: bool = True, quiet: bool = True) -> Build:
-    """Run sphinx-build on folder/docs (conf.py in folder) into folder/out, in a subprocess."""
+    """Run the sphinx-build of `make html` on folder/docs (conf.py in folder) into folder/out/.work/html,
+    in a subprocess (without the publishing step, which make_html_seconds measures)."""
     build_dir = folder / out
     if fresh:
         shutil.rmtree(build_dir, ignore_errors=True)
-    command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-b",
-        "html",
-        "-n",
-        "-W",
-        "--keep-going",
-        "-j",
-        str(jobs),
-        *(["-q"] if quiet else []),
-        "-c",
-        str(folder),
-        "-d",
-        str(build_dir / "doctrees"),
-        str(folder / "docs"),
-        str(build_dir / "html"),
-    ]
+    options = [*SPHINX_OPTIONS, *(["-q"] if quiet else [])]
+    command = sphinx_command(folder, build_dir, "", str(jobs), DEFAULT_SOURCES, options)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.NamedTemporaryFile("r") as rss:
@@ -205,7 +189,7 @@ def one_round(site: dict, floor: Path) -> dict:
     folder: Path = site["folder"]
     full = sphinx_build(folder, "_build/j1", jobs=1)
     parallel = sphinx_build(folder, "_build/j2", jobs=2)
-    one, two = tree_digest(folder / "_build/j1/html"), tree_digest(folder / "_build/j2/html")
+    one, two = tree_digest(folder / "_build/j1/.work/html"), tree_digest(folder / "_build/j2/.work/html")
     differing = sorted(name for name in one.keys() | two.keys() if one.get(name) != two.get(name))
     noop = sphinx_build(folder, "_build/j1", jobs=1, fresh=False, quiet=False)
     model = site["models"][0]

@@ -7,6 +7,7 @@
   and names the theme's page-context internals or markup.
 - Every such use in `theme/` is labelled where it stands: a comment just above it (or on its line) with
   `Internal:` (what and why) and `Public API:` (what would replace it, or that none exists yet).
+- Warning subtypes are the members of one enum (`sphinx_ext/warning_types.Subtype`), never text.
 - Build state has one gateway, the `comp` domain (`sphinx_ext/domain.py`): no other module reads or
   writes its `data` or sets attributes on it, and no module sets attributes on `app` or `env`.
 """
@@ -33,6 +34,8 @@ SPHINX_OBJECTS = {"app", "builder", "env", "domain", "indexer"}
 OWNED = {"app": None, "env": None, "domain": "sphinx_ext/domain.py"}
 #: The builder and its search indexer may be changed in theme/ only, labelled like any internal.
 PATCHED = {"builder", "indexer"}
+#: The one list of the extension's warning subtypes.
+SUBTYPES = "sphinx_ext/warning_types.Subtype"
 #: The one module that reads the `data` of the comp domain.
 DOMAIN_MODULE = "sphinx_ext/domain.py"
 
@@ -106,8 +109,8 @@ class _Module:
             for key in THEME_INTERNALS:
                 if key in node.value:
                     self.internal(node, f"names the theme's {key}")
-        elif isinstance(node, ast.Call) and _call_name(node) in ("getattr", "setattr") and len(node.args) >= 2:
-            self.visit_getattr(node)
+        elif isinstance(node, ast.Call):
+            self.visit_call(node)
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                 if isinstance(target, ast.Attribute):
@@ -137,7 +140,12 @@ class _Module:
         if node.attr == "data" and _owner(node.value) == "domain" and self.relative != DOMAIN_MODULE:
             self.report(node, f"reads the data of the comp domain outside {DOMAIN_MODULE}")
 
-    def visit_getattr(self, node: ast.Call) -> None:
+    def visit_call(self, node: ast.Call) -> None:
+        for keyword in node.keywords:
+            if keyword.arg == "subtype" and isinstance(keyword.value, ast.Constant):
+                self.report(node, f"warning subtype {keyword.value.value!r} written as text, not a {SUBTYPES}")
+        if _call_name(node) not in ("getattr", "setattr") or len(node.args) < 2:
+            return
         target, name = node.args[0], node.args[1]
         named = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
         if named and _is_private(named) and _owner(target) in SPHINX_OBJECTS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,20 @@ BUILDER_METHODS = frozenset(name for name in dir(StandaloneHTMLBuilder) if not n
 
 def test_the_package_keeps_its_boundaries() -> None:
     assert [str(v) for v in check(PACKAGE, BUILDER_METHODS)] == []
+
+
+def test_the_sources_load_without_sphinx() -> None:
+    """What the import rules promise, seen at run time: reading a site loads neither Sphinx nor docutils."""
+    modules = sorted(p.stem for p in (PACKAGE / "sources").glob("*.py") if p.stem != "__init__")
+    code = (
+        "import sys\n"
+        + "".join(f"import competency.sources.{name}\n" for name in modules)
+        + "from competency.sources.site import load_site\n"
+        + f"load_site(__import__('pathlib').Path({str(REPO / 'competency_src')!r}))\n"
+        + "print(sorted({m.split('.')[0] for m in sys.modules} & {'sphinx', 'docutils', 'myst_parser'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
 
 
 def test_the_rooms_are_the_folders() -> None:
@@ -96,6 +112,11 @@ VIOLATIONS = [
         "sphinx_ext/build_log.py",
         "def f(app):\n    app.competency_settings_digest = ''\n",
         "sphinx_ext/build_log.py:2: sets competency_settings_digest on app",
+    ),
+    (
+        "pages/changes.py",
+        'def f(logger):\n    logger.warning("x", type="competency", subtype="changes")\n',
+        "pages/changes.py:2: warning subtype 'changes' written as text, not a sphinx_ext/warning_types.Subtype",
     ),
 ]
 

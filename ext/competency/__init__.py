@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 __version__ = "0.1.0"
 
@@ -12,10 +15,11 @@ __version__ = "0.1.0"
 #: 2 - redirects of former ids (aliases) in the comp domain data.
 #: 3 - objects kept by document, so clearing a document no longer scans every object.
 #: 4 - page digests and model input keys: an edit re-reads only the pages it changes.
-ENV_VERSION = 4
+#: 5 - the modules moved into subpackages: the pickled records (ObjectEntry) have new module paths.
+ENV_VERSION = 5
 
 
-def setup(app: Any) -> dict[str, Any]:
+def setup(app: Sphinx) -> dict[str, Any]:
     from .sphinx_ext.extension import setup_extension
 
     setup_extension(app)

@@ -21,6 +21,7 @@ from ..sources.site import Site
 from ..sphinx_ext.config import competency_config
 from ..sphinx_ext.inline import inline_nodes
 from ..sphinx_ext.state import note_site_dependency, site_of
+from ..sphinx_ext.warning_types import Subtype
 from .parts import bullet_list, heading, link, paragraph
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class ChangesDirective(SphinxDirective):
                 "{comp:changes} needs a base version: set %s in conf.py",
                 CONFIG,
                 type="competency",
-                subtype="changes",
+                subtype=Subtype.CHANGES,
                 location=self.get_location(),
             )
             return []
@@ -66,7 +67,7 @@ class ChangesDirective(SphinxDirective):
                 revision,
                 exc,
                 type="competency",
-                subtype="changes",
+                subtype=Subtype.CHANGES,
                 location=self.get_location(),
             )
             return []

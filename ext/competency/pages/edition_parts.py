@@ -12,7 +12,8 @@ from docutils import nodes
 
 from ..changes.history import EditionIndex, Event, ItemHistory
 from ..sphinx_ext.inline import inline_nodes
-from .items import MODEL_WIDE_PAGES, PageContext
+from .items import PageContext
+from .kinds import MODEL_WIDE_PAGES
 from .parts import bullet_list, display, heading, paragraph
 
 FIELD_WORDS = {"text": "wording", "title": "title", "subitems": "sub-items"}

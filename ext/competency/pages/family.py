@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx.application import Sphinx
 
 from ..sources.family import FAMILY_FOLDER, Family, family_of
 from ..sources.model import Model
@@ -588,7 +589,7 @@ def family_catalogue_line(family: Family | None) -> nodes.Node:
 # -- registration -------------------------------------------------------------------------------------------
 
 
-def write_family_data(app: Any, exception: Exception | None) -> None:
+def write_family_data(app: Sphinx, exception: Exception | None) -> None:
     """build-finished: the compare page's data script and the same data as JSON, beside the site's pages."""
     from ..exports.files import write_text
     from ..sphinx_ext.state import site_of
@@ -628,6 +629,6 @@ def root_compare_page() -> str:
     )
 
 
-def setup_family(app: Any) -> None:
+def setup_family(app: Sphinx) -> None:
     app.add_css_file("comp-family.css")
     app.connect("build-finished", write_family_data)

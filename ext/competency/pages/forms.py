@@ -23,15 +23,9 @@ from ..sources.model import CompetencyPlacement, IndicatorPlacement, Model
 from ..sources.scales import ANCHORS_EDITORIAL_NOTE, QUESTIONS_EDITORIAL_NOTE, SCALE_EDITORIAL_NOTE, RatingScale
 from ..sphinx_ext.inline import inline_nodes, plain_text
 from .items import PageContext, page_docname, with_permalink
+from .kinds import FORM_PAGES
 from .parts import competency_label, doc_link, heading, link, page_section, paragraph, text_paragraphs
 
-#: The form pages of every model: (page kind, what the page is called), in the order pages list them.
-FORM_PAGES = (
-    ("appraisal", "Appraisal form"),
-    ("self-assessment", "Self-assessment"),
-    ("interview", "Interview guide"),
-    ("posting", "Job posting text"),
-)
 #: Model-wide pages printed as forms: a footer with the job, edition and page numbers, no link targets.
 PRINTED_FORMS = ("profile", *(kind for kind, _title in FORM_PAGES))
 SCRIPT = "comp-forms.js"

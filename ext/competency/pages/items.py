@@ -17,6 +17,7 @@ from ..sources.model import PAGE_FOLDERS, CompetencyPlacement, Model, Section
 from ..sphinx_ext.config import GENERIC
 from ..sphinx_ext.inline import inline_nodes, plain_text
 from ..sphinx_ext.nodes import permalink
+from .kinds import MODEL_WIDE_PAGES
 from .parts import (
     EDITORIAL_NOTE,
     badge,
@@ -42,9 +43,6 @@ from .variant_notes import departments, variant_notice
 
 if TYPE_CHECKING:
     from ..sources.family import Family
-
-#: Model-wide pages (one each per model, at <model-id>/<kind>.html): overviews and the HR forms (pages/forms.py).
-MODEL_WIDE_PAGES = ("matrix", "profile", "variant", "appraisal", "self-assessment", "interview", "posting")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,7 +8,8 @@ from docutils import nodes
 from ..sources.model import Model
 from ..sphinx_ext.config import GENERIC
 from ..sphinx_ext.inline import inline_nodes, plain_text
-from .items import MODEL_WIDE_PAGES, PageContext, page_docname, with_permalink
+from .items import PageContext, page_docname, with_permalink
+from .kinds import MODEL_WIDE_PAGES
 from .parts import (
     bullet_list,
     competency_label,

@@ -49,6 +49,8 @@ ATTEMPTS = 3
 INCOMPLETE = ".incomplete"
 #: The models' folder of a checkout, unless `--sources` (make html SOURCES=...) names another.
 DEFAULT_SOURCES = "competency_src"
+#: What `make html` asks of sphinx-build: warnings are errors, reported all at once, every reference checked.
+SPHINX_OPTIONS = ("-W", "--keep-going", "-n")
 LOCK_FILE = ".lock"
 
 Stamps = dict[str, tuple[int, int, int]]
@@ -268,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "sphinx_options",
         nargs="*",
-        default=["-W", "--keep-going", "-n"],
+        default=list(SPHINX_OPTIONS),
         help="options for sphinx-build, after -- (default: -W --keep-going -n)",
     )
     args = parser.parse_args(argv)

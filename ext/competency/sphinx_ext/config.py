@@ -74,6 +74,11 @@ class CompetencyConfig:
     edition_previous: str = _setting(
         "", "source folder of the edition before the one this build shows, for its changes page"
     )
+    #: Set by the build from its -t tags (state.choose_variant): what `only:` expressions are matched with.
+    active_tags: list[str] = field(
+        default_factory=list,
+        metadata={"help": "tags of this build, which only: expressions are matched with (set from -t, not in conf.py)"},
+    )
 
     def site_links(self) -> SiteLinks:
         """This site's address (`base_url`, else its entry in `site_urls`) and every configured site's."""

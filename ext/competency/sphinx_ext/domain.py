@@ -18,6 +18,7 @@ from docutils import nodes
 from docutils.nodes import Element
 from sphinx import addnodes
 from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.environment import BuildEnvironment
@@ -27,6 +28,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from ..sources.problems import did_you_mean
+from .warning_types import Subtype
 
 if TYPE_CHECKING:
     from ..sources.site import Site
@@ -206,7 +208,7 @@ class CompetencyDomain(Domain):
                 self.objects[key].owner,
                 entry.owner,
                 type="competency",
-                subtype="duplicate",
+                subtype=Subtype.DUPLICATE,
                 location=location,
             )
         self.data["documents"].setdefault(entry.owner, {})[key] = entry
@@ -297,7 +299,7 @@ class CompetencyDomain(Domain):
                 target,
                 ", ".join(name for name, _ in found),
                 type="competency",
-                subtype="ambiguous-ref",
+                subtype=Subtype.AMBIGUOUS_REF,
                 location=node,
             )
         _name, entry = found[0]
@@ -327,7 +329,7 @@ class CompetencyDomain(Domain):
         return did_you_mean(target.rpartition("/")[2], bare) or f"no {objtype} has this id"
 
 
-def warn_unknown_reference(app: Any, domain: Domain, node: pending_xref) -> bool | None:
+def warn_unknown_reference(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
     """One clear warning, with a suggestion, for a role naming an unknown item."""
     if domain is None or domain.name != "comp":
         return None
@@ -340,7 +342,7 @@ def warn_unknown_reference(app: Any, domain: Domain, node: pending_xref) -> bool
         typ,
         domain.suggest(typ, target),
         type="competency",
-        subtype="unknown-ref",
+        subtype=Subtype.UNKNOWN_REF,
         location=node,
     )
     return True
@@ -378,14 +380,14 @@ def comp_domain(env: BuildEnvironment) -> CompetencyDomain:
     return domain
 
 
-def _remember_builder(app: Any) -> None:
+def _remember_builder(app: Sphinx) -> None:
     """Post-transforms have no public way to the builder their links are for: the domain keeps it."""
     domain = app.env.get_domain("comp")
     assert isinstance(domain, CompetencyDomain)
     domain.builder = app.builder
 
 
-def setup_domain(app: Any) -> None:
+def setup_domain(app: Sphinx) -> None:
     app.add_domain(CompetencyDomain)
     app.add_post_transform(GeneratedLinks)
     app.connect("builder-inited", _remember_builder)

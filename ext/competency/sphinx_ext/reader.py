@@ -14,17 +14,20 @@ from typing import Any
 
 from docutils import nodes
 from docutils.parsers import Parser
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..pages.dispatch import build_page, page_context
 from ..pages.family import read_family_page
-from ..pages.items import MODEL_WIDE_PAGES, PageContext, page_docname
+from ..pages.items import PageContext, page_docname
+from ..pages.kinds import MODEL_WIDE_PAGES
 from ..pages.parts import display
 from .config import competency_config
 from .digests import page_digest
 from .domain import CompetencyDomain, ObjectEntry, comp_domain
 from .state import site_of
+from .warning_types import Subtype
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +51,7 @@ class CompetencyPageParser(Parser):
         if model is None:
             # A stub of a removed model; stubs.py removes these, so only a hand-made file gets here.
             logger.warning(
-                "%s is not a page of any model", docname, type="competency", subtype="stub", location=docname
+                "%s is not a page of any model", docname, type="competency", subtype=Subtype.STUB, location=docname
             )
             return
         # No dependency on the model file: the page's digest, kept below, lets an edit re-read exactly
@@ -105,12 +108,12 @@ def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, 
     domain.note_object(kind, fullname, entry, location=docname)
 
 
-def setup_reader(app: Any) -> None:
+def setup_reader(app: Sphinx) -> None:
     app.add_source_parser(CompetencyPageParser)
     app.connect("html-page-context", _redirect_head)
 
 
-def _redirect_head(app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def _redirect_head(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Redirect pages send the browser on at once and name the current page as canonical."""
     env: BuildEnvironment = app.env
     target = comp_domain(env).redirect_target(pagename)

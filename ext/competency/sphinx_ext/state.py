@@ -35,6 +35,7 @@ from .config import competency_config
 from .digests import changed_pages, inputs_key
 from .domain import BuildChanges, comp_domain
 from .stubs import STUB_SUFFIX, write_stubs
+from .warning_types import Subtype
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +77,14 @@ def load_sources(app: Sphinx) -> None:
                 problem.message,
                 f" ({problem.hint})" if problem.hint else "",
                 type="competency",
-                subtype="source",
+                subtype=Subtype.SOURCE,
                 location=location,
             )
         logger.error(
             "the competency sources have %d problem(s); nothing was built",
             len(exc.problems),
             type="competency",
-            subtype="source",
+            subtype=Subtype.SOURCE,
         )
         sys.stderr.flush()
         raise SourceProblems(1) from None
@@ -264,7 +265,6 @@ def pages_with_changed_navigation(app: Sphinx, env: BuildEnvironment) -> list[st
 
 
 def setup_state(app: Sphinx) -> None:
-    app.add_config_value("competency_active_tags", [], "env", types=[list])
     app.add_source_suffix(STUB_SUFFIX, "competency")
     app.connect("config-inited", choose_variant)
     app.connect("builder-inited", load_sources)

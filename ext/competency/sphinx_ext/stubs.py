@@ -17,7 +17,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..pages.items import MODEL_WIDE_PAGES, page_docname
+from ..pages.items import page_docname
+from ..pages.kinds import MODEL_WIDE_PAGES
 from ..sources.family import FAMILY_FOLDER
 from ..sources.model import Model
 from ..sources.problems import Location, Problem, SourceError

@@ -15,6 +15,7 @@ from sphinx.errors import SphinxParallelError
 from sphinx.util import logging
 
 from .state import SourceProblems
+from .warning_types import Subtype
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def report_write_failure(app: Sphinx, exception: BaseException | None) -> None:
         text,
         app.outdir,
         type="competency",
-        subtype="output",
+        subtype=Subtype.OUTPUT,
     )
     raise SourceProblems(1)
 

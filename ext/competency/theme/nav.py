@@ -18,18 +18,13 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..pages.items import page_docname
+from ..pages.kinds import OVERVIEW_PAGES
 from ..pages.parts import display
 from ..sources.model import Model
 from ..sphinx_ext.state import site_of
 
 #: Siblings shown before and after the current page; the rest are one "more" link to their parent.
 SIBLINGS_AROUND = 10
-
-OVERVIEW_PAGES = (
-    ("matrix", "Responsibilities and competencies"),
-    ("profile", "Job profile"),
-    ("variant", "Utility variants"),
-)
 
 
 def _where(model: Model, pagename: str) -> tuple[str | None, str | None]:
