@@ -12,7 +12,8 @@ __version__ = "0.1.0"
 #: 2 - redirects of former ids (aliases) in the comp domain data.
 #: 3 - objects kept by document, so clearing a document no longer scans every object.
 #: 4 - page digests and model input keys: an edit re-reads only the pages it changes.
-ENV_VERSION = 4
+#: 5 - objects no longer record the indicator index's group and order (taken from the site).
+ENV_VERSION = 5
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from .digests import page_digest
 from .domain import CompetencyDomain, ObjectEntry
 from .family_pages import read_family_page
 from .page_dispatch import build_page, page_context
-from .page_parts import display
 from .pages import MODEL_WIDE_PAGES, PageContext, page_docname
 from .state import site_of
 
@@ -97,12 +96,7 @@ def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, 
         domain.note_object(stub["kind"], name, shown, location=docname)
         return
     fullname = model.id if kind == "model" else f"{model.id}/{ctx.item}"
-    parent = order = ""
-    if kind == "indicator" and live:
-        competency, _placement = model.home_of_indicator(ctx.item)
-        parent = f"{model.title}: {display(model, 'competency', competency.competency)}"
-        order = f"{model.id}/{model.indicator_number(ctx.item):06d}"
-    entry = ObjectEntry(docname, "", ctx.shown_as(kind), parent, order, 1 if live else -1)
+    entry = ObjectEntry(docname, "", ctx.shown_as(kind), priority=1 if live else -1)
     domain.note_object(kind, fullname, entry, location=docname)
 
 

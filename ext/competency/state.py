@@ -21,6 +21,7 @@ from sphinx.util import logging
 
 from .config import competency_config
 from .digests import changed_pages, inputs_key
+from .domain import CompetencyDomain
 from .family import LIBRARY_FILE
 from .family_pages import write_family_stubs
 from .history import load_edition_index
@@ -37,7 +38,6 @@ from .yamlfile import read_yaml
 
 logger = logging.getLogger(__name__)
 
-_ATTRIBUTE = "competency_site"
 #: In the doctrees folder: what the site's models are built from (see note_site_dependency).
 SITE_FILE = "competency-site.json"
 
@@ -47,8 +47,9 @@ class SourceProblems(SystemExit):
 
 
 def site_of(env: BuildEnvironment) -> Site:
-    site: Site = getattr(env.get_domain("comp"), _ATTRIBUTE)
-    return site
+    domain = env.get_domain("comp")
+    assert isinstance(domain, CompetencyDomain) and domain.site is not None
+    return domain.site
 
 
 def load_sources(app: Sphinx) -> None:
@@ -89,7 +90,8 @@ def load_sources(app: Sphinx) -> None:
         sys.stderr.flush()
         raise SourceProblems(1) from None
     domain = app.env.get_domain("comp")
-    setattr(domain, _ATTRIBUTE, site)
+    assert isinstance(domain, CompetencyDomain)
+    domain.site = site
     _find_changed_pages(app, site, stamps)
     if written:
         logger.info("competency: %d page stub(s) written for %d model(s)", written, len(site.models))
