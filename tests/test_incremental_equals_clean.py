@@ -28,7 +28,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from .conftest import REPO
 from .robustness.sitebuild import build_env, make_html_commands
-from .test_reproducible import differences
+from .test_reproducible import differences, explain_differences
 
 EXAMPLES = int(os.environ.get("INCREMENTAL_EXAMPLES", "3"))
 STEPS = int(os.environ.get("INCREMENTAL_STEPS", "5"))
@@ -330,8 +330,12 @@ class IncrementalSite(RuleBasedStateMachine):
             steps = "; ".join(self.log)
             assert rebuilt.returncode == 0, f"clean build failed after: {steps}\n{rebuilt.stdout}"
             assert built.returncode == 0, f"incremental build failed after: {steps}\n{built.stdout}"
-            different = differences(self.site / "_build" / out / "html", clean / "_build" / out / "html")
-            assert different == [], f"{out}: the incremental site differs from a clean build after: {steps}"
+            published, expected = self.site / "_build" / out / "html", clean / "_build" / out / "html"
+            different = differences(published, expected)
+            assert different == [], (
+                f"{out}: the incremental site differs from a clean build after: {steps}\n"
+                + explain_differences(published, expected, different)
+            )
 
     def teardown(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
@@ -355,3 +359,35 @@ IncrementalSite.TestCase.settings = settings(
 def test_incremental_builds_equal_clean_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INCREMENTAL_TMP", str(tmp_path))
     IncrementalSite.TestCase("runTest").runTest()
+
+
+@pytest.mark.slow
+def test_an_indicator_moved_by_edits_elsewhere_keeps_its_place_in_the_index(tmp_path: Path) -> None:
+    """Removing indicators of the first competency moves the later ones' places in published order
+    without changing their pages (so they are not read again); an indicator added after them must
+    still come last in the index."""
+    site, clean = tmp_path / "site", tmp_path / "clean"
+    (site / "competency_src").mkdir(parents=True)
+    write_conf_and_pages(site)
+    (site / "docs" / "about.md").write_text("# About\n\nWords.\n", encoding="utf-8")
+    model = Model(id="job-1", title="Job 1")
+    first = [Indicator("first", "Meter valve"), Indicator("second", "Leak"), Indicator("third", "Hydrant")]
+    model.competencies["c1"] = ("technical", first)
+    model.competencies["c2"] = ("non-technical", [Indicator("fourth", "Route zebra"), Indicator("fifth", "Pump")])
+    source = site / "competency_src" / "job-1.yaml"
+    for change in (
+        lambda: None,
+        lambda: first.__delitem__(slice(1, None)),
+        lambda: model.competencies["c2"][1].append(Indicator("sixth", "Bill safely")),
+    ):
+        change()
+        source.write_text(json.dumps(model.document(), indent=1), encoding="utf-8")
+        copy_sources(site, clean)
+        (incremental,) = make_html_commands(site, site / "_build" / "generic", warnings_are_errors=True)
+        (fresh,) = make_html_commands(clean, clean / "_build" / "generic", warnings_are_errors=True, jobs="1")
+        for result in run_together([(incremental, site), (fresh, clean)]):
+            assert result.returncode == 0, result.stdout
+        published = site / "_build" / "generic" / "html"
+        assert differences(published, clean / "_build" / "generic" / "html") == []
+    index = (published / "comp-indicators.html").read_text(encoding="utf-8")
+    assert index.index("Pump") < index.index("Bill safely")  # published order: II.1.b before II.1.c

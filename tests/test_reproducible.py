@@ -7,7 +7,9 @@ checkout's path, the hash seed of the Python process, or the number of parallel 
 
 from __future__ import annotations
 
+import difflib
 import filecmp
+import json
 import runpy
 from pathlib import Path
 
@@ -30,6 +32,30 @@ def differences(first: Path, second: Path) -> list[str]:
         if not filecmp.cmp(first / name, second / name, shallow=False):
             different.append(name)
     return different
+
+
+def explain_differences(first: Path, second: Path, names: list[str], limit: int = 4000) -> str:
+    """What differs in each named file, readably (the search index key by key), for a failure message."""
+    parts = []
+    for name in names:
+        a, b = first / name, second / name
+        if not (a.is_file() and b.is_file()):
+            parts.append(f"{name}: only in {'the first' if a.is_file() else 'the second'} folder")
+            continue
+        left, right = a.read_text(encoding="utf-8", errors="replace"), b.read_text(encoding="utf-8", errors="replace")
+        if name.endswith("searchindex.js"):
+            mine, theirs = (json.loads(t[t.index("(") + 1 : t.rindex(")")]) for t in (left, right))
+            for key in sorted(set(mine) | set(theirs)):
+                if mine.get(key) != theirs.get(key):
+                    parts.append(
+                        f"{name} [{key}]:\n  first:  {mine.get(key)!r:.1500}\n  second: {theirs.get(key)!r:.1500}"
+                    )
+            continue
+        diff = difflib.unified_diff(
+            left.splitlines(), right.splitlines(), "first/" + name, "second/" + name, lineterm=""
+        )
+        parts.append("\n".join(diff))
+    return "\n".join(parts)[:limit]
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ __version__ = "0.1.0"
 #: 2 - redirects of former ids (aliases) in the comp domain data.
 #: 3 - objects kept by document, so clearing a document no longer scans every object.
 #: 4 - page digests and model input keys: an edit re-reads only the pages it changes.
-#: 5 - the modules moved into subpackages: the pickled records (ObjectEntry) have new module paths.
-ENV_VERSION = 5
+#: 5 - objects no longer record the indicator index's group and order (taken from the site).
+#: 6 - the modules moved into subpackages: the pickled records (ObjectEntry) have new module paths.
+ENV_VERSION = 6
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from ..pages.parts import display
 from ..sources.problems import did_you_mean
 from .warning_types import Subtype
 
@@ -47,10 +48,6 @@ class ObjectEntry(NamedTuple):
     anchor: str
     #: Code and title, e.g. "II.1.b Clearly explains ...": what roles and intersphinx show.
     display: str
-    #: The competency (code and title) an indicator belongs to; used by the indicator index.
-    parent: str = ""
-    #: Sort key keeping published order in indices.
-    order: str = ""
     #: Search priority: 1 for live items, -1 for hidden ones (excluded from a variant, aliases).
     priority: int = 1
     #: The document that recorded the object, when it is not the one it points to (a former id's page).
@@ -83,15 +80,27 @@ class IndicatorIndex(Index):
     shortname = "indicators"
 
     def generate(self, docnames: Iterable[str] | None = None) -> tuple[list[tuple[str, list[IndexEntry]]], bool]:
-        groups: dict[str, list[tuple[str, IndexEntry]]] = {}
-        for (objtype, _name), entry in self.domain.objects.items():
+        # Each indicator's group and place come from the site as it is now, never from what its page
+        # recorded when it was last read: an edit elsewhere in the model moves an indicator's place
+        # without changing its page, so its page is not read again.
+        site = self.domain.site
+        assert site is not None
+        groups: dict[str, list[tuple[tuple[str, int], IndexEntry]]] = {}
+        for (objtype, name), entry in self.domain.objects.items():
             if objtype != "indicator" or entry.priority < 0:
                 continue
             if docnames is not None and entry.docname not in docnames:
                 continue
+            model_id, _, indicator = name.partition("/")
+            model = site.models[model_id]
+            competency, _placement = model.home_of_indicator(indicator)
+            parent = f"{model.title}: {display(model, 'competency', competency.competency)}"
             code, _, text = entry.display.partition(" ")
-            groups.setdefault(entry.parent, []).append(
-                (entry.order, IndexEntry(text, 0, entry.docname, entry.anchor, code, "", ""))
+            groups.setdefault(parent, []).append(
+                (
+                    (model.id, model.indicator_number(indicator)),
+                    IndexEntry(text, 0, entry.docname, entry.anchor, code, "", ""),
+                )
             )
         # Sphinx's domainindex.html template prints group headings without escaping them.
         content = [
@@ -131,7 +140,7 @@ class CompetencyDomain(Domain):
         # docname -> digest of what the page showed when it was read (see digests.py)
         "digests": {},
     }
-    data_version = 4
+    data_version = 5
     #: The builder of this build (set at builder-inited), for the links of GeneratedLinks.
     builder: Builder | None = None
     #: The sources as this build shows them and what the build changed, kept when it starts

@@ -22,7 +22,6 @@ from ..pages.dispatch import build_page, page_context
 from ..pages.family import read_family_page
 from ..pages.items import PageContext, page_docname
 from ..pages.kinds import MODEL_WIDE_PAGES
-from ..pages.parts import display
 from .config import competency_config
 from .digests import page_digest
 from .domain import CompetencyDomain, ObjectEntry, comp_domain
@@ -99,12 +98,7 @@ def _record_objects(domain: CompetencyDomain, ctx: PageContext, stub: dict[str, 
         domain.note_object(stub["kind"], name, shown, location=docname)
         return
     fullname = model.id if kind == "model" else f"{model.id}/{ctx.item}"
-    parent = order = ""
-    if kind == "indicator" and live:
-        competency, _placement = model.home_of_indicator(ctx.item)
-        parent = f"{model.title}: {display(model, 'competency', competency.competency)}"
-        order = f"{model.id}/{model.indicator_number(ctx.item):06d}"
-    entry = ObjectEntry(docname, "", ctx.shown_as(kind), parent, order, 1 if live else -1)
+    entry = ObjectEntry(docname, "", ctx.shown_as(kind), priority=1 if live else -1)
     domain.note_object(kind, fullname, entry, location=docname)
 
 
