@@ -16,7 +16,8 @@ import pytest
 
 import competency.importer.text
 from competency.cli import main
-from competency.importer.text import MAX_TEXT_BYTES, import_text
+from competency.importer.lines import MAX_TEXT_BYTES
+from competency.importer.text import import_text
 
 from .conftest import REPO
 from .test_importer import DATA, lost_lines, strings

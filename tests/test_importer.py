@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from competency.cli import main
 from competency.cli.import_model import render
-from competency.importer.text import ImportResult, import_text, indicator_slug, near_key, slugify
+from competency.importer.ids import indicator_slug, near_key, slugify
+from competency.importer.text import ImportResult, import_text
 from competency.sources.loader import load_model
 from competency.sources.model import Model
 from competency.sources.yamlformat import canonical

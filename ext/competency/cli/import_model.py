@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 
 from ..importer.family import Joined, join_family
-from ..importer.text import MAX_TEXT_BYTES, ImportResult, import_text, too_large
+from ..importer.lines import MAX_TEXT_BYTES, too_large
+from ..importer.text import ImportResult, import_text
 from ..sources.family import load_library
 from ..sources.loader import load_model, load_model_document
 from ..sources.problems import Location, Problem, SourceError, display_path

@@ -9,7 +9,7 @@ spacing, apostrophe style and a qualifier in brackets aside):
 - a title or indicator wording another job has, but that is not shared yet, is
   reported with the `competency share` command that shares it;
 - a near-duplicate (punctuation aside) is warned about and kept separate, as
-  within one model (importer/text.py).
+  within one model (importer/assembly.py).
 
 Every decision is a `Problem` at the text's line (a note, or a warning), so the
 output says what joined, line by line.
@@ -34,7 +34,7 @@ from ..sources.family import (
 )
 from ..sources.model import Model
 from ..sources.problems import Location, Problem, display_path
-from .text import near_key
+from .ids import near_key
 
 HOW_COMPARED = "compared as published: case, spacing, apostrophes and a qualifier in brackets aside"
 HOW_WORDS_COMPARED = "compared as published: case, spacing, apostrophes and a final full stop aside"

@@ -31,7 +31,7 @@ from ..sources.problems import Location, Problem, SourceError, did_you_mean
 from ..sources.site import Site, load_site
 from ..sources.yamlformat import comment_lines, dump, round_trip_yaml, write_atomically
 from .family import normalised_title_text
-from .text import slugify
+from .ids import slugify
 
 NEW_LIBRARY_HEADER = (
     "The shared competency library of this source folder (manual/family.md): competencies several\n"
