@@ -23,6 +23,7 @@ from ..pages.parts import bullet_list, paragraph
 from ..sources.family import family_of
 from ..sources.model import Model
 from ..sources.source_cache import file_stamp
+from ..sphinx_ext.build_record import record, recorded
 from ..sphinx_ext.config import competency_config
 from ..sphinx_ext.state import note_site_dependency, site_of
 from ..theme.internals import warnings_fail_build, writes_html_pages
@@ -62,11 +63,11 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
             [(str(p), *file_stamp(p)) for p in site.files()],
         ]
     )
-    key_file = app.doctreedir / "competency-exports.key"  # kept out of the site, which must be reproducible
     family = family_of(site)
     expected = [folder / export_file_name(m, fmt) for m in site.models for fmt in DOWNLOAD_LABELS]
     expected += [folder / LIBRARY_FILE_NAME] if family else []
-    if key_file.is_file() and key_file.read_text(encoding="utf-8") == key and all(p.is_file() for p in expected):
+    # The key is kept out of the site, which must be reproducible.
+    if recorded(app, "exports") == key and all(p.is_file() for p in expected):
         return
     models = list(site.models.values())
     paths = write_model_exports(folder, models, creator=creator, base_url=base_url, family=family, edition=edition)
@@ -74,7 +75,7 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     for stale in set(folder.iterdir() if folder.is_dir() else ()) - set(paths):
         if stale.is_file():
             stale.unlink()
-    key_file.write_text(key, encoding="utf-8")
+    record(app, "exports", key)
     logger.info("competency: %d export file(s) in %s", len(paths), EXPORT_FOLDER)
 
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-RECORD = "competency-settings.sha256"
+from .build_record import record, recorded
+
 #: The loggers of the two messages (Sphinx's logging adapters put "sphinx." before a module's name).
 LOGGERS = ("sphinx.sphinx.environment", "sphinx.myst_parser.sphinx_ext.main")
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
@@ -54,18 +54,11 @@ def _stable(value: object) -> str:
 _DIGESTS: WeakKeyDictionary[Sphinx, str] = WeakKeyDictionary()
 
 
-def _record_file(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / RECORD
-
-
 def quiet_if_unchanged(app: Sphinx, config: Config) -> None:
     """config-inited (before Sphinx compares the configuration): install the filter if nothing changed."""
     digest = settings_digest(app, config)
     _DIGESTS[app] = digest
-    try:
-        unchanged = _record_file(app).read_text(encoding="utf-8") == digest
-    except OSError:
-        unchanged = False
+    unchanged = recorded(app, "settings") == digest
     if unchanged:
         quiet = QuietUnchangedConfiguration()
         for name in LOGGERS:
@@ -81,13 +74,7 @@ def _remove(quiet: QuietUnchangedConfiguration) -> None:
 def record_settings(app: Sphinx, exception: Exception | None) -> None:
     digest = _DIGESTS.get(app)
     if exception is None and digest is not None:
-        path = _record_file(app)
-        try:
-            if path.read_text(encoding="utf-8") == digest:
-                return
-        except OSError:
-            pass
-        path.write_text(digest, encoding="utf-8")
+        record(app, "settings", digest)
 
 
 def setup_build_log(app: Sphinx) -> None:

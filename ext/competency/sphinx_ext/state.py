@@ -31,6 +31,7 @@ from ..sources.source_cache import file_stamp, load_site_cached
 from ..sources.variants import site_for_utility
 from ..sources.withdrawals import check_withdrawals
 from ..sources.yamlfile import read_yaml
+from .build_record import record, recorded
 from .config import competency_config
 from .digests import changed_pages, inputs_key
 from .domain import BuildChanges, comp_domain
@@ -141,10 +142,6 @@ def _display_name(path: Path) -> str:
     return str(name)
 
 
-def _keys_file(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / "competency-model-keys.json"
-
-
 def _stamps_before_reading(source_dir: Path) -> dict[Path, tuple[int, int]]:
     """The source files' stamps taken before any is read: a file saved while the build reads it
     then has a stamp the next build sees as changed (a stamp taken after reading would hide it)."""
@@ -189,10 +186,8 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
     domain = comp_domain(app.env)
     settings = competency_config(app.config)
     urls = settings.site_links()
-    try:
-        saved = json.loads(_keys_file(app).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        saved = {}
+    saved = recorded(app, "model_keys")
+    saved = saved if isinstance(saved, dict) else {}
     known = set(app.env.all_docs)  # empty on a fresh build: everything is read anyway
     tags = app.config.competency_active_tags
     keys = {m: inputs_key(site, site.written[m], tags, urls, stamps) for m in site.models}
@@ -211,10 +206,7 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
 def _save_model_keys(app: Sphinx, exception: Exception | None) -> None:
     keys = comp_domain(app.env).changes.model_keys
     if exception is None and keys is not None:
-        path = _keys_file(app)
-        partial = path.with_suffix(".tmp")
-        partial.write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
-        partial.replace(path)
+        record(app, "model_keys", keys)
 
 
 def pages_to_read_again(

@@ -10,26 +10,17 @@ which does not know what the previous one wrote.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..sphinx_ext.build_record import record, recorded
 from .internals import writes_html_pages
-
-RECORD = "competency-output-pages.json"
-
-
-def _record_file(app: Sphinx) -> Path:
-    return Path(app.doctreedir) / RECORD
 
 
 def _recorded(app: Sphinx) -> set[str]:
-    try:
-        docnames = json.loads(_record_file(app).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
+    docnames = recorded(app, "output_pages")
     return {d for d in docnames if isinstance(d, str)} if isinstance(docnames, list) else set()
 
 
@@ -56,16 +47,7 @@ def record_output_pages(app: Sphinx, exception: Exception | None) -> None:
     """build-finished: the documents whose pages the output holds now (compared before writing)."""
     if exception is not None or not writes_html_pages(app.builder):
         return
-    text = json.dumps(sorted(app.env.found_docs))
-    path = _record_file(app)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except OSError:
-        pass
-    partial = path.with_suffix(".tmp")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    record(app, "output_pages", sorted(app.env.found_docs))
 
 
 def setup_stale_outputs(app: Sphinx) -> None:
