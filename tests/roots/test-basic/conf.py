@@ -1,1 +1,6 @@
-from tests.roots.common_conf import *  # noqa: F403 (the settings every test root shares)
+extensions = ["myst_parser", "competency"]
+source_suffix = {".md": "markdown"}
+competency_source_dir = "competency_src"
+nitpicky = True
+html_theme = "basic"
+smartquotes = False

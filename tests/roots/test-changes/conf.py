@@ -1,2 +1,7 @@
 # Copied into a scratch git repository by tests/test_diff.py, which sets competency_changes_since.
-from tests.roots.common_conf import *  # noqa: F403 (the settings every test root shares)
+extensions = ["myst_parser", "competency"]
+source_suffix = {".md": "markdown"}
+competency_source_dir = "competency_src"
+nitpicky = True
+html_theme = "basic"
+smartquotes = False
