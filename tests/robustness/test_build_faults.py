@@ -73,20 +73,24 @@ def edit_sources(site: Path, wording: str) -> None:
     (site / "docs" / "about.md").write_text(f"# About\n\n{wording}, said the page.\n", encoding="utf-8")
 
 
-def build_until(site: Path, seen: Callable[[str], bool], then: Callable[[subprocess.Popen[str]], None]) -> str:
-    """Run a build (Sphinx's progress shown, serial, so each phase lasts); at the first line `seen`
-    accepts, call `then` with the process; return everything the build printed."""
-    (command,) = make_html_commands(site, site / "_build" / "generic", jobs="1")
-    command = [part for part in command if part != "-q"]
-    process = subprocess.Popen(
+def start_build(site: Path, command: list[str], start_new_session: bool = False) -> subprocess.Popen[str]:
+    """A build whose output is read line by line as it is printed."""
+    return subprocess.Popen(
         command,
         cwd=site,
         env=build_env(PYTHONUNBUFFERED="1"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        start_new_session=True,
+        start_new_session=start_new_session,
     )
+
+
+def build_until(site: Path, seen: Callable[[str], bool], then: Callable[[subprocess.Popen[str]], None]) -> str:
+    """Run a build (Sphinx's progress shown, serial, so each phase lasts); at the first line `seen`
+    accepts, call `then` with the process; return everything the build printed."""
+    (command,) = make_html_commands(site, site / "_build" / "generic", jobs="1")
+    process = start_build(site, [part for part in command if part != "-q"], start_new_session=True)
     assert process.stdout is not None
     lines = []
     triggered = False
@@ -184,14 +188,7 @@ def test_sphinx_left_running_by_a_killed_build_keeps_the_lock(site: Path, tmp_pa
         os.kill(process.pid, signal.SIGKILL)  # Sphinx, its child, goes on (its output is still read)
         os.killpg(process.pid, signal.SIGSTOP)  # ... but not before the second build has started
         try:
-            build = subprocess.Popen(
-                command,
-                cwd=site,
-                env=build_env(PYTHONUNBUFFERED="1"),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
+            build = start_build(site, command)
             second.append(build)
             assert build.stdout is not None
             for line in build.stdout:  # its first line: it waits for the lock, or it builds
