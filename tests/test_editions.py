@@ -348,6 +348,8 @@ def test_each_edition_is_published_with_a_banner_to_the_current_page(released: P
     old = html / "editions" / "v1" / MODEL / "indicators" / "explains-water-on-off-policies.html"
     text = old.read_text(encoding="utf-8")
     assert "Superseded edition <strong>v1</strong> (2025-01-10)." in text
+    # Its permanent link is the edition's own address in the site, never the current page's.
+    assert f'data-path="editions/v1/{MODEL}/indicators/explains-water-on-off-policies.html"' in text
     assert 'href="../../../../customer-service-representative/indicators/explains-water-on-off-policies.html"' in text
     assert f"{LISTENS}" in _page(released, f"editions/v1/{MODEL}/indicators/actively-listens-to-others.html")
     assert "and the public" not in _page(released, f"editions/v1/{MODEL}/indicators/actively-listens-to-others.html")

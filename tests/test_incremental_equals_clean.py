@@ -361,33 +361,58 @@ def test_incremental_builds_equal_clean_builds(tmp_path: Path, monkeypatch: pyte
     IncrementalSite.TestCase("runTest").runTest()
 
 
+def build_each_step(root: Path, model: Model, steps: list, overlay: Overlay | None = None) -> Path:
+    """Apply each step (a function changing `model` or `overlay`), build incrementally and from
+    scratch after it, in the generic site and (with an overlay) the utility's, and compare them.
+    Returns the last published folder."""
+    site, clean = root / "site", root / "clean"
+    (site / "competency_src" / "utilities").mkdir(parents=True)
+    write_conf_and_pages(site)
+    (site / "docs" / "about.md").write_text("# About\n\nWords.\n", encoding="utf-8")
+    for step in steps:
+        step()
+        (site / "competency_src" / f"{model.id}.yaml").write_text(json.dumps(model.document(), indent=1))
+        if overlay is not None:
+            (site / "competency_src" / "utilities" / f"{UTILITY}.yaml").write_text(json.dumps(overlay.document()))
+        copy_sources(site, clean)
+        for utility in ["", UTILITY] if overlay is not None else [""]:
+            out = utility or "generic"
+            (incremental,) = make_html_commands(site, site / "_build" / out, warnings_are_errors=True, utility=utility)
+            (fresh,) = make_html_commands(
+                clean, clean / "_build" / out, warnings_are_errors=True, jobs="1", utility=utility
+            )
+            for result in run_together([(incremental, site), (fresh, clean)]):
+                assert result.returncode == 0, result.stdout
+            published, expected = site / "_build" / out / "html", clean / "_build" / out / "html"
+            different = differences(published, expected)
+            assert different == [], explain_differences(published, expected, different)
+    return published
+
+
 @pytest.mark.slow
 def test_an_indicator_moved_by_edits_elsewhere_keeps_its_place_in_the_index(tmp_path: Path) -> None:
     """Removing indicators of the first competency moves the later ones' places in published order
     without changing their pages (so they are not read again); an indicator added after them must
     still come last in the index."""
-    site, clean = tmp_path / "site", tmp_path / "clean"
-    (site / "competency_src").mkdir(parents=True)
-    write_conf_and_pages(site)
-    (site / "docs" / "about.md").write_text("# About\n\nWords.\n", encoding="utf-8")
     model = Model(id="job-1", title="Job 1")
     first = [Indicator("first", "Meter valve"), Indicator("second", "Leak"), Indicator("third", "Hydrant")]
     model.competencies["c1"] = ("technical", first)
     model.competencies["c2"] = ("non-technical", [Indicator("fourth", "Route zebra"), Indicator("fifth", "Pump")])
-    source = site / "competency_src" / "job-1.yaml"
-    for change in (
+    steps = [
         lambda: None,
         lambda: first.__delitem__(slice(1, None)),
         lambda: model.competencies["c2"][1].append(Indicator("sixth", "Bill safely")),
-    ):
-        change()
-        source.write_text(json.dumps(model.document(), indent=1), encoding="utf-8")
-        copy_sources(site, clean)
-        (incremental,) = make_html_commands(site, site / "_build" / "generic", warnings_are_errors=True)
-        (fresh,) = make_html_commands(clean, clean / "_build" / "generic", warnings_are_errors=True, jobs="1")
-        for result in run_together([(incremental, site), (fresh, clean)]):
-            assert result.returncode == 0, result.stdout
-        published = site / "_build" / "generic" / "html"
-        assert differences(published, clean / "_build" / "generic" / "html") == []
+    ]
+    published = build_each_step(tmp_path, model, steps)
     index = (published / "comp-indicators.html").read_text(encoding="utf-8")
     assert index.index("Pump") < index.index("Bill safely")  # published order: II.1.b before II.1.c
+
+
+@pytest.mark.slow
+def test_a_variant_that_leaves_out_every_indicator_has_no_index(tmp_path: Path) -> None:
+    model = Model(id="job-1", title="Job 1")
+    model.competencies["c1"] = ("technical", [Indicator("first", "Meter valve")])
+    model.competencies["c2"] = ("non-technical", [Indicator("second", "Route zebra")])
+    overlay = Overlay(model="job-1", exclude=["first"])
+    published = build_each_step(tmp_path, model, [lambda: None, lambda: overlay.exclude.append("second")], overlay)
+    assert published.name == "html" and not (published / "comp-indicators.html").exists()

@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import subprocess
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,20 +73,24 @@ def edit_sources(site: Path, wording: str) -> None:
     (site / "docs" / "about.md").write_text(f"# About\n\n{wording}, said the page.\n", encoding="utf-8")
 
 
-def build_until(site: Path, seen: Callable[[str], bool], then: Callable[[subprocess.Popen[str]], None]) -> str:
-    """Run a build (Sphinx's progress shown, serial, so each phase lasts); at the first line `seen`
-    accepts, call `then` with the process; return everything the build printed."""
-    (command,) = make_html_commands(site, site / "_build" / "generic", jobs="1")
-    command = [part for part in command if part != "-q"]
-    process = subprocess.Popen(
+def start_build(site: Path, command: list[str], start_new_session: bool = False) -> subprocess.Popen[str]:
+    """A build whose output is read line by line as it is printed."""
+    return subprocess.Popen(
         command,
         cwd=site,
         env=build_env(PYTHONUNBUFFERED="1"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        start_new_session=True,
+        start_new_session=start_new_session,
     )
+
+
+def build_until(site: Path, seen: Callable[[str], bool], then: Callable[[subprocess.Popen[str]], None]) -> str:
+    """Run a build (Sphinx's progress shown, serial, so each phase lasts); at the first line `seen`
+    accepts, call `then` with the process; return everything the build printed."""
+    (command,) = make_html_commands(site, site / "_build" / "generic", jobs="1")
+    process = start_build(site, [part for part in command if part != "-q"], start_new_session=True)
     assert process.stdout is not None
     lines = []
     triggered = False
@@ -172,24 +175,33 @@ def test_two_builds_at_once_run_one_after_the_other(site: Path, tmp_path: Path) 
 
 
 def test_sphinx_left_running_by_a_killed_build_keeps_the_lock(site: Path, tmp_path: Path) -> None:
-    """Killing only `make html`'s process leaves Sphinx writing: no other build starts before it ends."""
+    """Killing only `make html`'s process leaves Sphinx writing: no other build starts before it ends.
+
+    Sphinx is held stopped while the second build starts, so the second build meets it however
+    loaded the machine is, then let go once the second build says it waits."""
     edit_sources(site, "Reads water meters")
     (command,) = make_html_commands(site, site / "_build" / "generic")
-    started: list[subprocess.CompletedProcess[str]] = []
-
-    def build_again() -> None:
-        started.append(subprocess.run(command, cwd=site, env=build_env(), capture_output=True, text=True, timeout=600))
-
-    second_build = threading.Thread(target=build_again)
+    second: list[subprocess.Popen[str]] = []
+    said: list[str] = []
 
     def kill_the_parent_and_build_again(process: subprocess.Popen[str]) -> None:
         os.kill(process.pid, signal.SIGKILL)  # Sphinx, its child, goes on (its output is still read)
-        second_build.start()
+        os.killpg(process.pid, signal.SIGSTOP)  # ... but not before the second build has started
+        try:
+            build = start_build(site, command)
+            second.append(build)
+            assert build.stdout is not None
+            for line in build.stdout:  # its first line: it waits for the lock, or it builds
+                said.append(line)
+                break
+        finally:
+            os.killpg(process.pid, signal.SIGCONT)
 
     build_until(site, reading, kill_the_parent_and_build_again)
-    second_build.join(timeout=600)
-    (second,) = started
-    assert second.returncode == 0, second.stdout + second.stderr
-    assert "Another build of this checkout is running" in second.stdout
-    assert "building it again from scratch" in second.stdout
+    (build,) = second
+    rest, _ = build.communicate(timeout=600)
+    output = "".join(said) + rest
+    assert build.returncode == 0, output
+    assert "Another build of this checkout is running" in said[0], output
+    assert "building it again from scratch" in output
     assert_published_is_clean(site, tmp_path)

@@ -111,7 +111,8 @@ def page_docname(model_id: str, objtype: str, item_id: str) -> str:
 def with_permalink(ctx: PageContext, section: nodes.section) -> nodes.section:
     """Every page ends the same way: its permanent link, and what the utility changed in it."""
     node = permalink()
-    node["path"] = ctx.docname + ".html"
+    # An edition's pages are published below editions/<name>/ of the site: that is their address.
+    node["path"] = (f"editions/{ctx.edition}/" if ctx.edition else "") + ctx.docname + ".html"
     node["base_url"] = ctx.base_url.rstrip("/") + "/" if ctx.base_url else ""
     section.insert(1, node)
     section.insert(2, variant_notice(ctx.model, ctx.item, ctx.docname, ctx.site_page(GENERIC, ctx.docname)))

@@ -131,6 +131,14 @@ class HTMLBuilder(StandaloneHTMLBuilder):
         names = [f"{name}{self.out_suffix}" for name, *_ in self.domain_indices]
         if not (self._outputs_current and self._written_since_last_read(*names)):
             super().write_domain_indices()
+        # Sphinx writes no page for an index without entries (a variant that leaves out every
+        # indicator), and leaves the one an earlier build wrote: it goes, as in a clean build.
+        written = {name for name, *_ in self.domain_indices}
+        for domain in self.env.domains.sorted():
+            for index in domain.indices:
+                name = f"{domain.name}-{index.name}"
+                if name not in written:
+                    Path(self.outdir, f"{name}{self.out_suffix}").unlink(missing_ok=True)
 
     # Internal: writing the search page, skipped when it is current.
     # Public API: none (as for prepare_writing).
