@@ -35,7 +35,7 @@ export UTILITY PORT JOBS SOURCES
 # Reproducible builds: pages carry the date of the last commit unless SOURCE_DATE_EPOCH is set.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: html docs variants serve serve-docs live test test-quick test-docs test-incremental-long bench check lint clean
+.PHONY: html docs variants site serve serve-docs live test test-quick test-docs test-incremental-long bench check lint clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ variants: $(BIN)/.installed
 	for utility in $$($(BIN)/python -m competency.cli variant-check --list); do \
 		$(MAKE) html "UTILITY=$$utility" || exit 1; \
 	done
+
+# Every variant, then one site of them all in _build/site (what .github/workflows/site.yml does with
+# one job per variant).
+site: variants
+	$(BIN)/python -m competency.publishing.assemble_site --build _build --out _build/site
 
 serve:
 	$(BIN)/python -m competency.cli variant-check "$$UTILITY"
