@@ -173,10 +173,15 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def edit_one_indicator(model_path: Path) -> str:
-    """Append a word to the first indicator text of a model; return the original YAML to restore."""
+    """Append a word to the first text of a model's own indicator (a shared indicator's words are the
+    library's: a job may not change them); return the original YAML to restore."""
     original = model_path.read_text(encoding="utf-8")
     lines = original.splitlines(keepends=True)
-    n = next(i for i, line in enumerate(lines) if line.lstrip().startswith("text: "))
+    n = next(
+        i
+        for i, line in enumerate(lines)
+        if line.lstrip().startswith("text: ") and not lines[i - 1].lstrip().startswith("shared: ")
+    )
     lines[n] = lines[n].rstrip("\n") + " promptly\n"
     model_path.write_text("".join(lines), encoding="utf-8")
     return original
