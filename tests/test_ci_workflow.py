@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from competency.publishing.assemble_site import AssembleError, assemble
 from competency.cli import main as competency_main
+from competency.publishing.assemble_site import AssembleError, assemble
 
 from .conftest import REPO
 

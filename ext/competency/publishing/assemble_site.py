@@ -26,10 +26,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..cli.variants import known_utilities
-from ..sphinx_ext.config import GENERIC
 from ..sources.problems import SourceError
 from ..sources.site import OVERLAY_FOLDER
 from ..sources.yamlfile import read_yaml
+from ..sphinx_ext.config import GENERIC
 
 INDEX = """<!DOCTYPE html>
 <html lang="en">
