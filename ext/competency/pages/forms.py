@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from docutils import nodes
@@ -20,7 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.util.i18n import format_date
 
 from ..sources.model import CompetencyPlacement, IndicatorPlacement, Model
-from ..sources.scales import ANCHORS_EDITORIAL_NOTE, QUESTIONS_EDITORIAL_NOTE, SCALE_EDITORIAL_NOTE, RatingScale
+from ..sources.scales import ANCHORS_EDITORIAL_NOTE, QUESTIONS_EDITORIAL_NOTE, SCALE_EDITORIAL_NOTE, Level, RatingScale
 from ..sphinx_ext.inline import inline_nodes, plain_text
 from .items import PageContext, page_docname, with_permalink
 from .kinds import FORM_PAGES
@@ -77,6 +77,16 @@ def _job_line(model: Model) -> str:
 
 
 # -- shared parts ----------------------------------------------------------------------------------------
+
+
+def _rating_row(label: str, levels: Sequence[Level]) -> nodes.table:
+    """One row to tick a level in: the label, then a box under each level of the scale."""
+    return _table(
+        [3, *([2] * len(levels))],
+        ["", *(v.label for v in levels)],
+        [[label, *(_box() for _ in levels)]],
+        ["comp-form-rating"],
+    )
 
 
 def _table(widths: list[int], head: list[nodes.Node | str] | None, rows: list[list[Any]], classes: list[str]):
@@ -223,12 +233,7 @@ def appraisal_page(ctx: PageContext) -> nodes.section:
     page += _write_space("Strengths", 3)
     page += _write_space("Areas to develop, and how", 3)
     if levels:
-        page += _table(
-            [3, *([2] * len(levels))],
-            ["", *(v.label for v in levels)],
-            [["Overall rating", *(_box() for _ in levels)]],
-            ["comp-form-rating"],
-        )
+        page += _rating_row("Overall rating", levels)
     page += _signatures(["Employee", "Reviewer"])
     return with_permalink(ctx, page)
 
@@ -285,12 +290,7 @@ def interview_page(ctx: PageContext) -> nodes.section:
             block += _anchors(model, placement.competency)
             block += _write_space("Notes", 3)
             if levels:
-                block += _table(
-                    [3, *([2] * len(levels))],
-                    ["", *(v.label for v in levels)],
-                    [["Rating", *(_box() for _ in levels)]],
-                    ["comp-form-rating"],
-                )
+                block += _rating_row("Rating", levels)
             page += block
     page += heading("Overall")
     page += _write_space("Recommendation and reasons", 3)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,25 @@ def withdrawn_model_files(source_dir: Path) -> list[Path]:
     return sorted((source_dir / WITHDRAWN_FOLDER).glob("*.yaml"))
 
 
+def _readable_models(
+    paths: Iterable[Path],
+    load_document: Callable[[Path], tuple[Model, YamlDocument]],
+    problems: list[Problem],
+) -> Iterator[tuple[Path, Model, YamlDocument]]:
+    """Each model file that reads without a problem; the problems of the others go to `problems`."""
+    for path in paths:
+        problem = not_regular(path)  # before the cache looks at the file's time
+        if problem:
+            problems.append(problem)
+            continue
+        try:
+            model, document = load_document(path)
+        except SourceError as exc:
+            problems.extend(exc.problems)
+            continue
+        yield path, model, document
+
+
 def load_site(
     source_dir: Path,
     load_document: Callable[[Path], tuple[Model, YamlDocument]] = load_model_document,
@@ -102,16 +121,7 @@ def load_site(
     problems: list[Problem] = []
     models: dict[str, Model] = {}
     documents: dict[str, YamlDocument] = {}
-    for path in model_files(source_dir):
-        problem = not_regular(path)  # before the cache looks at the file's time
-        if problem:
-            problems.append(problem)
-            continue
-        try:
-            model, document = load_document(path)
-        except SourceError as exc:
-            problems.extend(exc.problems)
-            continue
+    for _path, model, document in _readable_models(model_files(source_dir), load_document, problems):
         if model.withdrawal is not None:
             problems.append(
                 Problem(
@@ -166,16 +176,7 @@ def _load_withdrawn_models(
     """The withdrawn models: each file is a model's last version with a `withdrawal:` record."""
     withdrawn: dict[str, Model] = {}
     published = {name: m.id for m in models.values() for name in (m.id, *m.aliases)}
-    for path in withdrawn_model_files(source_dir):
-        problem = not_regular(path)
-        if problem:
-            problems.append(problem)
-            continue
-        try:
-            model, _document = load_document(path)
-        except SourceError as exc:
-            problems.extend(exc.problems)
-            continue
+    for path, model, _document in _readable_models(withdrawn_model_files(source_dir), load_document, problems):
         top = Location(path=path, line=1, column=1)
         if model.withdrawal is None:
             problems.append(

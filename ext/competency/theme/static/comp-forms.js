@@ -14,26 +14,6 @@
     return node;
   }
 
-  function copyText(text) {
-    function fallback() {
-      var area = document.createElement("textarea");
-      area.value = text;
-      area.setAttribute("readonly", "");
-      area.style.position = "fixed";
-      area.style.opacity = "0";
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      document.body.removeChild(area);
-      return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
-    }
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(fallback);
-    }
-    return fallback();
-  }
-
   function download(name, type, text) {
     var blob = new Blob([text], { type: type });
     var a = el("a");
@@ -392,7 +372,8 @@
       if (!button) { return; }
       format = button.getAttribute("data-posting-format");
       update();
-      copyText(preview.value).then(function () {
+      // competency.js (on every page) copies, with its fallback for plain-http intranets.
+      window.competencyCopyText(preview.value).then(function () {
         status.textContent = "Copied as " + button.textContent.replace(/^Copy as /, "");
       }, function () {
         status.textContent = "Copy failed: select the text below and copy it";

@@ -28,6 +28,8 @@
     }
     return copyWithTextArea(text);
   }
+  // The HR forms' posting text (comp-forms.js) copies with the same function.
+  window.competencyCopyText = copy;
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-link]");
