@@ -47,3 +47,28 @@ def test_a_broken_cache_file_is_ignored(tmp_path: Path) -> None:
     cache.write_bytes(b"not a pickle")
     site = load_site_cached(source, cache)
     assert "meter-reader" in site.written
+
+
+def test_the_family_library_is_parsed_again_only_when_edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(REPO / "tests" / "roots" / "test-family" / "competency_src", source)
+    cache = tmp_path / "sources.pickle"
+    parsed: list[str] = []
+    read = source_cache.read_yaml
+    monkeypatch.setattr(source_cache, "read_yaml", lambda path: parsed.append(path.name) or read(path))
+    first = load_site_cached(source, cache)
+    assert parsed == ["library.yaml"] and first.library is not None
+
+    parsed.clear()
+    second = load_site_cached(source, cache)
+    assert parsed == [] and second.library is not None
+    assert second.library.competencies.keys() == first.library.competencies.keys()
+
+    library = source / "shared" / "library.yaml"
+    words = first.library.competencies["communication"].description
+    library.write_text(library.read_text(encoding="utf-8").replace(words, "Listening and explaining."), "utf-8")
+    later = library.stat().st_mtime_ns + 5_000_000_000
+    os.utime(library, ns=(later, later))
+    third = load_site_cached(source, cache)
+    assert parsed == ["library.yaml"]
+    assert third.library.competencies["communication"].description == "Listening and explaining."

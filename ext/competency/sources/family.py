@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,9 +114,15 @@ def normalised_title(title: str) -> str:
 
 
 def load_library(
-    source_dir: Path, models: Mapping[str, Model], documents: Mapping[str, YamlDocument]
+    source_dir: Path,
+    models: Mapping[str, Model],
+    documents: Mapping[str, YamlDocument],
+    read_document: Callable[[Path], YamlDocument] = read_yaml,
 ) -> Library | None:
-    """The library of a source folder (None without one), checked against the models' `shared:` uses."""
+    """The library of a source folder (None without one), checked against the models' `shared:` uses.
+
+    `read_document` parses the file (source_cache.py passes one that reuses an unchanged file's parse).
+    """
     path = source_dir / LIBRARY_FILE
     uses = dict(_written_uses(documents))
     if not path.is_file():
@@ -132,7 +138,7 @@ def load_library(
         if problems:
             raise SourceError(problems)
         return None
-    document = read_yaml(path)
+    document = read_document(path)
     problems = check_schema(document, LIBRARY_SCHEMA)
     if problems:
         raise SourceError(problems)

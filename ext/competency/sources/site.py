@@ -101,10 +101,12 @@ def load_site(
     source_dir: Path,
     load_document: Callable[[Path], tuple[Model, YamlDocument]] = load_model_document,
     pages: frozenset[str] | None = None,
+    read_document: Callable[[Path], YamlDocument] = read_yaml,
 ) -> Site:
     """Load every model and overlay of a folder; raise SourceError with every problem of every file.
 
-    `load_document` reads one model file (source_cache.py passes one that reuses unchanged files).
+    `load_document` reads one model file, `read_document` the library (source_cache.py passes ones
+    that reuse unchanged files).
     `pages` are the hand-written pages links in text may name (`links.site_pages`); None for
     commands that publish no site (export, diff), which leave page links unchecked.
     """
@@ -136,7 +138,7 @@ def load_site(
     problems.extend(_model_names_in_two_models(models, documents))
     overlay_documents: list[YamlDocument] = []
     overlays = _load_overlays(source_dir, models, problems, overlay_documents) if not problems else {}
-    library = _load_library(source_dir, models, documents, problems) if not problems else None
+    library = _load_library(source_dir, models, documents, problems, read_document) if not problems else None
     if not problems:
         try:
             with_ratings(source_dir, models, documents)  # the HR forms' scale, anchors and questions
@@ -158,10 +160,14 @@ def load_site(
 
 
 def _load_library(
-    source_dir: Path, models: dict[str, Model], documents: dict[str, YamlDocument], problems: list[Problem]
+    source_dir: Path,
+    models: dict[str, Model],
+    documents: dict[str, YamlDocument],
+    problems: list[Problem],
+    read_document: Callable[[Path], YamlDocument],
 ) -> Library | None:
     try:
-        return load_library(source_dir, models, documents)
+        return load_library(source_dir, models, documents, read_document)
     except SourceError as exc:
         problems.extend(exc.problems)
         return None

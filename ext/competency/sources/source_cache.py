@@ -4,21 +4,23 @@ Parsing YAML with positions is the slowest part of starting a build with
 thousands of indicators, and most builds change no model, or one. Each parsed
 model file is kept in the doctrees folder beside the environment and reused
 while that file, and the modules that define the loaded records, are
-unchanged; only an edited file is parsed again. Overlays are small and are
-always checked afresh against the models.
+unchanged; only an edited file is parsed again. The family's library (often
+as long as a model) is kept the same way. Overlays are small and are always
+checked afresh against the models.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .loader import load_model_document
 from .model import Model
 from .site import Site, load_site
-from .yamlfile import YamlDocument
+from .yamlfile import YamlDocument, read_yaml
 
 #: Modules whose code shapes the cached records: a change to any of them empties the cache.
 _SHAPING_MODULES = (
@@ -29,9 +31,10 @@ _SHAPING_MODULES = (
     "sources/links.py",
     "sources/markup.py",
 )
-_FORMAT = 2
+_FORMAT = 3
 
-Entry = tuple[tuple[int, int], Model, YamlDocument]
+#: A parsed file: its stamp, the model it holds (None for the library) and its parse.
+Entry = tuple[tuple[int, int], Model | None, YamlDocument]
 
 
 def _code_key() -> list[Any]:
@@ -58,16 +61,23 @@ def load_site_cached(source_dir: Path, cache_file: Path, pages: frozenset[str] |
         entries = {}  # no cache yet, or one from another version
     fresh: dict[str, Entry] = {}
 
-    def load_document(path: Path) -> tuple[Model, YamlDocument]:
+    def cached(path: Path, parse: Callable[[Path], tuple[Model | None, YamlDocument]]) -> Entry:
         stamp = file_stamp(path)
         entry = entries.get(str(path))
         if entry is None or entry[0] != stamp:
-            model, document = load_model_document(path)
-            entry = (stamp, model, document)
+            entry = (stamp, *parse(path))
         fresh[str(path)] = entry
-        return entry[1], entry[2]
+        return entry
 
-    site = load_site(source_dir, load_document=load_document, pages=pages)
+    def load_document(path: Path) -> tuple[Model, YamlDocument]:
+        _stamp, model, document = cached(path, load_model_document)
+        assert model is not None  # a model file's entry holds its model; the library's is another path
+        return model, document
+
+    def read_document(path: Path) -> YamlDocument:
+        return cached(path, lambda p: (None, read_yaml(p)))[2]
+
+    site = load_site(source_dir, load_document=load_document, pages=pages, read_document=read_document)
     if fresh != entries:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
