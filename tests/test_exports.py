@@ -399,3 +399,25 @@ def test_csv_cells_a_spreadsheet_would_evaluate_stay_text(csr: Model, text: str)
     shown = next(r for r in rows if r["indicator_id"] == target)["indicator_text"]
     assert shown == "'" + plain_text(text)
     assert all(not value.startswith(FORMULA_STARTS) for row in rows for value in row.values())
+
+
+def test_exports_follow_the_tags_the_site_is_built_with(make_app, tmp_path: Path) -> None:
+    """`only:` expressions make the tags part of what the exports are made of, like the source files."""
+    import shutil
+
+    srcdir = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-basic", srcdir, symlinks=False)
+    model = srcdir / "competency_src" / "meter-reader.yaml"
+    model.write_text(
+        model.read_text(encoding="utf-8").replace(
+            "text: Reports hazards to the supervisor",
+            "text: Reports hazards to the supervisor\n            only: not summary",
+        ),
+        encoding="utf-8",
+    )
+    export = Path(srcdir / "_build" / "html" / "_exports" / "meter-reader.json")
+    for tags, shown in (([], True), (["summary"], False), ([], True)):
+        app = make_app("html", srcdir=srcdir, tags=tags)
+        app.build()
+        app.cleanup()
+        assert ("reports-hazards" in export.read_text(encoding="utf-8")) is shown, tags

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -284,10 +285,21 @@ def test_a_variant_that_drops_a_use_no_longer_lists_the_job(app: SphinxTestApp) 
     assert "No other job of this site needs it." in page_text(out / "clerk/competencies/talking.html")
 
 
-def _rebuild(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> SphinxTestApp:
+def _rebuild(make_app: Callable[..., SphinxTestApp], srcdir: Path, read: list[str] | None = None) -> SphinxTestApp:
+    """Build again in the same folders; the documents Sphinx reads are added to `read`."""
     app = make_app("html", srcdir=srcdir)
+    if read is not None:
+        app.connect("source-read", lambda _app, docname, _source: read.append(docname))
     app.build()
     return app
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    later = path.stat().st_mtime_ns + 5 * 10**9  # the stamp moves even on a coarse file system
+    os.utime(path, ns=(later, later))
 
 
 @pytest.mark.sphinx("html", testroot="family", freshenv=True)
@@ -297,12 +309,32 @@ def test_editing_one_job_updates_the_pages_of_the_others(app: SphinxTestApp, mak
     assert "Operator : II.1 Communication (Intermediate Expertise)" in page_text(
         out / "clerk/competencies/talking.html"
     )
-    operator = srcdir / "competency_src" / "operator.yaml"
-    operator.write_text(
-        operator.read_text(encoding="utf-8").replace("(Intermediate Expertise)", "(Advanced Expertise)"),
-        encoding="utf-8",
-    )
-    _rebuild(make_app, srcdir)
+    app.cleanup()
+    _edit(srcdir / "competency_src" / "operator.yaml", "(Intermediate Expertise)", "(Advanced Expertise)")
+    read: list[str] = []
+    _rebuild(make_app, srcdir, read)
+    # The family's pages that show the operator's qualifier are read again, the others are not.
+    assert "shared/competencies/communication" in read
+    assert not {"shared/index", "shared/competencies/safety", "shared/competencies/mentoring"} & set(read)
     assert "Operator : II.1 Communication (Advanced Expertise)" in page_text(out / "clerk/competencies/talking.html")
     assert "(Advanced Expertise)" in page_text(out / "shared/competencies/communication.html")
     assert "(Advanced Expertise)" in (out / "shared/family-data.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.sphinx("html", testroot="family", freshenv=True)
+def test_editing_the_library_reads_again_only_the_family_pages_showing_it(app: SphinxTestApp, make_app) -> None:
+    app.build()
+    app.cleanup()
+    srcdir, out = Path(app.srcdir), Path(app.outdir)
+    data = out / "shared" / "family-data.js"
+    before = data.stat().st_mtime_ns
+    os.utime(data, ns=(before - 10**9, before - 10**9))  # so that any rewrite shows
+    read: list[str] = []
+    _rebuild(make_app, srcdir, read).cleanup()
+    assert read == [] and data.stat().st_mtime_ns == before - 10**9  # a no-op writes no family data
+
+    _edit(srcdir / "competency_src" / "shared" / "library.yaml", "Exchanging information", "Sharing information")
+    _rebuild(make_app, srcdir, read)
+    assert "shared/competencies/communication" in read
+    assert not {"shared/competencies/safety", "shared/matrix"} & set(read)
+    assert "Sharing information with others" in page_text(out / "shared/competencies/communication.html")

@@ -53,6 +53,8 @@ class Model:
     aliases: list[str] = field(default_factory=list)
     #: competency id -> (section id, its indicators); one competency in each section
     competencies: dict[str, tuple[str, list[Indicator]]] = field(default_factory=dict)
+    #: competency id -> the shared competency of the family's library it uses
+    shared: dict[str, str] = field(default_factory=dict)
 
     def indicators(self) -> list[Indicator]:
         return [indicator for _section, indicators in self.competencies.values() for indicator in indicators]
@@ -63,7 +65,11 @@ class Model:
             competencies = [
                 {
                     "id": competency_id,
-                    "title": f"Competency {competency_id}",
+                    **(
+                        {"shared": self.shared[competency_id], "title": shared_title(self.shared[competency_id])}
+                        if competency_id in self.shared
+                        else {"title": f"Competency {competency_id}"}
+                    ),
                     "indicators": [
                         {"id": i.id, "text": i.text, **({"aliases": i.aliases} if i.aliases else {})}
                         for i in indicators
@@ -79,6 +85,21 @@ class Model:
             **({"aliases": self.aliases} if self.aliases else {}),
             "sections": sections,
         }
+
+
+def shared_title(shared_id: str) -> str:
+    """A use of a shared competency keeps its title."""
+    return f"Shared {shared_id}"
+
+
+def library_document(library: dict[str, str]) -> dict[str, object]:
+    """The family's library: shared competency id -> its description."""
+    return {
+        "competencies": [
+            {"id": shared_id, "title": shared_title(shared_id), "description": description}
+            for shared_id, description in library.items()
+        ]
+    }
 
 
 @dataclass
@@ -147,6 +168,8 @@ class IncrementalSite(RuleBasedStateMachine):
         self.site = self.root / "site"
         self.models: dict[str, Model] = {}
         self.overlay: Overlay | None = None
+        #: The family's library (shared competency id -> description); once written it stays
+        self.library: dict[str, str] = {}
         self.counter = 0
         self.page = "Some words about the site."
         self.log: list[str] = []
@@ -170,7 +193,9 @@ class IncrementalSite(RuleBasedStateMachine):
         if self.overlay is not None:
             files[folder / "utilities" / f"{UTILITY}.yaml"] = json.dumps(self.overlay.document(), indent=1)
         files[self.site / "docs" / "about.md"] = f"# About\n\n{self.page}\n"
-        for path in [*folder.glob("*.yaml"), *folder.glob("utilities/*.yaml")]:
+        if self.library:
+            files[folder / "shared" / "library.yaml"] = json.dumps(library_document(self.library), indent=1)
+        for path in [*folder.glob("*.yaml"), *folder.glob("utilities/*.yaml"), *folder.glob("shared/*.yaml")]:
             if path not in files:
                 path.unlink()
         for path, text in files.items():
@@ -303,6 +328,32 @@ class IncrementalSite(RuleBasedStateMachine):
     def remove_overlay(self) -> None:
         self.overlay = None
         self.change("remove the overlay")
+
+    # -- the family of jobs: competencies shared through the library ---------------------------
+
+    @rule(data=st.data(), text=texts)
+    def share_competency(self, data: st.DataObject, text: str) -> None:
+        model = self.models[data.draw(st.sampled_from(sorted(self.models)))]
+        competency = data.draw(st.sampled_from(sorted(model.competencies)))
+        shared_id = data.draw(st.sampled_from([*sorted(self.library), self.fresh("s")]))
+        self.library.setdefault(shared_id, text)
+        model.shared[competency] = shared_id
+        self.change(f"{model.id}: {competency} uses shared {shared_id}")
+
+    @precondition(lambda self: any(m.shared for m in self.models.values()))
+    @rule(data=st.data())
+    def stop_sharing(self, data: st.DataObject) -> None:
+        model = self.models[data.draw(st.sampled_from(sorted(m.id for m in self.models.values() if m.shared)))]
+        competency = data.draw(st.sampled_from(sorted(model.shared)))
+        del model.shared[competency]
+        self.change(f"{model.id}: {competency} no longer shared")
+
+    @precondition(lambda self: bool(self.library))
+    @rule(data=st.data(), text=texts)
+    def reword_library(self, data: st.DataObject, text: str) -> None:
+        shared_id = data.draw(st.sampled_from(sorted(self.library)))
+        self.library[shared_id] = text
+        self.change(f"library: {shared_id} described as {text}")
 
     @rule(text=texts)
     def edit_page(self, text: str) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -22,6 +24,7 @@ from .. import __version__
 from ..pages.parts import bullet_list, paragraph
 from ..sources.family import family_of
 from ..sources.model import Model
+from ..sources.site import Site
 from ..sources.source_cache import file_stamp
 from ..sphinx_ext.build_record import record, recorded
 from ..sphinx_ext.config import competency_config
@@ -51,22 +54,10 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     folder = app.builder.outdir / EXPORT_FOLDER
     # The exports depend on the source files and a few settings only: skip them when none changed
     # (rendering every model in three formats is most of a no-op rebuild of a large site).
-    key = json.dumps(
-        [
-            __version__,
-            str(folder),
-            site.utility.utility if site.utility else None,
-            creator,
-            base_url,
-            os.environ.get("SOURCE_DATE_EPOCH"),
-            edition.data() if edition else None,
-            [(str(p), *file_stamp(p)) for p in site.files()],
-        ]
-    )
+    key = sources_key(app, site, folder, [creator, base_url, edition.data() if edition else None])
     family = family_of(site)
     expected = [folder / export_file_name(m, fmt) for m in site.models for fmt in DOWNLOAD_LABELS]
     expected += [folder / LIBRARY_FILE_NAME] if family else []
-    # The key is kept out of the site, which must be reproducible.
     if recorded(app, "exports") == key and all(p.is_file() for p in expected):
         return
     models = list(site.models.values())
@@ -77,6 +68,23 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
             stale.unlink()
     record(app, "exports", key)
     logger.info("competency: %d export file(s) in %s", len(paths), EXPORT_FOLDER)
+
+
+def sources_key(app: Sphinx, site: Site, folder: Path, settings: list[Any]) -> str:
+    """What files written from the sources at build-finished are made of: the source files (by stamp),
+    the variant and tags, the folder they go to and the `settings` they show. Kept out of the site, which must
+    be reproducible, in the build record."""
+    return json.dumps(
+        [
+            __version__,
+            str(folder),
+            site.utility.utility if site.utility else None,
+            sorted(app.config.competency_active_tags),  # `only:` expressions choose what the models hold
+            os.environ.get("SOURCE_DATE_EPOCH"),
+            settings,
+            [(str(p), *file_stamp(p)) for p in site.files()],
+        ]
+    )
 
 
 def _succeeded(app: Sphinx) -> bool:

@@ -8,10 +8,11 @@
 - `shared/compare`: any two jobs, compared in the browser from a data file (compare.py); `compare.html`
   at the site's root forwards to it with the chosen pair.
 
-Their stubs are written beside the models' (compared before writing). Each family page
-declares every source file as its dependency: a family has a few dozen such pages, so an
-edit re-reads them all at a constant cost per page; job pages show other jobs through
-`family_key`, which the page digests include (digests.py).
+Their stubs are written beside the models' (compared before writing). Like a job's pages, a
+family page keeps the digest of what it shows when it is read; when a source changes, the family's
+pages are built again in memory and only those whose digest differs are read again
+(digests.changed_family_pages). Job pages show other jobs through `family_key`, which the
+models' keys include (digests.py).
 """
 
 from __future__ import annotations
@@ -552,6 +553,7 @@ def iter_family_objects(family: Family, stub: dict[str, str]) -> Iterator[tuple[
 
 def read_family_page(env: Any, document: nodes.document, stub: dict[str, str], docname: str) -> None:
     """The reader's part for a family stub: the page, its dependencies and its objects."""
+    from ..sphinx_ext.digests import page_digest
     from ..sphinx_ext.domain import CompetencyDomain, ObjectEntry  # the domain module must not import the pages
     from ..sphinx_ext.state import site_of
 
@@ -559,11 +561,13 @@ def read_family_page(env: Any, document: nodes.document, stub: dict[str, str], d
     family = family_of(site)
     if family is None:
         return  # a stub left from an earlier library: removed at the next start of a build
-    for path in site.files():
-        env.note_dependency(str(path))
-    document += family_page(family, stub, docname)
+    # No dependency on the source files: like a job's pages, a family page is read again when its
+    # digest says it shows something else (digests.changed_family_pages).
+    page = family_page(family, stub, docname)
     domain = env.get_domain("comp")
     assert isinstance(domain, CompetencyDomain)
+    domain.note_digest(docname, page_digest(page))  # before Sphinx changes the nodes
+    document += page
     if "alias" in stub:
         env.metadata[docname].update({"orphan": True, "nosearch": True})
         domain.note_redirect(docname, family_docname(stub["page"], stub["item"]))
@@ -590,23 +594,33 @@ def family_catalogue_line(family: Family | None) -> nodes.Node:
 
 
 def write_family_data(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished: the compare page's data script and the same data as JSON, beside the site's pages."""
+    """build-finished: the compare page's data script and the same data as JSON, beside the site's pages
+    (again only when a source changed: the data covers every job, and a no-op build writes nothing)."""
+    from ..exports.downloads import sources_key
     from ..exports.files import write_text
+    from ..sphinx_ext.build_record import record, recorded
     from ..sphinx_ext.state import site_of
     from ..theme.internals import writes_html_pages
     from .compare import DATA_JSON, data_script, family_data
 
     if exception is not None or not writes_html_pages(app.builder) or app.statuscode:
         return
-    family = family_of(site_of(app.env))
+    site = site_of(app.env)
+    family = family_of(site)
     if family is None:
         return
-    data = family_data(family)
     outdir = Path(app.builder.outdir)
+    root_page = ROOT_COMPARE.removesuffix(".html") not in app.env.all_docs  # a page of the site's own keeps the name
+    files = [outdir / DATA_SCRIPT, outdir / DATA_JSON, *([outdir / ROOT_COMPARE] if root_page else [])]
+    key = sources_key(app, site, outdir, [root_page])
+    if recorded(app, "family_data") == key and all(path.is_file() for path in files):
+        return
+    data = family_data(family)
     write_text(outdir / DATA_SCRIPT, data_script(data))
     write_text(outdir / DATA_JSON, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    if ROOT_COMPARE.removesuffix(".html") not in app.env.all_docs:  # a page of the site's own keeps the name
+    if root_page:
         write_text(outdir / ROOT_COMPARE, root_compare_page())
+    record(app, "family_data", key)
 
 
 #: The short address of the compare page, at the site's root: `compare.html?from=<id>&to=<id>`.

@@ -21,7 +21,8 @@ from docutils import nodes
 
 from .. import ENV_VERSION
 from ..pages.dispatch import build_page, page_context
-from ..pages.family import family_key
+from ..pages.family import family_key, family_page, family_stubs
+from ..sources.family import family_of
 from ..sources.model import Model
 from ..sources.scales import SCALE_FILE
 from ..sources.site import Site
@@ -67,3 +68,27 @@ def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: S
         if digests.get(docname) != page_digest(page):
             changed.add(docname)
     return changed
+
+
+def family_pages_key(site: Site, stamps: Mapping[Path, tuple[int, int]]) -> str | None:
+    """What the family's own pages are built from besides the models: the library file (None: no family)."""
+    if site.library is None:
+        return None
+    return json.dumps([ENV_VERSION, str(site.library.path), stamps.get(site.library.path)])
+
+
+def changed_family_pages(site: Site, digests: Mapping[str, str]) -> set[str]:
+    """The family's pages whose content differs from the digests recorded when they were read.
+
+    A family has a few hundred pages at most (one per shared competency, shared indicator and
+    declared career path), each showing a few jobs: building them all in memory after an edit
+    costs far less than reading them all again.
+    """
+    family = family_of(site)
+    if family is None:
+        return set()
+    return {
+        docname
+        for docname, stub in family_stubs(site)
+        if digests.get(docname) != page_digest(family_page(family, stub, docname))
+    }

@@ -147,6 +147,7 @@ class CompetencyDomain(Domain):
     #: (state.load_sources) for this build only: the environment's pickle holds neither.
     _site: Site | None = None
     _changes: BuildChanges = BuildChanges()
+    _touched: frozenset[str] = frozenset()
 
     # -- the build's state: the one way other modules reach it --------------------------------------
 
@@ -185,6 +186,14 @@ class CompetencyDomain(Domain):
     def referrers(self) -> set[str]:
         """The documents that name items through roles (written again when a model changes)."""
         return set(self.data["referrers"])
+
+    def note_documents_touched(self, docnames: Iterable[str]) -> None:
+        """Documents this build reads or removes (state.py): only they can change any page's navigation."""
+        self._touched = self._touched | set(docnames)
+
+    @property
+    def documents_touched(self) -> frozenset[str]:
+        return self._touched
 
     def replace_navigation(self, navigation: dict[str, Any]) -> dict[str, Any]:
         """Keep what each page's navigation shows (state.pages_with_changed_navigation); the previous one."""

@@ -21,7 +21,7 @@ from sphinx.util import logging
 
 from ..changes.history import load_edition_index
 from ..pages.family import write_family_stubs
-from ..sources.family import LIBRARY_FILE
+from ..sources.family import FAMILY_FOLDER, LIBRARY_FILE
 from ..sources.links import site_pages
 from ..sources.overlay import BUILDER_TAGS
 from ..sources.problems import SourceError
@@ -33,7 +33,7 @@ from ..sources.withdrawals import check_withdrawals
 from ..sources.yamlfile import read_yaml
 from .build_record import record, recorded
 from .config import competency_config
-from .digests import changed_pages, inputs_key
+from .digests import changed_family_pages, changed_pages, family_pages_key, inputs_key
 from .domain import BuildChanges, comp_domain
 from .stubs import STUB_SUFFIX, write_stubs
 from .warning_types import Subtype
@@ -191,11 +191,17 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
     known = set(app.env.all_docs)  # empty on a fresh build: everything is read anyway
     tags = app.config.competency_active_tags
     keys = {m: inputs_key(site, site.written[m], tags, urls, stamps) for m in site.models}
+    family = family_pages_key(site, stamps)
+    if family is not None:
+        keys[FAMILY_FOLDER] = family  # no model id: ids are model file names, and `shared` is a folder
     _write_site_file(app, keys)
     changed = [m for m in site.models if saved.get(m) != keys[m]]
     stale: set[str] = set()
     for model_id in changed if known else ():
         stale |= changed_pages(site, model_id, domain.digests, urls) & known
+    if known and family is not None and saved != keys:
+        # The family's pages show every job: any change of a job or of the library may change them.
+        stale |= changed_family_pages(site, domain.digests) & known
     if known and set(saved) != set(keys):
         # A model was added or removed: hand-written pages list the models (the home page's catalogue
         # and its toctree), and they are few, so all of them are read again.
@@ -216,7 +222,13 @@ def pages_to_read_again(
     the pages whose table of contents listed a removed page (a clean build would not list it)."""
     stale = set(comp_domain(env).changes.stale_pages)
     stale |= {parent for parent, children in env.toctree_includes.items() if removed.intersection(children)}
+    comp_domain(env).note_documents_touched(removed)
     return sorted(stale - removed)
+
+
+def _note_documents_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """env-before-read-docs: every document this build reads (Sphinx's list, after every handler)."""
+    comp_domain(env).note_documents_touched(docnames)
 
 
 def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -243,6 +255,11 @@ def pages_with_changed_navigation(app: Sphinx, env: BuildEnvironment) -> list[st
     shows is compared with what it showed when the pages were last written.
     """
 
+    if not comp_domain(env).documents_touched:
+        # Navigation is made of documents' toctrees and titles: with none read or removed, none changed
+        # (and comparing every page's navigation is a tenth of a no-op build of a large site).
+        return []
+
     def shown(docname: str | None) -> str | None:
         return None if docname is None else f"{docname}:{env.titles.get(docname, '')}"
 
@@ -261,6 +278,7 @@ def setup_state(app: Sphinx) -> None:
     app.connect("config-inited", choose_variant)
     app.connect("builder-inited", load_sources)
     app.connect("env-get-outdated", pages_to_read_again)
+    app.connect("env-before-read-docs", _note_documents_read)
     app.connect("build-finished", _save_model_keys)
     app.connect("env-get-updated", pages_naming_changed_items)
     app.connect("env-get-updated", pages_with_changed_navigation)
