@@ -1,10 +1,33 @@
-"""Small helpers for reading built HTML in tests."""
+"""Small helpers of the tests: copying a test root, reading built HTML."""
 
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Callable
 from html import unescape
 from pathlib import Path
+
+ROOTS = Path(__file__).resolve().parent / "roots"
+#: The settings every test root shares (a root keeps its own conf.py only when it is another kind of project).
+ROOT_CONF = ROOTS / "conf.py"
+
+
+def copy_root(name: str, dest: Path, ignore: Callable[[str, list[str]], set[str]] | None = None) -> Path:
+    """A copy of tests/roots/test-<name>/ at dest that builds on its own (sphinx-build, make, a subprocess).
+
+    Symlinks are followed, as by shutil.copytree: the copy's models are files of its own, to edit.
+    """
+    shutil.copytree(ROOTS / f"test-{name}", dest, ignore=ignore)
+    write_root_conf(dest)
+    return dest
+
+
+def write_root_conf(folder: Path) -> None:
+    """Gives a folder the test roots' shared conf.py, unless it has a conf.py already."""
+    conf = folder / "conf.py"
+    if not conf.exists():
+        shutil.copyfile(ROOT_CONF, conf)
 
 
 def page_text(path: Path) -> str:

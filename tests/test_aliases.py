@@ -15,6 +15,7 @@ from competency.sources.loader import load_model
 from competency.sources.problems import SourceError
 
 from .conftest import REPO
+from .helpers import copy_root
 
 ROOT = REPO / "tests" / "roots" / "test-basic"
 OLD, NEW = "reports-hazards", "reports-hazards-to-supervisor"
@@ -30,7 +31,7 @@ def _rename(model: Path) -> None:
 @pytest.fixture
 def srcdir(tmp_path: Path) -> Path:
     target = tmp_path / "src"
-    shutil.copytree(ROOT, target)  # follows the symlink: the model becomes a file of its own
+    copy_root("basic", target)  # follows the symlink: the model becomes a file of its own
     return target
 
 

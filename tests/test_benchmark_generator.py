@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,8 +22,7 @@ from competency.sources.family import family_of
 from competency.sources.loader import load_model
 from competency.sources.site import load_site
 
-from .conftest import REPO
-from .helpers import page_text
+from .helpers import page_text, write_root_conf
 
 
 def test_generated_models_load_with_the_requested_indicators_and_section_v_reuse(tmp_path: Path) -> None:
@@ -83,7 +81,7 @@ def test_a_small_generated_family_builds(tmp_path: Path, make_app: Callable[...,
     """One build of the --family site at a reduced size (18 jobs of 20 indicators), warnings as errors."""
     srcdir = tmp_path / "site"
     write_family(srcdir / "competency_src", jobs=18, shared=40, per_model=20)
-    shutil.copy(REPO / "tests" / "roots" / "test-family" / "conf.py", srcdir / "conf.py")
+    write_root_conf(srcdir)
     (srcdir / "index.md").write_text("# Family\n\n```{comp:catalogue}\n```\n", encoding="utf-8")
     app = make_app("html", srcdir=srcdir, freshenv=True, warningiserror=True)
     app.build()

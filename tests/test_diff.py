@@ -17,7 +17,7 @@ from competency.sources.loader import load_model
 from competency.sources.site import load_site
 
 from .conftest import REPO
-from .helpers import page_text
+from .helpers import copy_root, page_text
 
 EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
 
@@ -193,10 +193,10 @@ def test_cli_diff_of_two_git_revisions(
 
 
 def test_changes_page_lists_the_changes_since_the_configured_revision(
-    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
 ) -> None:
     srcdir = tmp_path / "site"
-    shutil.copytree(rootdir / "test-changes", srcdir)
+    copy_root("changes", srcdir)
     make_repo(srcdir)
     app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"competency_changes_since": "v1"})
     app.build()
@@ -216,11 +216,9 @@ def test_changes_page_lists_the_changes_since_the_configured_revision(
     assert 'class="comp-ins"' in html and 'class="comp-del"' in html
 
 
-def test_changes_page_without_a_base_version_warns(
-    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
-) -> None:
+def test_changes_page_without_a_base_version_warns(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
     srcdir = tmp_path / "site"
-    shutil.copytree(rootdir / "test-changes", srcdir)
+    copy_root("changes", srcdir)
     app = make_app("html", srcdir=srcdir, freshenv=True)
     app.build()
     assert "needs a base version: set competency_changes_since" in app.warning.getvalue()

@@ -25,7 +25,7 @@ from competency.sources.site import load_site
 from competency.sources.withdrawals import vanished_ids
 
 from .conftest import REPO
-from .helpers import page_text
+from .helpers import copy_root, page_text
 from .robustness.sitebuild import make_html
 from .test_links import crawl_site
 from .test_real_site import MODEL, copy_site
@@ -58,7 +58,7 @@ def commit_all(repo: Path, message: str) -> None:
 def repo(tmp_path: Path) -> Path:
     """The withdrawals test root committed in a scratch repository."""
     target = tmp_path / "src"
-    shutil.copytree(ROOT, target)
+    copy_root("withdrawn", target)
     git(target, "init", "-q")
     commit_all(target, "first")
     return target

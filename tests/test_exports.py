@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields, replace
@@ -27,6 +26,7 @@ from competency.sources.model import Model
 from competency.sphinx_ext.inline import plain_text
 
 from .conftest import REPO
+from .helpers import copy_root
 
 CSR = REPO / "competency_src" / "customer-service-representative.yaml"
 SCHEMAS = REPO / "ext" / "competency" / "schemas"
@@ -326,13 +326,13 @@ def test_downloads_directive_links_each_export_relative_to_the_page(app: SphinxT
 
 
 def test_exports_are_written_deterministically(
-    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     outputs = []
     for name in ("one", "two"):
         srcdir = tmp_path / name
-        shutil.copytree(rootdir / "test-exports", srcdir)
+        copy_root("exports", srcdir)
         app = make_app("html", srcdir=srcdir, freshenv=True)
         app.build()
         outputs.append({p.name: p.read_bytes() for p in sorted((Path(app.outdir) / "_exports").iterdir())})
@@ -341,18 +341,16 @@ def test_exports_are_written_deterministically(
     assert len(outputs[0]) == 3
 
 
-def test_no_exports_for_other_builders_or_failed_builds(
-    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
-) -> None:
+def test_no_exports_for_other_builders_or_failed_builds(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
     srcdir = tmp_path / "text"
-    shutil.copytree(rootdir / "test-exports", srcdir)
+    copy_root("exports", srcdir)
     app = make_app("text", srcdir=srcdir, freshenv=True)
     app.build()
     assert not (Path(app.outdir) / "_exports").exists()
     app.cleanup()
 
     srcdir = tmp_path / "failing"
-    shutil.copytree(rootdir / "test-exports", srcdir)
+    copy_root("exports", srcdir)
     with (srcdir / "index.md").open("a", encoding="utf-8") as stream:
         stream.write("\nA broken link: {comp:indicator}`no-such-indicator`.\n")
     app = make_app("html", srcdir=srcdir, freshenv=True, warningiserror=True)
@@ -363,10 +361,9 @@ def test_no_exports_for_other_builders_or_failed_builds(
 
 def test_exports_are_rendered_again_only_when_a_source_changed(make_app, tmp_path: Path) -> None:
     import os
-    import shutil
 
     srcdir = tmp_path / "src"
-    shutil.copytree(Path(__file__).parent / "roots" / "test-basic", srcdir)
+    copy_root("basic", srcdir)
     first = make_app("html", srcdir=srcdir, freshenv=True)
     first.build()
     first.cleanup()

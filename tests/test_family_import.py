@@ -18,7 +18,7 @@ from competency.sources.site import load_site
 from competency.sources.yamlfile import read_yaml
 
 from .conftest import REPO
-from .helpers import page_text
+from .helpers import page_text, write_root_conf
 
 EXAMPLE = REPO / "examples" / "family" / "competency_src"
 TEXT = REPO / "tests" / "data" / "import" / "treatment-plant-operator.txt"
@@ -141,7 +141,7 @@ def test_share_lifts_a_reported_title_keeping_every_comment_and_the_site_builds(
     assert _uses(family, "meter-reader")["reports-hazards"] == "reports-hazards"
 
     srcdir = family.parent
-    shutil.copy(REPO / "tests" / "roots" / "test-family" / "conf.py", srcdir / "conf.py")
+    write_root_conf(srcdir)
     (srcdir / "index.md").write_text("# The family\n\n```{comp:catalogue}\n```\n", encoding="utf-8")
     app = make_app("html", srcdir=srcdir, freshenv=True, warningiserror=True)
     app.build()

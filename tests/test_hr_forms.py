@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
@@ -16,9 +15,8 @@ from competency.sources.scales import SCALE_FILE, load_scale
 from competency.sources.site import load_site
 
 from .conftest import REPO
-from .helpers import page_text
+from .helpers import copy_root, page_text
 
-BASIC = REPO / "tests" / "roots" / "test-basic"
 SCALE = REPO / "competency_src" / "hr" / "rating-scale.yaml"
 CASE_SCHEMA = (
     REPO / "ext" / "competency" / "schemas" / "case-v1p1-cfpackage-schema.json"
@@ -29,7 +27,7 @@ FORMS = ("appraisal", "self-assessment", "interview", "posting")
 def _source(tmp_path: Path, scale: str | None = SCALE.read_text(encoding="utf-8"), model_edit=None) -> Path:
     """A copy of the basic root with a scale (or none) and the meter reader model, edited."""
     root = tmp_path / "src"
-    shutil.copytree(BASIC, root, symlinks=False)
+    copy_root("basic", root)
     source = root / "competency_src"
     if scale is not None:
         (source / SCALE_FILE).parent.mkdir()

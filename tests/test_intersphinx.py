@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
 
+from .helpers import copy_root
+
 BASE = "https://intranet.example/competencies/"
 
 
@@ -22,15 +24,15 @@ def _links(html: str) -> dict[str, str]:
 
 
 def test_client_site_links_to_an_indicator_with_its_code_and_text(
-    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
 ) -> None:
     site_src = tmp_path / "site"
-    shutil.copytree(rootdir / "test-basic", site_src)
+    copy_root("basic", site_src)
     site = make_app("html", srcdir=site_src, freshenv=True)
     site.build()
     site.cleanup()  # one Sphinx application at a time: the client registers its own nodes
     client_src = tmp_path / "client"
-    shutil.copytree(rootdir / "test-intersphinx-client", client_src)
+    copy_root("intersphinx-client", client_src)  # its own conf.py
     shutil.copy(Path(site.outdir) / "objects.inv", client_src / "objects.inv")
 
     client = make_app("html", srcdir=client_src, freshenv=True)

@@ -11,7 +11,7 @@ from sphinx.testing.util import SphinxTestApp
 
 import competency
 
-from .helpers import load_inventory, page_text
+from .helpers import copy_root, load_inventory, page_text
 
 
 def _inventory(app: SphinxTestApp) -> dict[str, dict[str, tuple]]:
@@ -184,10 +184,9 @@ def test_generated_stubs_ignore_themselves_in_git(app: SphinxTestApp) -> None:
 
 
 def test_published_wording_is_shown_exactly_even_with_smart_quotes(make_app, tmp_path: Path) -> None:
-    import shutil
 
     srcdir = tmp_path / "src"
-    shutil.copytree(Path(__file__).parent / "roots" / "test-basic", srcdir)  # the model becomes a file of its own
+    copy_root("basic", srcdir)  # the model becomes a file of its own
     model = srcdir / "competency_src" / "meter-reader.yaml"
     text = model.read_text(encoding="utf-8")
     model.write_text(text.replace("Reports hazards to the supervisor", 'Reports hazards -- "at once"'), "utf-8")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +17,8 @@ import pytest
 from competency.sources.links import Link, parse_target
 
 from .conftest import REPO
+from .helpers import copy_root
 
-ROOT = REPO / "tests" / "roots" / "test-basic"
 SHOWN = "Reports hazards to the supervisor"
 
 
@@ -66,7 +65,7 @@ def test_refused_targets(href: str, reason: str) -> None:
 def _site(tmp_path: Path, link: str) -> tuple[Path, int]:
     """A copy of the basic root whose indicator text links `link`; and the line of that text."""
     site = tmp_path / "site"
-    shutil.copytree(ROOT, site)  # the example model's link is followed: a copy is edited
+    copy_root("basic", site)  # the example model's link is followed: a copy is edited
     model = site / "competency_src" / "meter-reader.yaml"
     text = model.read_text(encoding="utf-8")
     assert text.count(SHOWN) == 1

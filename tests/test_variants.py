@@ -18,7 +18,7 @@ from competency.sources.site import load_site
 from competency.sources.variants import site_for_utility
 
 from .conftest import REPO
-from .helpers import load_inventory, page_text
+from .helpers import copy_root, load_inventory, page_text
 from .test_links import crawl_site
 
 ROOT = REPO / "tests" / "roots" / "test-variants"
@@ -53,7 +53,7 @@ def _build(
 @pytest.fixture
 def srcdir(tmp_path: Path) -> Path:
     target = tmp_path / "src"
-    shutil.copytree(ROOT, target)
+    copy_root("variants", target)
     return target
 
 

@@ -23,7 +23,7 @@ from competency.sources.site import load_site
 from competency.sources.withdrawals import vanished_ids
 
 from .conftest import REPO
-from .helpers import load_inventory, page_text
+from .helpers import copy_root, load_inventory, page_text
 
 ROOT = REPO / "tests" / "roots" / "test-withdrawn"
 MODEL = "plant-operator"
@@ -44,7 +44,7 @@ def _searchable(out: Path, word: str) -> set[str]:
 @pytest.fixture
 def srcdir(tmp_path: Path) -> Path:
     target = tmp_path / "src"
-    shutil.copytree(ROOT, target)
+    copy_root("withdrawn", target)
     return target
 
 

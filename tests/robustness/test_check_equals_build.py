@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO
+from ..helpers import copy_root
 from .guard import run_check
 
 EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
-ROOT = REPO / "tests" / "roots" / "test-hostile"
 
 
 def overlay(competency: str, indicator: str = "") -> str:
@@ -74,7 +74,7 @@ CASES = {
 def test_check_and_build_report_the_same_problem(tmp_path: Path, case: str) -> None:
     files, expected = CASES[case]
     site = tmp_path / "site"
-    shutil.copytree(ROOT, site, ignore=shutil.ignore_patterns("hostile.yaml", "meter-reader.yaml"))
+    copy_root("hostile", site, ignore=shutil.ignore_patterns("hostile.yaml", "meter-reader.yaml"))
     shutil.copy(EXAMPLE, site / "competency_src" / "meter-reader.yaml")
     for name, text in files.items():
         (site / "competency_src" / name).parent.mkdir(parents=True, exist_ok=True)

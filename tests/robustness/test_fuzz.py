@@ -30,6 +30,7 @@ from competency.sources.loader import load_model
 from competency.sources.problems import SourceError
 
 from ..conftest import REPO
+from ..helpers import copy_root
 from .guard import time_limit
 
 EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
@@ -354,7 +355,7 @@ def test_hostile_values_build_or_stop_with_the_check_commands_errors(scratch: Pa
     """The build agrees with `competency check`: the same located errors, or a clean build."""
     folder = scratch / "site"
     shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(REPO / "tests" / "roots" / "test-hostile", folder, ignore=shutil.ignore_patterns("hostile.yaml"))
+    copy_root("hostile", folder, ignore=shutil.ignore_patterns("hostile.yaml"))
     (folder / "competency_src" / "meter-reader.yaml").unlink()
     (folder / "competency_src" / "meter-reader.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
     check = checked_by_cli(folder / "competency_src")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import socket
 import stat
 import subprocess
@@ -23,10 +22,10 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.cmd.build import main as sphinx_main
 
 from ..conftest import REPO
+from ..helpers import copy_root
 from .guard import COMPETENCY
 
 EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
-ROOT = REPO / "tests" / "roots" / "test-basic"
 #: Seconds a command may take; one that waits on a FIFO would take for ever.
 TIMEOUT = 60
 
@@ -84,7 +83,7 @@ KINDS: dict[str, Callable[[Path], Iterator[str]]] = {
 def special(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A copy of the test-basic root whose competency_src/ holds a special entry named broken.yaml."""
     site = tmp_path / "s"  # short: a socket's path is limited to about 100 characters
-    shutil.copytree(ROOT, site, symlinks=False)
+    copy_root("basic", site)  # the model a file of its own, beside the special entry
     entry = site / "competency_src" / "broken.yaml"
     maker = KINDS[request.param](entry)
     message = next(maker)
@@ -177,7 +176,7 @@ def _assert_one_clear_message(result: subprocess.CompletedProcess[str], what: st
 def test_a_file_where_an_output_folder_must_be(tmp_path: Path, jobs: str) -> None:
     """Works as root too (root writes into read-only folders, but not below a regular file)."""
     site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    copy_root("basic", site)
     out = tmp_path / "out"
     out.mkdir()
     (out / "meter-reader").write_text("not a folder", encoding="utf-8")
@@ -188,7 +187,7 @@ def test_a_file_where_an_output_folder_must_be(tmp_path: Path, jobs: str) -> Non
 
 def test_a_file_where_the_doctrees_folder_must_be(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    copy_root("basic", site)
     doctrees = tmp_path / "doctrees"
     doctrees.mkdir()
     (doctrees / "meter-reader").write_text("not a folder", encoding="utf-8")
@@ -199,7 +198,7 @@ def test_a_file_where_the_doctrees_folder_must_be(tmp_path: Path) -> None:
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_read_only_output_folder(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    copy_root("basic", site)
     out = tmp_path / "out"
     out.mkdir()
     out.chmod(0o555)
@@ -212,7 +211,7 @@ def test_a_read_only_output_folder(tmp_path: Path) -> None:
 
 def test_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     site = tmp_path / "site"
-    shutil.copytree(ROOT, site)
+    copy_root("basic", site)
     monkeypatch.setenv("PYTHONPATH", str(REPO / "ext"))
 
     def disk_full(self: StandaloneHTMLBuilder, pagename: str, *args: object, **kwargs: object) -> None:

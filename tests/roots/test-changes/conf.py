@@ -1,7 +1,0 @@
-# Copied into a scratch git repository by tests/test_diff.py, which sets competency_changes_since.
-extensions = ["myst_parser", "competency"]
-source_suffix = {".md": "markdown"}
-competency_source_dir = "competency_src"
-nitpicky = True
-html_theme = "basic"
-smartquotes = False
