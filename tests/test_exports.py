@@ -400,10 +400,7 @@ def test_csv_cells_a_spreadsheet_would_evaluate_stay_text(csr: Model, text: str)
 
 def test_exports_follow_the_tags_the_site_is_built_with(make_app, tmp_path: Path) -> None:
     """`only:` expressions make the tags part of what the exports are made of, like the source files."""
-    import shutil
-
-    srcdir = tmp_path / "src"
-    shutil.copytree(Path(__file__).parent / "roots" / "test-basic", srcdir, symlinks=False)
+    srcdir = copy_root("basic", tmp_path / "src")
     model = srcdir / "competency_src" / "meter-reader.yaml"
     model.write_text(
         model.read_text(encoding="utf-8").replace(
