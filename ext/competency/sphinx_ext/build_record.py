@@ -4,9 +4,9 @@ It holds, each under its own key, what each model was built from (state.py), the
 settings (build_log.py), the documents whose pages the output holds (theme/stale_outputs.py) and what
 the exports were made from (exports/downloads.py). Each is written when the build finishes.
 
-Two other files of the doctrees folder are not records: the parse cache of the sources
-(sources/source_cache.py) and competency-site.json, whose modification time Sphinx compares for the
-pages that show the models (state.note_site_dependency).
+The one other file the extension keeps in the doctrees folder is not a record of a build but a cache:
+the parsed sources (sources/source_cache.py), reused while each file's stamp is unchanged; deleting
+it costs one slower start, never a wrong page.
 """
 
 from __future__ import annotations

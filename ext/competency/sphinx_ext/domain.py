@@ -139,8 +139,10 @@ class CompetencyDomain(Domain):
         "redirects": {},
         # docname -> digest of what the page showed when it was read (see digests.py)
         "digests": {},
+        # docname -> True for hand-written pages that show the models (read again when one changes)
+        "shows_models": {},
     }
-    data_version = 5
+    data_version = 6
     #: The builder of this build (set at builder-inited), for the links of GeneratedLinks.
     builder: Builder | None = None
     #: The sources as this build shows them and what the build changed, kept when it starts
@@ -181,6 +183,14 @@ class CompetencyDomain(Domain):
         """The current page of the item a former id's page (`docname`) redirects to."""
         target: str | None = self.data["redirects"].get(docname)
         return target
+
+    def note_shows_models(self, docname: str) -> None:
+        self.data["shows_models"][docname] = True
+
+    @property
+    def pages_showing_models(self) -> set[str]:
+        """Hand-written pages that show the models (catalogue, downloads, changes, editions)."""
+        return set(self.data["shows_models"])
 
     @property
     def referrers(self) -> set[str]:
@@ -242,6 +252,7 @@ class CompetencyDomain(Domain):
         self.data["referrers"].pop(docname, None)
         self.data["redirects"].pop(docname, None)
         self.data["digests"].pop(docname, None)
+        self.data["shows_models"].pop(docname, None)
         self._changed()
 
     def merge_domaindata(self, docnames: set[str], otherdata: dict[str, Any]) -> None:
@@ -256,6 +267,8 @@ class CompetencyDomain(Domain):
                 self.data["redirects"][docname] = otherdata["redirects"][docname]
             if docname in otherdata["digests"]:
                 self.data["digests"][docname] = otherdata["digests"][docname]
+            if docname in otherdata["shows_models"]:
+                self.data["shows_models"][docname] = True
         self._changed()
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:

@@ -8,7 +8,6 @@ stops the build there, before a single page is written.
 from __future__ import annotations
 
 import html
-import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -39,10 +38,6 @@ from .stubs import STUB_SUFFIX, write_stubs
 from .warning_types import Subtype
 
 logger = logging.getLogger(__name__)
-
-#: In the doctrees folder: what the site's models are built from (see note_site_dependency).
-SITE_FILE = "competency-site.json"
-
 
 class SourceProblems(SystemExit):
     """Stops sphinx-build with status 1 after the problems were logged (no traceback)."""
@@ -158,23 +153,8 @@ def _stamps_before_reading(source_dir: Path) -> dict[Path, tuple[int, int]]:
 
 def note_site_dependency(env: BuildEnvironment) -> None:
     """Pages that show the models (the home page's catalogue and downloads) are read again whenever a
-    model or overlay is added, removed or changed: they depend on a file that changes exactly then."""
-    env.note_dependency(str(Path(env.doctreedir) / SITE_FILE))
-
-
-def _write_site_file(app: Sphinx, keys: dict[str, str]) -> None:
-    """What the site is built from, compared before writing (its time is what Sphinx compares)."""
-    path = Path(app.doctreedir) / SITE_FILE
-    text = json.dumps(keys, sort_keys=True) + "\n"
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    model, an overlay or the library is added, removed or changed (`_find_changed_pages`)."""
+    comp_domain(env).note_shows_models(env.docname)
 
 
 def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, int]]) -> None:
@@ -194,7 +174,6 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
     family = family_pages_key(site, stamps)
     if family is not None:
         keys[FAMILY_FOLDER] = family  # no model id: ids are model file names, and `shared` is a folder
-    _write_site_file(app, keys)
     changed = [m for m in site.models if saved.get(m) != keys[m]]
     stale: set[str] = set()
     for model_id in changed if known else ():
@@ -202,6 +181,8 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
     if known and family is not None and saved != keys:
         # The family's pages show every job: any change of a job or of the library may change them.
         stale |= changed_family_pages(site, domain.digests) & known
+    if known and saved != keys:
+        stale |= domain.pages_showing_models & known
     if known and set(saved) != set(keys):
         # A model was added or removed: hand-written pages list the models (the home page's catalogue
         # and its toctree), and they are few, so all of them are read again.
