@@ -39,6 +39,7 @@ from .warning_types import Subtype
 
 logger = logging.getLogger(__name__)
 
+
 class SourceProblems(SystemExit):
     """Stops sphinx-build with status 1 after the problems were logged (no traceback)."""
 
