@@ -58,11 +58,13 @@ def test_editing_one_indicator_updates_every_page_showing_it(
     for page in showing:
         text = page_text(outdir / f"meter-reader/{page}.html")
         assert NEW in text and OLD not in text, page
-    assert "meter-reader/indicators/reports-hazards" in read
     assert not [d for d in read if d.startswith("line-locator/")], "the untouched model was re-read"
-    # exactly the pages that show the indicator are read again; the model's other pages are only
-    # written again, because their navigation (previous, next) may name it
-    assert sorted(d for d in read if d.startswith("meter-reader/")) == sorted(f"meter-reader/{p}" for p in showing)
+    # exactly the documents that show the indicator are read again (its own page has none: it is
+    # written from the model); the model's other pages are only written again, because their
+    # navigation (previous, next) may name it
+    documents = [p for p in showing if not p.startswith("indicators/")]
+    assert sorted(d for d in read if d.startswith("meter-reader/")) == sorted(f"meter-reader/{p}" for p in documents)
+    assert "meter-reader/indicators/reports-hazards" not in second.env.all_docs
     neighbour = (outdir / "meter-reader/indicators/watches-for-dogs-and-traffic.html").read_text(encoding="utf-8")
     assert NEW in neighbour and OLD not in neighbour
     # a hand-written page naming the indicator through a role shows the new wording too
@@ -76,11 +78,13 @@ def test_editing_one_indicator_updates_every_page_showing_it(
 def test_a_build_with_nothing_changed_reads_nothing(app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
     app.build()
     app.cleanup()
-    stub = Path(app.srcdir, "meter-reader", "indicators", "reports-hazards.comp")
-    before = stub.stat().st_mtime_ns
+    stub = Path(app.srcdir, "meter-reader", "competencies", "safety-awareness.comp")
+    page = Path(app.outdir, "meter-reader", "indicators", "reports-hazards.html")
+    before, written = stub.stat().st_mtime_ns, page.stat().st_mtime_ns
     _second, read = _rebuild(make_app, Path(app.srcdir))
     assert read == []
     assert stub.stat().st_mtime_ns == before  # stubs are compared, never rewritten
+    assert page.stat().st_mtime_ns == written  # a page without a document is not written again either
 
 
 @pytest.mark.sphinx("html", testroot="two-models", freshenv=True)
@@ -118,8 +122,25 @@ def test_parallel_build_gives_the_same_site(
 def test_a_deleted_stub_is_written_again(app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
     app.build()
     app.cleanup()
-    stub = Path(app.srcdir, "meter-reader", "indicators", "reports-hazards.comp")
+    stub = Path(app.srcdir, "meter-reader", "competencies", "safety-awareness.comp")
     stub.unlink()
     second, _read = _rebuild(make_app, Path(app.srcdir))
     assert stub.is_file()
+    assert second.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("html", testroot="two-models", freshenv=True)
+def test_a_deleted_page_without_a_document_is_written_again(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]
+) -> None:
+    app.build()
+    app.cleanup()
+    page = Path(app.outdir, "meter-reader", "indicators", "reports-hazards.html")
+    expected = page.read_bytes()
+    other = Path(app.outdir, "meter-reader", "indicators", "reads-meters-accurately.html")
+    written = other.stat().st_mtime_ns
+    page.unlink()
+    second, read = _rebuild(make_app, Path(app.srcdir))
+    assert read == [] and page.read_bytes() == expected
+    assert other.stat().st_mtime_ns == written  # only the missing page is written
     assert second.warning.getvalue() == ""

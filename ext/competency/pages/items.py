@@ -272,7 +272,8 @@ def competency_page(ctx: PageContext) -> nodes.section:
         page += bullet_list(_appearance(model, p) for p in placements)
     page += _supports(model, {competency.id})
     page += _family("competency_family_nodes", ctx, competency.id)
-    page += hidden_toctree(ctx.docname, [ctx.docname_of("indicator", i) for i in competency.indicators])
+    # No toctree of its indicators: their pages are no documents (sphinx_ext/direct_pages.py); the
+    # HTML builder places them below this page in the navigation (theme/direct_pages.py).
     return with_permalink(ctx, page)
 
 

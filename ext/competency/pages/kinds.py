@@ -18,3 +18,12 @@ FORM_PAGES = (
 )
 #: Model-wide pages (one each per model, at <model-id>/<kind>.html): the overviews and the HR forms.
 MODEL_WIDE_PAGES = tuple(kind for kind, _label in (*OVERVIEW_PAGES, *FORM_PAGES))
+#: Item pages written straight from the model, without a document (theme/direct_pages.py): there is
+#: one per indicator, most of a site's pages, and each is a few lines the extension already knows.
+DIRECT_PAGES = ("indicator",)
+
+
+def is_direct_page(stub: dict[str, str]) -> bool:
+    """Whether a page (by its stub) is written without a document: a model's indicator pages, in
+    every variant (live, left out or another utility's), so the stubs stay the same for all of them."""
+    return stub.get("page") in DIRECT_PAGES

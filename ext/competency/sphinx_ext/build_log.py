@@ -81,3 +81,8 @@ def setup_build_log(app: Sphinx) -> None:
     # Late, so the variant's title (state.choose_variant) is in the digest.
     app.connect("config-inited", quiet_if_unchanged, priority=950)
     app.connect("build-finished", record_settings)
+
+
+def build_settings_digest(app: Sphinx) -> str:
+    """The digest of this build's settings (what conf.py and the command line set)."""
+    return _DIGESTS.get(app, "")

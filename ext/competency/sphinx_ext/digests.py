@@ -22,6 +22,7 @@ from docutils import nodes
 from .. import ENV_VERSION
 from ..pages.dispatch import build_page, page_context
 from ..pages.family import family_key, family_page, family_stubs
+from ..pages.kinds import is_direct_page
 from ..sources.family import family_of
 from ..sources.model import Model
 from ..sources.scales import SCALE_FILE
@@ -63,6 +64,8 @@ def changed_pages(site: Site, model_id: str, digests: Mapping[str, str], urls: S
     written = site.written[model_id]
     changed = set()
     for docname, stub in model_stub_list(written, site):
+        if is_direct_page(stub):
+            continue  # no document to read again: written from the model (direct_pages.py)
         ctx = page_context(site, model_id, stub["item"], docname, urls)
         page, _status = build_page(ctx, stub, site)
         if digests.get(docname) != page_digest(page):

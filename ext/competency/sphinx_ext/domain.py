@@ -150,6 +150,9 @@ class CompetencyDomain(Domain):
     _site: Site | None = None
     _changes: BuildChanges = BuildChanges()
     _touched: frozenset[str] = frozenset()
+    #: The pages written without a document (direct_pages.py), by docname, and their objects.
+    _direct: dict[str, Any] = {}
+    _direct_objects: dict[tuple[str, str], ObjectEntry] = {}
 
     # -- the build's state: the one way other modules reach it --------------------------------------
 
@@ -162,6 +165,17 @@ class CompetencyDomain(Domain):
         if self._site is None:
             raise AttributeError("the competency sources are not loaded yet")
         return self._site
+
+    def keep_direct_pages(self, pages: dict[str, Any], objects: dict[tuple[str, str], ObjectEntry]) -> None:
+        """The pages this build writes without a document, and the objects they document."""
+        self._direct, self._direct_objects = pages, objects
+        self.__dict__.pop("_objects", None)
+        self._changed()
+
+    @property
+    def direct_pages(self) -> dict[str, Any]:
+        """docname -> direct_pages.DirectPage of every page written without a document."""
+        return self._direct
 
     def keep_changes(self, changes: BuildChanges) -> None:
         self._changes = changes
@@ -216,7 +230,8 @@ class CompetencyDomain(Domain):
         """Every object, whichever document recorded it (built once, then kept up to date)."""
         flat: dict[tuple[str, str], ObjectEntry] | None = self.__dict__.get("_objects")
         if flat is None:
-            flat = {key: entry for entries in self.data["documents"].values() for key, entry in entries.items()}
+            flat = dict(self._direct_objects)
+            flat.update((key, entry) for entries in self.data["documents"].values() for key, entry in entries.items())
             self.__dict__["_objects"] = flat
         return flat
 

@@ -12,6 +12,7 @@ from ..pages.editions import setup_edition_pages
 from ..pages.family import setup_family
 from ..pages.forms import setup_form_pages
 from ..theme.build_speed import setup_build_speed
+from ..theme.direct_pages import setup_direct_pages
 from ..theme.nav import setup_nav
 from ..theme.stale_outputs import setup_stale_outputs
 from ..theme.texts import setup_theme_text
@@ -38,7 +39,8 @@ def setup_extension(app: Sphinx) -> None:
     setup_changes(app)
     setup_theme_text(app)
     setup_edition_pages(app)
-    setup_build_speed(app)
+    setup_direct_pages(app)
+    setup_build_speed(app)  # after setup_direct_pages: its builder extends that one
     setup_build_log(app)
     setup_stale_outputs(app)
     setup_write_errors(app)

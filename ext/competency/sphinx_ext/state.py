@@ -33,6 +33,7 @@ from ..sources.yamlfile import read_yaml
 from .build_record import record, recorded
 from .config import competency_config
 from .digests import changed_family_pages, changed_pages, family_pages_key, inputs_key
+from .direct_pages import direct_objects, direct_pages
 from .domain import BuildChanges, comp_domain
 from .stubs import STUB_SUFFIX, write_stubs
 from .warning_types import Subtype
@@ -85,7 +86,10 @@ def load_sources(app: Sphinx) -> None:
         )
         sys.stderr.flush()
         raise SourceProblems(1) from None
-    comp_domain(app.env).keep_site(site)
+    domain = comp_domain(app.env)
+    domain.keep_site(site)
+    pages = direct_pages(site)
+    domain.keep_direct_pages(pages, dict(direct_objects(site, pages, settings.site_links())))
     _find_changed_pages(app, site, stamps)
     if written:
         logger.info("competency: %d page stub(s) written for %d model(s)", written, len(site.models))

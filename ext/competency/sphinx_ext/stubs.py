@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..pages.items import page_docname
-from ..pages.kinds import MODEL_WIDE_PAGES
+from ..pages.kinds import MODEL_WIDE_PAGES, is_direct_page
 from ..sources.family import FAMILY_FOLDER
 from ..sources.model import Model
 from ..sources.problems import Location, Problem, SourceError
@@ -93,6 +93,7 @@ def write_stubs(srcdir: Path, site: Site) -> int:
         texts = {
             docname + STUB_SUFFIX: json.dumps(content, sort_keys=True) + "\n"
             for docname, content in model_stub_list(model, site)
+            if not is_direct_page(content)  # written without a document (sphinx_ext/direct_pages.py)
         }
         folders = [srcdir / folder_id for folder_id in (model.id, *model.aliases)]
         # A manifest of the stubs written last time spares reading thousands of unchanged files.

@@ -35,9 +35,10 @@ from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 
 # Internal: the HTML builder is replaced by a subclass overriding steps of its pipeline (below).
 # Public API: none; Sphinx has no event or setting to skip or cache these steps.
-from sphinx.builders.html import INVENTORY_FILENAME, StandaloneHTMLBuilder
+from sphinx.builders.html import INVENTORY_FILENAME
 from sphinx.search.en import SearchEnglish
 
+from .direct_pages import PagesWithoutDocumentsBuilder
 from .nav import model_of_page
 
 
@@ -55,7 +56,7 @@ class SearchEnglishStemmedOnce(SearchEnglish):
         return stem
 
 
-class HTMLBuilder(StandaloneHTMLBuilder):
+class HTMLBuilder(PagesWithoutDocumentsBuilder):
     """Sphinx's HTML builder, without work whose result is already there.
 
     - Each distinct title is rendered once. A title renders the same wherever it is shown; its XML
@@ -99,16 +100,16 @@ class HTMLBuilder(StandaloneHTMLBuilder):
         finally:
             self.parallel_ok = parallel
 
-    # Internal: the first step of writing, where the builder learns which pages it writes.
+    # Called by PagesWithoutDocumentsBuilder.prepare_writing, once it knows which pages it writes.
     # Public API: none; Sphinx would need to keep its indices when no page is written.
-    def prepare_writing(self, docnames: Set[str]) -> None:
+    def plan_writing(self, docnames: Set[str]) -> None:
         # A removed document leaves the indices without rewriting a page: they are written again.
         self._outputs_current = (
             not docnames
+            and not self._direct.to_write
             and not self._removed_docs
             and self._written_since_last_read(self.searchindex_filename, INVENTORY_FILENAME)
         )
-        super().prepare_writing(docnames)
 
     # Internal: loading (and pruning) the search index.
     # Public API: none; Sphinx's prune would need to drop words left with no page.

@@ -2,10 +2,10 @@
 
 Sphinx forgets a removed document but leaves its HTML file in the output folder, so a model, an
 item or a former id's redirect taken out of the sources would stay online, unlike in a clean build.
-The documents whose pages the output holds are recorded beside the environment when a build
-finishes; a build removes the pages of every recorded or removed document that no longer exists.
-The record also covers a build that starts from a fresh environment (a changed configuration),
-which does not know what the previous one wrote.
+The pages the output holds (the documents' and those written without one, theme/direct_pages.py)
+are recorded beside the environment when a build finishes; a build removes every recorded or
+removed page that no longer exists. The record also covers a build that starts from a fresh
+environment (a changed configuration), which does not know what the previous one wrote.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..sphinx_ext.build_record import record, recorded
+from ..sphinx_ext.domain import comp_domain
 from .internals import writes_html_pages
 
 
@@ -31,7 +32,8 @@ def remove_pages_of_gone_documents(
     if not writes_html_pages(app.builder):
         return []
     outdir = Path(app.outdir).resolve()
-    for docname in sorted((_recorded(app) | removed) - env.found_docs):
+    pages = env.found_docs | set(comp_domain(env).direct_pages)  # documents and the pages without one
+    for docname in sorted((_recorded(app) | removed) - pages):
         page = Path(app.builder.get_outfilename(docname)).resolve()
         if not page.is_relative_to(outdir):
             continue
@@ -47,7 +49,7 @@ def record_output_pages(app: Sphinx, exception: Exception | None) -> None:
     """build-finished: the documents whose pages the output holds now (compared before writing)."""
     if exception is not None or not writes_html_pages(app.builder):
         return
-    record(app, "output_pages", sorted(app.env.found_docs))
+    record(app, "output_pages", sorted(app.env.found_docs | set(comp_domain(app.env).direct_pages)))
 
 
 def setup_stale_outputs(app: Sphinx) -> None:

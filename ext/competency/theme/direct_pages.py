@@ -1,0 +1,314 @@
+"""Writing the item pages that have no document (sphinx_ext/direct_pages.py) with the HTML builder.
+
+Each page is built from the model as nodes (the same nodes the reader would build), its links are
+resolved by Sphinx's post-transforms, and it is written and indexed for search by the builder's own
+`write_doc` and `write_doc_serialized`, so it looks exactly like a document's page. What those
+steps read of a document (its title, metadata, table of contents and place in the navigation) is
+lent to the environment for the time pages are written, never pickled with it.
+
+A page is written again only when what it shows may have changed: the pages of a model whose
+sources changed (the model key, sphinx_ext/state.py), all of them when the site's settings,
+templates or header changed, and any whose file is missing. Pages that name items of other models
+through roles in model text are written again whenever any model changed, as documents are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Set
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+# Internal: the HTML builder, extended to write the pages without a document (below).
+# Public API: `html-collect-pages` renders a template only (see PagesWithoutDocumentsBuilder).
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.util.display import status_iterator
+from sphinx.util.docutils import new_document
+
+from .. import ENV_VERSION
+from ..pages.dispatch import build_page
+from ..pages.items import page_docname
+from ..pages.parts import display
+from ..sphinx_ext.build_log import build_settings_digest
+from ..sphinx_ext.build_record import record, recorded
+from ..sphinx_ext.config import competency_config
+from ..sphinx_ext.direct_pages import DirectPage, direct_context
+from ..sphinx_ext.domain import comp_domain
+
+RECORD_KEY = "direct_pages"
+
+
+class DirectPageWriter:
+    """The pages of one build written without documents: which to write, and writing them."""
+
+    def __init__(self, builder: Any) -> None:
+        self.builder = builder
+        self.env = builder.env
+        self.domain = comp_domain(self.env)
+        self.pages: dict[str, DirectPage] = self.domain.direct_pages
+        self.keys = self._keys()
+        self.to_write = self._pages_to_write()
+        self._lent: list[tuple[dict[str, Any], str, Any]] = []
+        self.referrers: list[str] = []
+
+    # -- which pages ----------------------------------------------------------------------------------
+
+    def _keys(self) -> dict[str, str]:
+        """model id -> what its direct pages are made of besides the model: the model key, the site's
+        settings, templates and header (the root document's entries and their titles)."""
+        model_keys = self.domain.changes.model_keys or {}
+        header = [
+            (docname, self.env.titles[docname].astext() if docname in self.env.titles else "")
+            for docname in self.env.toctree_includes.get(self.builder.config.root_doc, ())
+        ]
+        shared = [
+            ENV_VERSION,
+            build_settings_digest(self.builder.sphinx_app),
+            self.builder.templates.newest_template_mtime(),
+            header,
+        ]
+        return {model_id: json.dumps([model_keys.get(model_id), shared]) for model_id in self._model_ids()}
+
+    def _model_ids(self) -> list[str]:
+        return sorted({page.model_id for page in self.pages.values()})
+
+    def _pages_to_write(self) -> list[str]:
+        saved = recorded(self.builder.sphinx_app, RECORD_KEY)
+        saved = saved if isinstance(saved, dict) else {}
+        saved_keys = saved.get("keys", {}) if isinstance(saved.get("keys"), dict) else {}
+        changed = {m for m in self._model_ids() if saved_keys.get(m) != self.keys[m]}
+        # Pages naming other models' items through roles show their codes and titles.
+        referrers = set(saved.get("referrers", ())) if changed else set()
+        present = self._present_outputs()
+        return [
+            docname
+            for docname, page in self.pages.items()
+            if page.model_id in changed or docname in referrers or docname not in present
+        ]
+
+    def _present_outputs(self) -> set[str]:
+        """The direct pages whose output file exists (one listing per folder, no stat per file)."""
+        present: set[str] = set()
+        suffix = self.builder.out_suffix
+        for folder in {docname.rpartition("/")[0] for docname in self.pages}:
+            try:
+                names = [entry.name for entry in Path(self.builder.outdir, folder).iterdir()]
+            except OSError:
+                continue
+            present.update(f"{folder}/{name[: -len(suffix)]}" for name in names if name.endswith(suffix))
+        return present
+
+    # -- lending what writing reads of a document -------------------------------------------------
+
+    def lend_to_environment(self) -> None:
+        """Titles, metadata, tables of contents and places in the navigation of every direct page,
+        for the builder's relations (previous, next, parents) and page context; taken back by
+        `take_back`. A page's place is below the page of its item's parent (an indicator below its
+        competency), in the model's order, as a hidden toctree would put it."""
+        if self._lent:
+            return  # lent already (the inventory asks again)
+        env = self.env
+        below: dict[str, list[str]] = {}
+        for docname, page in self.pages.items():
+            title = self._title(page)
+            self._lend(env.titles, docname, title)
+            self._lend(env.longtitles, docname, title)
+            self._lend(env.tocs, docname, _table_of_contents(docname, title))
+            self._lend(env.toc_num_entries, docname, 1)
+            metadata = {} if page.status == "live" else {"orphan": True, "nosearch": True}
+            self._lend(env.metadata, docname, metadata)
+            if page.status == "live":
+                parent = self._parent(page)
+                below.setdefault(parent, []).append(docname)
+        for parent, children in below.items():
+            self._lend(env.toctree_includes, parent, [*env.toctree_includes.get(parent, ()), *children])
+
+    def _lend(self, mapping: dict[str, Any], key: str, value: Any) -> None:
+        self._lent.append((mapping, key, mapping.get(key, _MISSING)))
+        mapping[key] = value
+
+    def take_back(self) -> None:
+        for mapping, key, before in reversed(self._lent):
+            if before is _MISSING:
+                mapping.pop(key, None)
+            else:
+                mapping[key] = before
+        self._lent.clear()
+
+    def _title(self, page: DirectPage) -> nodes.title:
+        """A page's title: code and text, as its neighbours show it; a page out of the navigation
+        (an item this site leaves out, another utility's) has its own, taken from its nodes."""
+        if page.status != "live":
+            section, _status = build_page(
+                direct_context(self.domain.site, page, self._urls()), page.stub, self.domain.site
+            )
+            return section.next_node(nodes.title)
+        model = self.domain.site.models[page.model_id]
+        return nodes.title("", "", nodes.Text(display(model, page.stub["page"], page.stub["item"])))
+
+    def lend_as_documents(self) -> None:
+        """For the object inventory: each page is a document to the standard domain (`std:doc`), as
+        it was when pages had documents (another project may link to one with `:doc:`)."""
+        self.lend_to_environment()  # their titles, which the inventory shows
+        for docname in self.pages:
+            self._lend(self.env.all_docs, docname, 0)
+
+    def _parent(self, page: DirectPage) -> str:
+        model = self.domain.site.models[page.model_id]
+        competency, _placement = model.home_of_indicator(page.stub["item"])
+        return page_docname(page.model_id, "competency", competency.competency)
+
+    def _urls(self) -> Any:
+        urls = self.__dict__.get("_site_links")
+        if urls is None:
+            urls = self.__dict__["_site_links"] = competency_config(self.builder.config).site_links()
+        return urls
+
+    # -- writing --------------------------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Write the pages that need it, as Sphinx writes a document's page."""
+        site = self.domain.site
+        for docname in status_iterator(
+            self.to_write,
+            "writing pages from the models... ",
+            "darkgreen",
+            len(self.to_write),
+            self.builder.config.verbosity,
+        ):
+            page = self.pages[docname]
+            section, _status = build_page(direct_context(site, page, self._urls()), page.stub, site)
+            document = new_document(docname, self.builder.docsettings)
+            document += section
+            title = section.next_node(nodes.title)
+            self.env.titles[docname] = self.env.longtitles[docname] = title  # lent: its own title
+            if _names_other_items(document):
+                self.referrers.append(docname)
+            self.env.apply_post_transforms(document, docname)  # links, as for a document
+            self.builder.write_doc_serialized(docname, document)  # the search index
+            self.builder.write_doc(docname, document)
+        saved = recorded(self.builder.sphinx_app, RECORD_KEY)
+        before = saved.get("referrers", ()) if isinstance(saved, dict) else ()
+        kept = [d for d in before if d in self.pages and d not in self.to_write]
+        self.referrers = sorted({*kept, *self.referrers})
+
+    def save(self) -> None:
+        """build-finished, after a build that succeeded: what the pages were made from."""
+        record(self.builder.sphinx_app, RECORD_KEY, {"keys": self.keys, "referrers": self.referrers})
+
+
+_MISSING = object()
+
+
+def _table_of_contents(docname: str, title: nodes.title) -> nodes.bullet_list:
+    """A page's table of contents as Sphinx's collector makes it for a page whose only heading is its
+    title (the theme looks into it to leave it out)."""
+    reference = nodes.reference("", "", *title.deepcopy().children, internal=True, refuri=docname, anchorname="")
+    return nodes.bullet_list("", nodes.list_item("", addnodes.compact_paragraph("", "", reference)))
+
+
+def _names_other_items(document: nodes.document) -> bool:
+    """Whether model text on the page names items through roles (not the page's own links)."""
+    return any(
+        node.get("refdomain") == "comp" and not node.get("comp:generated")
+        for node in document.findall(addnodes.pending_xref)
+    )
+
+
+# Internal: the HTML builder is replaced by a subclass writing, besides the documents' pages, the
+# pages without a document, and keeping them in the search index and the object inventory.
+# Public API: `html-collect-pages` renders a template with a context, but cannot give a page a
+# document's body, search entry, inventory entry and place in the navigation.
+class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
+    """Sphinx's HTML builder, writing the pages without a document too (DirectPageWriter)."""
+
+    name = "html"
+    _direct: DirectPageWriter
+
+    def __init__(self, app: Sphinx, env: Any) -> None:
+        super().__init__(app, env)
+        self.sphinx_app = app  # for the build record (Sphinx 9 deprecates `Builder.app`)
+
+    # Internal: the first step of writing, where the builder learns which pages it writes.
+    # Public API: none; Sphinx has no step for pages besides documents.
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        self._direct = DirectPageWriter(self)
+        if docnames or self._direct.to_write:
+            self._direct.lend_to_environment()  # before Sphinx works out the pages' relations
+        self.plan_writing(docnames)
+        super().prepare_writing(docnames)
+
+    def plan_writing(self, docnames: Set[str]) -> None:
+        """Called once the pages this build writes are known, before anything is written."""
+
+    # Internal: the context of a document's page, which a page without a document shares.
+    # Public API: `html-page-context` comes after the source is copied.
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
+        context = super().get_doc_context(docname, body, metatags)
+        if docname in self._direct.pages:
+            context["sourcename"] = ""  # no source to copy or show (html_copy_source)
+        return context
+
+    # Internal: the step after the documents are written, before the indices.
+    # Public API: none (as for prepare_writing).
+    def finish(self) -> None:
+        try:
+            self._direct.write()
+            super().finish()  # indices, search index and inventory, with the pages still lent
+        finally:
+            self._direct.take_back()
+
+    # Internal: loading (and pruning) the search index.
+    # Public API: none; `IndexBuilder.prune` keeps documents only.
+    def load_indexer(self, docnames: Set[str]) -> None:
+        # The pages without a document keep their entries unless this build writes them again.
+        kept = set(self._direct.pages).difference(self._direct.to_write)
+        with _pruning_keeps(self.indexer, kept):
+            super().load_indexer(docnames)
+
+    # Internal: writing the search index, which Sphinx prunes to its documents first.
+    # Public API: none (as for load_indexer).
+    def dump_search_index(self) -> None:
+        with _pruning_keeps(self.indexer, set(self._direct.pages)):
+            super().dump_search_index()
+
+    # Internal: writing objects.inv, where every document is a `std:doc` object.
+    # Public API: none; the standard domain lists documents only.
+    def dump_inventory(self) -> None:
+        self._direct.lend_as_documents()  # taken back with the rest when finish() ends
+        super().dump_inventory()
+
+
+@contextmanager
+def _pruning_keeps(indexer: Any, pages: set[str]) -> Iterator[None]:
+    """While Sphinx prunes the search index to the documents it knows, keep `pages` too."""
+    if indexer is None:
+        yield
+        return
+    prune = indexer.prune
+    # Internal: sphinx.search.IndexBuilder.prune, called by the builder with the documents to keep.
+    # Public API: none; the builder asking which pages besides documents the index holds would do.
+    indexer.prune = lambda docnames: prune({*docnames, *pages})
+    try:
+        yield
+    finally:
+        del indexer.prune
+
+
+def _save_direct_pages(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: what the pages without a document were made from, after a build that succeeded."""
+    # Internal: the writer lives on our builder subclass for one build.
+    # Public API: none; a per-build store on the application would replace it.
+    writer = getattr(app.builder, "_direct", None)
+    if exception is None and isinstance(writer, DirectPageWriter):
+        writer.save()
+
+
+def setup_direct_pages(app: Sphinx) -> None:
+    app.add_builder(PagesWithoutDocumentsBuilder, override=True)
+    app.connect("build-finished", _save_direct_pages)
