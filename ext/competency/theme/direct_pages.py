@@ -37,8 +37,11 @@ from ..pages.parts import display
 from ..sphinx_ext.build_log import build_settings_digest
 from ..sphinx_ext.build_record import record, recorded
 from ..sphinx_ext.config import competency_config
+from ..sphinx_ext.digests import page_digest
 from ..sphinx_ext.direct_pages import DirectPage, direct_context
 from ..sphinx_ext.domain import comp_domain
+from ..sphinx_ext.stubs import STUB_SUFFIX
+from .nav import navigation_digest
 
 RECORD_KEY = "direct_pages"
 
@@ -51,45 +54,73 @@ class DirectPageWriter:
         self.env = builder.env
         self.domain = comp_domain(self.env)
         self.pages: dict[str, DirectPage] = self.domain.direct_pages
-        self.keys = self._keys()
-        self.to_write = self._pages_to_write()
         self._lent: list[tuple[dict[str, Any], str, Any]] = []
+        saved = recorded(builder.sphinx_app, RECORD_KEY)
+        self._saved: dict[str, Any] = saved if isinstance(saved, dict) else {}
+        self.shared = self._shared_key()
+        self.keys = self._keys()
+        self._built: dict[str, nodes.section] = {}
+        self.digests: dict[str, list[str]] = {}  # docname -> [content digest, navigation digest]
         self.referrers: list[str] = []
+        #: The pages that may have changed: the pages of a model whose key changed, the pages naming
+        #: other models' items (when any model changed) and the pages whose file is missing.
+        self.to_write = self._pages_to_check()
+        #: Of those, the pages whose content changed: their search entries are made again.
+        self.to_index = self._content_changed()
 
     # -- which pages ----------------------------------------------------------------------------------
 
-    def _keys(self) -> dict[str, str]:
-        """model id -> what its direct pages are made of besides the model: the model key, the site's
-        settings, templates and header (the root document's entries and their titles)."""
-        model_keys = self.domain.changes.model_keys or {}
+    def _shared_key(self) -> list[Any]:
+        """What every page shows besides its model: the site's settings, templates and header (the
+        root document's entries and their titles)."""
         header = [
             (docname, self.env.titles[docname].astext() if docname in self.env.titles else "")
             for docname in self.env.toctree_includes.get(self.builder.config.root_doc, ())
         ]
-        shared = [
+        return [
             ENV_VERSION,
             build_settings_digest(self.builder.sphinx_app),
             self.builder.templates.newest_template_mtime(),
             header,
         ]
-        return {model_id: json.dumps([model_keys.get(model_id), shared]) for model_id in self._model_ids()}
+
+    def _keys(self) -> dict[str, str]:
+        """model id -> what its direct pages are made of: its model key and the shared key."""
+        model_keys = self.domain.changes.model_keys or {}
+        return {model_id: json.dumps([model_keys.get(model_id), self.shared]) for model_id in self._model_ids()}
 
     def _model_ids(self) -> list[str]:
         return sorted({page.model_id for page in self.pages.values()})
 
-    def _pages_to_write(self) -> list[str]:
-        saved = recorded(self.builder.sphinx_app, RECORD_KEY)
-        saved = saved if isinstance(saved, dict) else {}
-        saved_keys = saved.get("keys", {}) if isinstance(saved.get("keys"), dict) else {}
+    def _pages_to_check(self) -> list[str]:
+        saved_keys = self._saved.get("keys", {}) if isinstance(self._saved.get("keys"), dict) else {}
         changed = {m for m in self._model_ids() if saved_keys.get(m) != self.keys[m]}
         # Pages naming other models' items through roles show their codes and titles.
-        referrers = set(saved.get("referrers", ())) if changed else set()
-        present = self._present_outputs()
+        referrers = set(self._saved.get("referrers", ())) if changed else set()
+        self.present = self._present_outputs()
         return [
             docname
             for docname, page in self.pages.items()
-            if page.model_id in changed or docname in referrers or docname not in present
+            if page.model_id in changed or docname in referrers or docname not in self.present
         ]
+
+    def _content_changed(self) -> set[str]:
+        """Build the pages to check (kept for writing) and compare what they show with last time."""
+        site, saved = self.domain.site, self._saved_digests()
+        changed = set()
+        for docname in self.to_write:
+            page = self.pages[docname]
+            section, _status = build_page(direct_context(site, page, self._urls()), page.stub, site)
+            self._built[docname] = section
+            digest = page_digest(section)[:16]
+            self.digests[docname] = [digest, ""]
+            if docname not in self.present or saved.get(docname, [None])[0] != digest:
+                changed.add(docname)
+        return changed
+
+    def _saved_digests(self) -> dict[str, list[str]]:
+        digests = self._saved.get("digests")
+        return digests if isinstance(digests, dict) else {}
 
     def _present_outputs(self) -> set[str]:
         """The direct pages whose output file exists (one listing per folder, no stat per file)."""
@@ -172,34 +203,51 @@ class DirectPageWriter:
     # -- writing --------------------------------------------------------------------------------------
 
     def write(self) -> None:
-        """Write the pages that need it, as Sphinx writes a document's page."""
-        site = self.domain.site
+        """Write the pages whose content or navigation changed, as Sphinx writes a document's page."""
+        saved = self._saved_digests()
+        writing = []
+        for docname in self.to_write:
+            self.digests[docname][1] = navigation_digest(self.builder, docname, self.shared)
+            if docname in self.to_index or saved.get(docname) != self.digests[docname]:
+                writing.append(docname)
         for docname in status_iterator(
-            self.to_write,
-            "writing pages from the models... ",
-            "darkgreen",
-            len(self.to_write),
-            self.builder.config.verbosity,
+            writing, "writing pages from the models... ", "darkgreen", len(writing), self.builder.config.verbosity
         ):
-            page = self.pages[docname]
-            section, _status = build_page(direct_context(site, page, self._urls()), page.stub, site)
+            section = self._built[docname]
             document = new_document(docname, self.builder.docsettings)
             document += section
-            title = section.next_node(nodes.title)
-            self.env.titles[docname] = self.env.longtitles[docname] = title  # lent: its own title
+            self.env.titles[docname] = self.env.longtitles[docname] = section.next_node(nodes.title)  # lent
             if _names_other_items(document):
                 self.referrers.append(docname)
             self.env.apply_post_transforms(document, docname)  # links, as for a document
-            self.builder.write_doc_serialized(docname, document)  # the search index
+            if docname in self.to_index:
+                self.builder.write_doc_serialized(docname, document)  # the search index
             self.builder.write_doc(docname, document)
-        saved = recorded(self.builder.sphinx_app, RECORD_KEY)
-        before = saved.get("referrers", ()) if isinstance(saved, dict) else ()
+        before = self._saved.get("referrers", ())
         kept = [d for d in before if d in self.pages and d not in self.to_write]
         self.referrers = sorted({*kept, *self.referrers})
 
-    def save(self) -> None:
-        """build-finished, after a build that succeeded: what the pages were made from."""
-        record(self.builder.sphinx_app, RECORD_KEY, {"keys": self.keys, "referrers": self.referrers})
+    def save(self, documents: dict[str, str]) -> None:
+        """build-finished, after a build that succeeded: what the pages were made from, and the
+        navigation digest of every document's page written (`documents`)."""
+        digests = {d: v for d, v in self._saved_digests().items() if d in self.pages}
+        navigation = self._saved.get("documents") if isinstance(self._saved.get("documents"), dict) else {}
+        known = self.env.found_docs
+        record(
+            self.builder.sphinx_app,
+            RECORD_KEY,
+            {
+                "keys": self.keys,
+                "referrers": self.referrers,
+                "digests": {**digests, **self.digests},
+                "documents": {**{d: v for d, v in navigation.items() if d in known}, **documents},
+            },
+        )
+
+    def saved_navigation(self, docname: str) -> str | None:
+        """The navigation digest a document's page had when it was last written."""
+        documents = self._saved.get("documents")
+        return documents.get(docname) if isinstance(documents, dict) else None
 
 
 _MISSING = object()
@@ -240,11 +288,44 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
         self._direct = DirectPageWriter(self)
         if docnames or self._direct.to_write:
             self._direct.lend_to_environment()  # before Sphinx works out the pages' relations
-        self.plan_writing(docnames)
-        super().prepare_writing(docnames)
+        self._documents = self._documents_to_write(docnames)
+        self.plan_writing(self._documents)
+        super().prepare_writing(self._documents)
+
+    def _documents_to_write(self, docnames: Set[str]) -> set[str]:
+        """Of the documents Sphinx would write, those a build must write: every one it read, every
+        hand-written one, every one naming items through roles, every one whose file is missing, and
+        the generated ones written again only for their navigation (state.pages_naming_changed_items)
+        if it changed: their body is all known when they are read (page digests)."""
+        self._navigation: dict[str, str] = {}
+        if not docnames:
+            return set()
+        self.relations = self.env.collect_relations()  # Sphinx's own step, ahead of it
+        domain = comp_domain(self.env)
+        read, referrers = domain.documents_touched, domain.referrers
+        written = set()
+        for docname in docnames:
+            navigation = navigation_digest(self, docname, self._direct.shared)
+            self._navigation[docname] = navigation
+            if (
+                docname in read
+                or docname in referrers
+                or Path(self.env.doc2path(docname)).suffix != STUB_SUFFIX
+                or not self.get_output_path(docname).is_file()
+                or self._direct.saved_navigation(docname) != navigation
+            ):
+                written.add(docname)
+        return written
 
     def plan_writing(self, docnames: Set[str]) -> None:
         """Called once the pages this build writes are known, before anything is written."""
+
+    # Internal: writing the documents' pages, of which only those found above are written.
+    # Public API: none (as for prepare_writing).
+    def write_documents(self, docnames: Set[str]) -> None:
+        documents = set(docnames) & self._documents
+        if documents:
+            super().write_documents(documents)
 
     # Internal: the context of a document's page, which a page without a document shares.
     # Public API: `html-page-context` comes after the source is copied.
@@ -267,7 +348,7 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     # Public API: none; `IndexBuilder.prune` keeps documents only.
     def load_indexer(self, docnames: Set[str]) -> None:
         # The pages without a document keep their entries unless this build writes them again.
-        kept = set(self._direct.pages).difference(self._direct.to_write)
+        kept = set(self._direct.pages).difference(self._direct.to_index)
         with _pruning_keeps(self.indexer, kept):
             super().load_indexer(docnames)
 
@@ -306,7 +387,9 @@ def _save_direct_pages(app: Sphinx, exception: Exception | None) -> None:
     # Public API: none; a per-build store on the application would replace it.
     writer = getattr(app.builder, "_direct", None)
     if exception is None and isinstance(writer, DirectPageWriter):
-        writer.save()
+        # Internal: as above.  Public API: as above.
+        navigation = app.builder._navigation
+        writer.save({d: navigation[d] for d in app.builder._documents if d in navigation})
 
 
 def setup_direct_pages(app: Sphinx) -> None:

@@ -11,7 +11,9 @@ competency's indicators, in the theme's own markup.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -130,6 +132,28 @@ def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[st
     # Internal: pydata-sphinx-theme's page-context function. Public API: none; the theme's
     # `show_nav_level`/`navigation_depth` settings do not spare the walk.
     context["suppress_sidebar_toctree"] = _never
+
+
+def navigation_digest(builder: Any, pagename: str, shared: Any) -> str:
+    """What a page's navigation shows: previous, next, parents (with their titles), its sidebar and
+    `shared` (the site's header, settings and templates). A generated page whose body did not
+    change is written again only when this did (theme/direct_pages.py)."""
+    env, relations = builder.env, builder.relations
+
+    def shown(docname: str | None) -> str | None:
+        return None if not docname else f"{docname}:{env.titles.get(docname, '')}"
+
+    related = relations.get(pagename) or (None, None, None)
+    parents, parent = [], related[0]
+    while parent:
+        parents.append(shown(parent))
+        parent = (relations.get(parent) or (None,))[0]
+    model = model_of_page(env, pagename)
+    sidebar = (
+        sidebar_html(model, pagename, lambda docname: builder.get_relative_uri(pagename, docname)) if model else ""
+    )
+    text = json.dumps([shown(related[1]), shown(related[2]), parents, sidebar, shared], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _never(**_kwargs: Any) -> bool:
