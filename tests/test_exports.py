@@ -415,3 +415,28 @@ def test_exports_follow_the_tags_the_site_is_built_with(make_app, tmp_path: Path
         app.build()
         app.cleanup()
         assert ("reports-hazards" in export.read_text(encoding="utf-8")) is shown, tags
+
+
+def test_an_edit_renders_again_only_the_edited_models_exports(make_app, tmp_path: Path) -> None:
+    import os
+
+    srcdir = copy_root("two-models", tmp_path / "src")
+    first = make_app("html", srcdir=srcdir, freshenv=True)
+    first.build()
+    first.cleanup()
+    exports = Path(first.outdir) / "_exports"
+    files = sorted(exports.iterdir())
+    for path in files:
+        os.utime(path, ns=(10**9, 10**9))  # so that any rewrite shows
+    model = srcdir / "competency_src" / "meter-reader.yaml"
+    model.write_text(
+        model.read_text(encoding="utf-8").replace("Reports hazards to the supervisor", "Reports hazards at once"),
+        encoding="utf-8",
+    )
+    later = model.stat().st_mtime_ns + 5 * 10**9
+    os.utime(model, ns=(later, later))
+    second = make_app("html", srcdir=srcdir)
+    second.build()
+    rewritten = sorted(p.name for p in files if p.stat().st_mtime_ns != 10**9)
+    assert rewritten == ["meter-reader.case.json", "meter-reader.csv", "meter-reader.json"]
+    assert "Reports hazards at once" in (exports / "meter-reader.json").read_text(encoding="utf-8")

@@ -28,6 +28,7 @@ from ..sources.site import Site
 from ..sources.source_cache import file_stamp
 from ..sphinx_ext.build_record import record, recorded
 from ..sphinx_ext.config import competency_config
+from ..sphinx_ext.domain import comp_domain
 from ..sphinx_ext.state import note_site_dependency, site_of
 from ..theme.internals import warnings_fail_build, writes_html_pages
 from .case import DEFAULT_CREATOR, LIBRARY_FILE_NAME, LIBRARY_TITLE
@@ -53,21 +54,36 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     creator = str(app.config.author or DEFAULT_CREATOR)
     folder = app.builder.outdir / EXPORT_FOLDER
     # The exports depend on the source files and a few settings only: skip them when none changed
-    # (rendering every model in three formats is most of a no-op rebuild of a large site).
-    key = sources_key(app, site, folder, [creator, base_url, edition.data() if edition else None])
+    # (rendering every model in three formats is most of a no-op rebuild of a large site) ...
+    shown = [creator, base_url, edition.data() if edition else None]
+    key = sources_key(app, site, folder, shown)
     family = family_of(site)
-    expected = [folder / export_file_name(m, fmt) for m in site.models for fmt in DOWNLOAD_LABELS]
-    expected += [folder / LIBRARY_FILE_NAME] if family else []
-    if recorded(app, "exports") == key and all(p.is_file() for p in expected):
+    expected = {m: [folder / export_file_name(m, fmt) for fmt in DOWNLOAD_LABELS] for m in site.models}
+    library = [folder / LIBRARY_FILE_NAME] if family else []
+    saved = recorded(app, "exports")
+    saved = saved if isinstance(saved, dict) else {}
+    every = [path for paths in expected.values() for path in paths] + library
+    if saved.get("sources") == key and all(p.is_file() for p in every):
         return
-    models = list(site.models.values())
-    paths = write_model_exports(folder, models, creator=creator, base_url=base_url, family=family, edition=edition)
+    # ... and render again only the models whose own key (what their pages are built from, the other
+    # jobs of the family they name included) changed; the library's file shows every job.
+    model_keys = comp_domain(app.env).changes.model_keys or {}
+    keys = {m: json.dumps([shown, model_keys.get(m)]) for m in site.models}
+    before = saved.get("models") if isinstance(saved.get("models"), dict) else {}
+    changed = [
+        model
+        for model_id, model in site.models.items()
+        if model_keys.get(model_id) is None
+        or before.get(model_id) != keys[model_id]
+        or not all(p.is_file() for p in expected[model_id])
+    ]
+    write_model_exports(folder, changed, creator=creator, base_url=base_url, family=family, edition=edition)
     # The exports of a model that is gone (a site without models yet has no export folder).
-    for stale in set(folder.iterdir() if folder.is_dir() else ()) - set(paths):
+    for stale in set(folder.iterdir() if folder.is_dir() else ()) - set(every):
         if stale.is_file():
             stale.unlink()
-    record(app, "exports", key)
-    logger.info("competency: %d export file(s) in %s", len(paths), EXPORT_FOLDER)
+    record(app, "exports", {"sources": key, "models": keys})
+    logger.info("competency: the exports of %d of %d model(s) made in %s", len(changed), len(keys), EXPORT_FOLDER)
 
 
 def sources_key(app: Sphinx, site: Site, folder: Path, settings: list[Any]) -> str:

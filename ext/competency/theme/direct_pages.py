@@ -320,6 +320,12 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     def plan_writing(self, docnames: Set[str]) -> None:
         """Called once the pages this build writes are known, before anything is written."""
 
+    def save_page_records(self) -> None:
+        """What this build's pages were made from, for the next build (build-finished)."""
+        if hasattr(self, "_direct"):  # a build that got as far as writing
+            navigation = self._navigation
+            self._direct.save({d: navigation[d] for d in self._documents if d in navigation})
+
     # Internal: writing the documents' pages, of which only those found above are written.
     # Public API: none (as for prepare_writing).
     def write_documents(self, docnames: Set[str]) -> None:
@@ -382,14 +388,9 @@ def _pruning_keeps(indexer: Any, pages: set[str]) -> Iterator[None]:
 
 
 def _save_direct_pages(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished: what the pages without a document were made from, after a build that succeeded."""
-    # Internal: the writer lives on our builder subclass for one build.
-    # Public API: none; a per-build store on the application would replace it.
-    writer = getattr(app.builder, "_direct", None)
-    if exception is None and isinstance(writer, DirectPageWriter):
-        # Internal: as above.  Public API: as above.
-        navigation = app.builder._navigation
-        writer.save({d: navigation[d] for d in app.builder._documents if d in navigation})
+    """build-finished: what the pages written were made from, after a build that succeeded."""
+    if exception is None and isinstance(app.builder, PagesWithoutDocumentsBuilder):
+        app.builder.save_page_records()
 
 
 def setup_direct_pages(app: Sphinx) -> None:
