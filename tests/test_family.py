@@ -8,6 +8,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
@@ -22,6 +23,7 @@ from .conftest import REPO
 from .helpers import load_inventory, page_text
 
 ROOT = REPO / "tests" / "roots" / "test-family" / "competency_src"
+PYDATA = {"html_theme": "pydata_sphinx_theme"}
 EXAMPLE = REPO / "examples" / "family" / "competency_src"
 
 
@@ -285,9 +287,11 @@ def test_a_variant_that_drops_a_use_no_longer_lists_the_job(app: SphinxTestApp) 
     assert "No other job of this site needs it." in page_text(out / "clerk/competencies/talking.html")
 
 
-def _rebuild(make_app: Callable[..., SphinxTestApp], srcdir: Path, read: list[str] | None = None) -> SphinxTestApp:
+def _rebuild(
+    make_app: Callable[..., SphinxTestApp], srcdir: Path, read: list[str] | None = None, **overrides: Any
+) -> SphinxTestApp:
     """Build again in the same folders; the documents Sphinx reads are added to `read`."""
-    app = make_app("html", srcdir=srcdir)
+    app = make_app("html", srcdir=srcdir, confoverrides=overrides)
     if read is not None:
         app.connect("source-read", lambda _app, docname, _source: read.append(docname))
     app.build()
@@ -338,3 +342,22 @@ def test_editing_the_library_reads_again_only_the_family_pages_showing_it(app: S
     assert "shared/competencies/communication" in read
     assert not {"shared/competencies/safety", "shared/matrix"} & set(read)
     assert "Sharing information with others" in page_text(out / "shared/competencies/communication.html")
+
+
+@pytest.mark.sphinx("html", testroot="family", freshenv=True, confoverrides=PYDATA)
+def test_a_new_shared_competency_reaches_every_family_pages_sidebar(app: SphinxTestApp, make_app) -> None:
+    """The family's pages have the theme's sidebar, made of every toctree: a page added to the index
+    is in the sidebar of the pages that were not read again."""
+    app.build()
+    app.cleanup()
+    srcdir, out = Path(app.srcdir), Path(app.outdir)
+    _edit(
+        srcdir / "competency_src" / "shared" / "library.yaml",
+        "  - id: mentoring\n    title: Mentoring\n",
+        "  - id: mentoring\n    title: Mentoring\n  - id: first-aid\n    title: First Aid\n",
+    )
+    read: list[str] = []
+    _rebuild(make_app, srcdir, read, **PYDATA)
+    assert "shared/compare" not in read  # written again for its sidebar, not read
+    for page in ("shared/compare.html", "shared/matrix.html", "shared/competencies/safety.html"):
+        assert 'first-aid.html">First Aid</a>' in (out / page).read_text(encoding="utf-8"), page

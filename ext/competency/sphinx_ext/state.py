@@ -222,14 +222,20 @@ def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     Every page of a changed model may name the edited item in its navigation (sidebar,
     previous and next), and hand-written pages show items' codes and titles through roles;
-    both are filled in when a page is written.
+    both are filled in when a page is written. (The builder writes a model's page again only if
+    its navigation did change: theme/direct_pages.py.)
     """
     domain = comp_domain(env)
+    # The family's pages have the theme's sidebar, made of the family's toctrees: when one of its
+    # pages was read (a title may have changed), added or removed, every one of them shows it.
+    family = {d for d in env.found_docs if d.startswith(f"{FAMILY_FOLDER}/")}
+    touched = domain.documents_touched
+    family_pages = family if any(d.startswith(f"{FAMILY_FOLDER}/") for d in touched) else set()
     models = domain.changes.changed_models
     if not models:
-        return []
+        return sorted(family_pages)
     prefixes = tuple(f"{model_id}/" for model_id in models)
-    return sorted({d for d in env.found_docs if d.startswith(prefixes)} | domain.referrers)
+    return sorted({d for d in env.found_docs if d.startswith(prefixes)} | domain.referrers | family_pages)
 
 
 def pages_with_changed_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:

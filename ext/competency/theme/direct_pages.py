@@ -41,7 +41,7 @@ from ..sphinx_ext.digests import page_digest
 from ..sphinx_ext.direct_pages import DirectPage, direct_context
 from ..sphinx_ext.domain import comp_domain
 from ..sphinx_ext.stubs import STUB_SUFFIX
-from .nav import navigation_digest
+from .nav import model_of_page, navigation_digest
 
 RECORD_KEY = "direct_pages"
 
@@ -295,8 +295,9 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     def _documents_to_write(self, docnames: Set[str]) -> set[str]:
         """Of the documents Sphinx would write, those a build must write: every one it read, every
         hand-written one, every one naming items through roles, every one whose file is missing, and
-        the generated ones written again only for their navigation (state.pages_naming_changed_items)
-        if it changed: their body is all known when they are read (page digests)."""
+        the pages of models written again only for their navigation (state.pages_naming_changed_items)
+        if it changed: their body is all known when they are read (page digests), and their sidebar
+        is the extension's (nav.py). Other pages have the theme's sidebar, made of every toctree."""
         self._navigation: dict[str, str] = {}
         if not docnames:
             return set()
@@ -311,6 +312,7 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
                 docname in read
                 or docname in referrers
                 or Path(self.env.doc2path(docname)).suffix != STUB_SUFFIX
+                or model_of_page(self.env, docname) is None  # the theme's sidebar: all the toctrees
                 or not self.get_output_path(docname).is_file()
                 or self._direct.saved_navigation(docname) != navigation
             ):
