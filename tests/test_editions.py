@@ -399,6 +399,9 @@ def test_every_link_of_every_edition_resolves_and_a_no_op_rebuilds_no_edition(re
     stamps = [(p / "complete").stat().st_mtime_ns for p in kept]
     result = make_html(released, released / "_build" / "generic")
     assert result.returncode == 0, result.stderr
+    assert "Nothing changed since the last build" in result.stdout  # nothing started at all
+    result = make_html(released, released / "_build" / "generic", jobs="1")  # other JOBS: Sphinx runs
+    assert result.returncode == 0, result.stderr
     assert "Building edition" not in result.stdout and "nothing to publish" in result.stdout
     assert [(p / "complete").stat().st_mtime_ns for p in kept] == stamps
 

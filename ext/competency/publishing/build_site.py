@@ -8,16 +8,22 @@ The steps, and why each is there:
 2. One build of a checkout runs at a time: every variant writes the page stubs into the same `docs/`,
    so a lock on `_build/.lock` is held from the first step to the last. A second `make html` says that
    it waits, and waits.
-3. A marker `_build/<variant>/.incomplete` exists while Sphinx works. A build that finds it (the last
+3. When everything the build depends on is as it was when the last build of this variant was
+   published (the sources, the settings, the command, the tool, git's refs; up_to_date.py), and the
+   published folder is as that publication left it, there is nothing to do: it says so in one line
+   and stops, without starting Sphinx (which would spend seconds finding that out). Otherwise that
+   record is removed, and written again only once the build is published.
+4. A marker `_build/<variant>/.incomplete` exists while Sphinx works. A build that finds it (the last
    one was killed, failed after writing, or its sources changed while it ran) cannot trust Sphinx's
    saved state and output, so it removes them and builds from scratch.
-4. The sources (conf.py, `docs/`, `competency_src/`) are stamped before Sphinx starts and after it
+5. The sources (conf.py, `docs/`, `competency_src/`) are stamped before Sphinx starts and after it
    ends. If they changed meanwhile, what was built is a mix of old and new: it is built again from
    scratch, and published only once a build saw the same sources from start to end.
-5. Each edition recorded in `competency_src/editions.yaml` is built into `editions/<name>/` of the site,
+6. Each edition recorded in `competency_src/editions.yaml` is built into `editions/<name>/` of the site,
    or its kept build reused (edition_build.py).
-6. The finished build is published atomically (publishing/swap.py); the published site is the clean build of
-   the sources as they were, or stays as it was.
+7. The finished build is published atomically (publishing/swap.py); the published site is the clean build of
+   the sources as they were, or stays as it was. Then the fingerprint taken before Sphinx started is
+   recorded, if nothing changed since (up_to_date.py).
 """
 
 from __future__ import annotations
@@ -35,11 +41,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from ..cli.variants import known_utilities
 from ..sources.problems import SourceError
-from ..sources.site import OVERLAY_FOLDER
-from ..sphinx_ext.stubs import MARKER
-from .edition_build import build_editions
+from . import up_to_date
 from .swap import PublishError, publish
 
 #: Utility names the Makefile accepts: an overlay's file name, with nothing a shell or make would read.
@@ -65,28 +68,16 @@ def source_stamps(root: Path, folders: Sequence[str]) -> Stamps:
 
     Generated stub folders are left out: the build itself writes them from the models.
     """
-    stamps: Stamps = {}
-    for name in ("conf.py", *folders):
-        top = root / name
-        if top.is_file():
-            info = top.stat()
-            stamps[name] = (info.st_size, info.st_mtime_ns, info.st_ino)
-            continue
-        for folder, dirs, files in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if not (Path(folder, d) / MARKER).exists() and d != "_build")
-            for file_name in files:
-                path = Path(folder, file_name)
-                try:
-                    info = path.stat()
-                except OSError:
-                    continue  # removed while listed: the next listing differs anyway
-                stamps[path.relative_to(root).as_posix()] = (info.st_size, info.st_mtime_ns, info.st_ino)
-    return stamps
+    return up_to_date.stamps(root, ("conf.py", *folders))
 
 
 def check_utility(utility: str, models_dir: Path) -> None:
     if not utility:
         return
+    # Here, not at the top: a no-op `make html` (up_to_date.py) loads neither the sources' modules nor Sphinx.
+    from ..cli.variants import known_utilities
+    from ..sources.site import OVERLAY_FOLDER
+
     known = known_utilities(models_dir)
     if utility in known and UTILITY_NAME.fullmatch(utility):
         return
@@ -195,6 +186,13 @@ def build(
     variant_dir = build_root / (utility or "generic")
     marker = variant_dir / INCOMPLETE
     folders = ("docs", sources)
+    fingerprint = up_to_date.Command(
+        root=root, variant_dir=variant_dir, utility=utility, sources=sources, jobs=jobs, options=tuple(sphinx_options)
+    )
+    if up_to_date.is_current(fingerprint, marker):
+        say.write(f"Nothing changed since the last build: {_shown(variant_dir / 'html')} is current.\n")
+        return 0
+    up_to_date.forget(variant_dir)
     for attempt in range(1, ATTEMPTS + 1):
         if marker.exists():
             say.write(
@@ -207,6 +205,7 @@ def build(
             start_afresh(variant_dir)  # output without the state it was made from cannot be trusted
         variant_dir.mkdir(parents=True, exist_ok=True)
         marker.touch()
+        seen = up_to_date.inputs(fingerprint)  # what this attempt builds, recorded once it is published
         before = source_stamps(root, folders)
         environment = _environment_stamp(variant_dir)
         command = sphinx_command(root, variant_dir, utility, jobs, sources, sphinx_options)
@@ -225,6 +224,8 @@ def build(
             f"the sources changed during each of {ATTEMPTS} builds; nothing was published. "
             "Run `make html` again once the files are saved."
         )
+    from .edition_build import build_editions  # imports Sphinx: only when a build goes ahead
+
     try:
         status = build_editions(root, variant_dir, utility, jobs, sphinx_options, say)
     except SourceError as exc:
@@ -240,6 +241,7 @@ def build(
     say.flush()
     if not publish(built, published):
         say.write(f"{shown} already holds this build: nothing to publish\n")
+    up_to_date.remember(fingerprint, seen)
     serve = "make serve" + (f" UTILITY={utility}" if utility else "")
     say.write(f"The site is in {shown} ({serve} to browse it).\n")
     return 0
