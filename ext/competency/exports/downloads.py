@@ -68,7 +68,8 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     # ... and render again only the models whose own key (what their pages are built from, the other
     # jobs of the family they name included) changed; the library's file shows every job.
     model_keys = comp_domain(app.env).changes.model_keys or {}
-    keys = {m: json.dumps([shown, model_keys.get(m)]) for m in site.models}
+    made_with = written_with(app, site, folder, shown)
+    keys = {m: json.dumps([made_with, model_keys.get(m)]) for m in site.models}
     before = saved.get("models") if isinstance(saved.get("models"), dict) else {}
     changed = [
         model
@@ -87,20 +88,22 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
 
 
 def sources_key(app: Sphinx, site: Site, folder: Path, settings: list[Any]) -> str:
-    """What files written from the sources at build-finished are made of: the source files (by stamp),
-    the variant and tags, the folder they go to and the `settings` they show. Kept out of the site, which must
-    be reproducible, in the build record."""
-    return json.dumps(
-        [
-            __version__,
-            str(folder),
-            site.utility.utility if site.utility else None,
-            sorted(app.config.competency_active_tags),  # `only:` expressions choose what the models hold
-            os.environ.get("SOURCE_DATE_EPOCH"),
-            settings,
-            [(str(p), *file_stamp(p)) for p in site.files()],
-        ]
-    )
+    """What files written from the sources at build-finished are made of: the source files (by stamp)
+    and what `written_with` names. Kept out of the site, which must be reproducible, in the build record."""
+    return json.dumps([written_with(app, site, folder, settings), [(str(p), *file_stamp(p)) for p in site.files()]])
+
+
+def written_with(app: Sphinx, site: Site, folder: Path, settings: list[Any]) -> list[Any]:
+    """Besides the sources: the tool's version, the folder, the variant and tags, the date of the
+    sources (SOURCE_DATE_EPOCH) and the `settings` the files show."""
+    return [
+        __version__,
+        str(folder),
+        site.utility.utility if site.utility else None,
+        sorted(app.config.competency_active_tags),  # `only:` expressions choose what the models hold
+        os.environ.get("SOURCE_DATE_EPOCH"),
+        settings,
+    ]
 
 
 def _succeeded(app: Sphinx) -> bool:
