@@ -24,18 +24,24 @@ from competency.publishing.build_site import INCOMPLETE
 from competency.sphinx_ext.stubs import MARKER
 
 from .conftest import REPO
+from .helpers import copy_root
 from .robustness.sitebuild import build_env, make_html, make_html_commands
 from .test_reproducible import differences, explain_differences
 
 ROOT = REPO / "tests" / "roots" / "test-up-to-date"
+#: The settings of this root besides the roots' shared ones.
+EXTRA = "conf-extra.txt"
 MODEL = "line-locator"
 UTILITY = "small_town"
 SKIPPED = "Nothing changed since the last build: _build/{}/html is current.\n"
 
 
 def checkout(folder: Path) -> Path:
-    """A copy of the test root (its links followed: edits stay in the copy)."""
-    shutil.copytree(ROOT, folder)
+    """A copy of the test root (its links followed: edits stay in the copy) with the roots' shared
+    conf.py and this root's own settings after it (conf-extra.txt, which the copy does not keep)."""
+    copy_root("up-to-date", folder, ignore=lambda _folder, names: {n for n in names if n == EXTRA})
+    with (folder / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write((ROOT / EXTRA).read_text(encoding="utf-8"))
     return folder
 
 
