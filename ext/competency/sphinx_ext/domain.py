@@ -287,10 +287,7 @@ class CompetencyDomain(Domain):
         self._changed()
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
-        if any(
-            node.get("refdomain") == "comp" and not node.get("comp:generated")
-            for node in document.findall(addnodes.pending_xref)
-        ):
+        if names_items_through_roles(document):
             self.data["referrers"][docname] = True
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
@@ -373,6 +370,15 @@ class CompetencyDomain(Domain):
         names = [name for kind, name in self.objects if kind == objtype]
         bare = [name.rpartition("/")[2] for name in names]
         return did_you_mean(target.rpartition("/")[2], bare) or f"no {objtype} has this id"
+
+
+def names_items_through_roles(document: nodes.Node) -> bool:
+    """Whether a page names items through `comp` roles (not the extension's own links): such a page
+    shows the items' codes and titles, so it is written again whenever a model changes."""
+    return any(
+        node.get("refdomain") == "comp" and not node.get("comp:generated")
+        for node in document.findall(addnodes.pending_xref)
+    )
 
 
 def warn_unknown_reference(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:

@@ -106,7 +106,7 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
         # A removed document leaves the indices without rewriting a page: they are written again.
         self._outputs_current = (
             not docnames
-            and not self._direct.to_write
+            and not self._direct.to_check
             and not self._removed_docs
             and self._written_since_last_read(self.searchindex_filename, INVENTORY_FILENAME)
         )

@@ -39,7 +39,7 @@ from ..sphinx_ext.build_record import record, recorded
 from ..sphinx_ext.config import competency_config
 from ..sphinx_ext.digests import page_digest
 from ..sphinx_ext.direct_pages import DirectPage, direct_context
-from ..sphinx_ext.domain import comp_domain
+from ..sphinx_ext.domain import comp_domain, names_items_through_roles
 from ..sphinx_ext.stubs import STUB_SUFFIX
 from .nav import model_of_page, navigation_digest
 
@@ -57,6 +57,9 @@ class DirectPageWriter:
         self._lent: list[tuple[dict[str, Any], str, Any]] = []
         saved = recorded(builder.sphinx_app, RECORD_KEY)
         self._saved: dict[str, Any] = saved if isinstance(saved, dict) else {}
+        self.urls = competency_config(builder.config).site_links()
+        #: The direct pages whose output file exists.
+        self.present = self._present_outputs()
         self.shared = self._shared_key()
         self.keys = self._keys()
         self._built: dict[str, nodes.section] = {}
@@ -64,7 +67,7 @@ class DirectPageWriter:
         self.referrers: list[str] = []
         #: The pages that may have changed: the pages of a model whose key changed, the pages naming
         #: other models' items (when any model changed) and the pages whose file is missing.
-        self.to_write = self._pages_to_check()
+        self.to_check = self._pages_to_check()
         #: Of those, the pages whose content changed: their search entries are made again.
         self.to_index = self._content_changed()
 
@@ -93,11 +96,10 @@ class DirectPageWriter:
         return sorted({page.model_id for page in self.pages.values()})
 
     def _pages_to_check(self) -> list[str]:
-        saved_keys = self._saved.get("keys", {}) if isinstance(self._saved.get("keys"), dict) else {}
+        saved_keys = self._saved_part("keys")
         changed = {m for m in self._model_ids() if saved_keys.get(m) != self.keys[m]}
         # Pages naming other models' items through roles show their codes and titles.
         referrers = set(self._saved.get("referrers", ())) if changed else set()
-        self.present = self._present_outputs()
         return [
             docname
             for docname, page in self.pages.items()
@@ -106,11 +108,11 @@ class DirectPageWriter:
 
     def _content_changed(self) -> set[str]:
         """Build the pages to check (kept for writing) and compare what they show with last time."""
-        site, saved = self.domain.site, self._saved_digests()
+        site, saved = self.domain.site, self._saved_part("digests")
         changed = set()
-        for docname in self.to_write:
+        for docname in self.to_check:
             page = self.pages[docname]
-            section, _status = build_page(direct_context(site, page, self._urls()), page.stub, site)
+            section, _status = build_page(direct_context(site, page, self.urls), page.stub, site)
             self._built[docname] = section
             digest = page_digest(section)[:16]
             self.digests[docname] = [digest, ""]
@@ -118,9 +120,10 @@ class DirectPageWriter:
                 changed.add(docname)
         return changed
 
-    def _saved_digests(self) -> dict[str, list[str]]:
-        digests = self._saved.get("digests")
-        return digests if isinstance(digests, dict) else {}
+    def _saved_part(self, name: str) -> dict[str, Any]:
+        """A part of the last build's record ("keys", "digests", "documents"), empty if none."""
+        part = self._saved.get(name)
+        return part if isinstance(part, dict) else {}
 
     def _present_outputs(self) -> set[str]:
         """The direct pages whose output file exists (one listing per folder, no stat per file)."""
@@ -176,7 +179,7 @@ class DirectPageWriter:
         (an item this site leaves out, another utility's) has its own, taken from its nodes."""
         if page.status != "live":
             section, _status = build_page(
-                direct_context(self.domain.site, page, self._urls()), page.stub, self.domain.site
+                direct_context(self.domain.site, page, self.urls), page.stub, self.domain.site
             )
             return section.next_node(nodes.title)
         model = self.domain.site.models[page.model_id]
@@ -194,19 +197,13 @@ class DirectPageWriter:
         competency, _placement = model.home_of_indicator(page.stub["item"])
         return page_docname(page.model_id, "competency", competency.competency)
 
-    def _urls(self) -> Any:
-        urls = self.__dict__.get("_site_links")
-        if urls is None:
-            urls = self.__dict__["_site_links"] = competency_config(self.builder.config).site_links()
-        return urls
-
     # -- writing --------------------------------------------------------------------------------------
 
     def write(self) -> None:
         """Write the pages whose content or navigation changed, as Sphinx writes a document's page."""
-        saved = self._saved_digests()
+        saved = self._saved_part("digests")
         writing = []
-        for docname in self.to_write:
+        for docname in self.to_check:
             self.digests[docname][1] = navigation_digest(self.builder, docname, self.shared)
             if docname in self.to_index or saved.get(docname) != self.digests[docname]:
                 writing.append(docname)
@@ -217,21 +214,21 @@ class DirectPageWriter:
             document = new_document(docname, self.builder.docsettings)
             document += section
             self.env.titles[docname] = self.env.longtitles[docname] = section.next_node(nodes.title)  # lent
-            if _names_other_items(document):
+            if names_items_through_roles(document):
                 self.referrers.append(docname)
             self.env.apply_post_transforms(document, docname)  # links, as for a document
             if docname in self.to_index:
                 self.builder.write_doc_serialized(docname, document)  # the search index
             self.builder.write_doc(docname, document)
         before = self._saved.get("referrers", ())
-        kept = [d for d in before if d in self.pages and d not in self.to_write]
+        kept = [d for d in before if d in self.pages and d not in self.to_check]
         self.referrers = sorted({*kept, *self.referrers})
 
     def save(self, documents: dict[str, str]) -> None:
         """build-finished, after a build that succeeded: what the pages were made from, and the
         navigation digest of every document's page written (`documents`)."""
-        digests = {d: v for d, v in self._saved_digests().items() if d in self.pages}
-        navigation = self._saved.get("documents") if isinstance(self._saved.get("documents"), dict) else {}
+        digests = {d: v for d, v in self._saved_part("digests").items() if d in self.pages}
+        navigation = self._saved_part("documents")
         known = self.env.found_docs
         record(
             self.builder.sphinx_app,
@@ -246,8 +243,8 @@ class DirectPageWriter:
 
     def saved_navigation(self, docname: str) -> str | None:
         """The navigation digest a document's page had when it was last written."""
-        documents = self._saved.get("documents")
-        return documents.get(docname) if isinstance(documents, dict) else None
+        navigation: str | None = self._saved_part("documents").get(docname)
+        return navigation
 
 
 _MISSING = object()
@@ -258,14 +255,6 @@ def _table_of_contents(docname: str, title: nodes.title) -> nodes.bullet_list:
     title (the theme looks into it to leave it out)."""
     reference = nodes.reference("", "", *title.deepcopy().children, internal=True, refuri=docname, anchorname="")
     return nodes.bullet_list("", nodes.list_item("", addnodes.compact_paragraph("", "", reference)))
-
-
-def _names_other_items(document: nodes.document) -> bool:
-    """Whether model text on the page names items through roles (not the page's own links)."""
-    return any(
-        node.get("refdomain") == "comp" and not node.get("comp:generated")
-        for node in document.findall(addnodes.pending_xref)
-    )
 
 
 # Internal: the HTML builder is replaced by a subclass writing, besides the documents' pages, the
@@ -286,7 +275,7 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     # Public API: none; Sphinx has no step for pages besides documents.
     def prepare_writing(self, docnames: Set[str]) -> None:
         self._direct = DirectPageWriter(self)
-        if docnames or self._direct.to_write:
+        if docnames or self._direct.to_check:
             self._direct.lend_to_environment()  # before Sphinx works out the pages' relations
         self._documents = self._documents_to_write(docnames)
         self.plan_writing(self._documents)
@@ -301,7 +290,9 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
         self._navigation: dict[str, str] = {}
         if not docnames:
             return set()
-        self.relations = self.env.collect_relations()  # Sphinx's own step, ahead of it
+        # Sphinx's own step, ahead of it: prepare_writing does it again (a few hundredths of a second),
+        # but needs to know the documents written first, for the search index.
+        self.relations = self.env.collect_relations()
         domain = comp_domain(self.env)
         read, referrers = domain.documents_touched, domain.referrers
         written = set()
