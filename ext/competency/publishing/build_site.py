@@ -166,7 +166,7 @@ def sphinx_command(
 
 def _environment_stamp(variant_dir: Path) -> tuple[int, int] | None:
     try:
-        info = (variant_dir / "doctrees" / "environment.pickle").stat()
+        info = (variant_dir / up_to_date.ENVIRONMENT_PICKLE).stat()
     except OSError:
         return None
     return info.st_mtime_ns, info.st_size
@@ -201,7 +201,7 @@ def build(
             )
             say.flush()
             start_afresh(variant_dir)
-        elif not (variant_dir / "doctrees" / "environment.pickle").exists():
+        elif not (variant_dir / up_to_date.ENVIRONMENT_PICKLE).exists():
             start_afresh(variant_dir)  # output without the state it was made from cannot be trusted
         variant_dir.mkdir(parents=True, exist_ok=True)
         marker.touch()

@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .swap import STATE_SUFFIX
+
 #: Beside swap.py's publish record in the work folder (removed with it when a build starts afresh).
 RECORD = Path(".work") / "up-to-date.json"
 #: Bump when the parts of the fingerprint change: an older record is then never current.
@@ -87,8 +89,8 @@ COMMIT = re.compile(rb"\b[0-9a-f]{40}\b")
 #: checks the two agree).
 STUB_MARKER = ".competency-generated"
 ENVIRONMENT_PICKLE = Path("doctrees") / "environment.pickle"
-#: swap.py's record of what was published, beside the work folder (swap.STATE_SUFFIX).
-PUBLISH_RECORD = Path(".work") / "html.published.json"
+#: swap.py's record of what was published, beside the work folder.
+PUBLISH_RECORD = Path(".work") / f"html{STATE_SUFFIX}"
 
 Stamp = tuple[int, int, int]
 
