@@ -211,3 +211,16 @@ def test_every_page_names_the_site_icon_shipped_with_the_package(app: SphinxTest
     for page in pages:
         depth = len(page.relative_to(out).parts) - 1
         assert f'<link rel="icon" href="{"../" * depth}_static/favicon.svg"/>' in page.read_text("utf-8"), page
+
+
+def test_a_doc_link_to_an_indicator_page_still_resolves(make_app, tmp_path: Path) -> None:
+    """Indicator pages have no document (sphinx_ext/direct_pages.py); a `doc` link to one, with its
+    own text, leads there as it did when they had one (redirect pages use such links)."""
+    srcdir = copy_root("basic", tmp_path / "src")
+    with (srcdir / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\nSee {doc}`the hazards indicator </meter-reader/indicators/reports-hazards>`.\n")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert app.warning.getvalue() == ""
+    html = Path(app.outdir, "index.html").read_text(encoding="utf-8")
+    assert '<a class="reference internal" href="meter-reader/indicators/reports-hazards.html">' in html

@@ -9,7 +9,7 @@ from ..sources.model import Model
 from ..sphinx_ext.config import GENERIC
 from ..sphinx_ext.inline import inline_nodes, plain_text
 from .items import PageContext, page_docname, with_permalink
-from .kinds import DIRECT_PAGES, MODEL_WIDE_PAGES
+from .kinds import MODEL_WIDE_PAGES
 from .parts import (
     bullet_list,
     competency_label,
@@ -67,11 +67,9 @@ def redirect_page(ctx: PageContext, kind: str, alias: str) -> nodes.section:
     page = page_section("redirect", alias, [nodes.Text(f"Moved: {alias}")])
     target = page_docname(ctx.model.id, kind, ctx.item)
     what = kind if kind in ("section", "competency", "indicator", "responsibility") else "page"
-    # A page without a document (an indicator's) is no `doc` to link to: the item's link leads there.
-    to_page = link(ctx.model.id, kind, ctx.item, ctx.shown_as(kind)) if kind in DIRECT_PAGES else None
     page += paragraph(
         f"This {what} was renamed. Its page is now ",
-        to_page or doc_link(target, ctx.shown_as(kind)),
+        doc_link(target, ctx.shown_as(kind)),
         ". Please update your link.",
     )
     return page

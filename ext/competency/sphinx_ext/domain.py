@@ -24,7 +24,7 @@ from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
+from sphinx.util import docname_join, logging
 from sphinx.util.nodes import make_refnode
 
 from ..pages.parts import display
@@ -400,6 +400,27 @@ def warn_unknown_reference(app: Sphinx, domain: Domain, node: pending_xref) -> b
     return True
 
 
+def link_to_page_without_document(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: Element
+) -> Element | None:
+    """missing-reference: a `doc` link to a page written without a document (an indicator's), which
+    the standard domain does not know, resolved as it resolves a document's (direct_pages.py)."""
+    if node.get("refdomain") != "std" or node.get("reftype") != "doc":
+        return None
+    domain = comp_domain(env)
+    docname = docname_join(node.get("refdoc", env.docname), node["reftarget"])
+    if docname not in domain.direct_pages or not node.get("refexplicit"):
+        return None  # a link without its own text shows the page's title, which only a document has
+    caption = node.astext()
+    return make_refnode(
+        domain.builder or app.builder,
+        node.get("refdoc", env.docname),
+        docname,
+        None,
+        nodes.inline(caption, caption, classes=["doc"]),
+    )
+
+
 class GeneratedLinks(SphinxPostTransform):
     """The links the extension writes on its own pages, resolved directly.
 
@@ -444,3 +465,4 @@ def setup_domain(app: Sphinx) -> None:
     app.add_post_transform(GeneratedLinks)
     app.connect("builder-inited", _remember_builder)
     app.connect("warn-missing-reference", warn_unknown_reference)
+    app.connect("missing-reference", link_to_page_without_document)
