@@ -50,7 +50,7 @@ def test_generated_models_load_with_the_requested_indicators_and_section_v_reuse
 
 
 def test_generated_plain_texts_import_into_the_same_models(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The benchmark's --from-text path: the published shape, read back by `competency import`."""
+    """The benchmark's default path: the published shape, read back by `competency import`."""
     texts = write_published_texts(tmp_path / "texts", 600)
     (tmp_path / "models").mkdir()
     for text, size in zip(texts, model_sizes(600), strict=True):
