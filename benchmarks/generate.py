@@ -284,17 +284,17 @@ def model_sizes(total: int, per_model: int = 280) -> list[int]:
     return [total // count + (1 if n < total % count else 0) for n in range(count)]
 
 
-def site_models(total: int, seed: int = 0) -> Iterator[dict[str, Any]]:
-    """The models of a site with `total` indicators (job-01, job-02, ...)."""
-    for n, size in enumerate(model_sizes(total)):
+def site_models(total: int, seed: int = 0, per_model: int = 280) -> Iterator[dict[str, Any]]:
+    """The models of a site with `total` indicators (job-01, job-02, ...) of about `per_model` each."""
+    for n, size in enumerate(model_sizes(total, per_model)):
         yield generate_model(f"job-{n + 1:02d}", size, seed=seed * 1000 + n)
 
 
-def write_models(folder: Path, total: int, seed: int = 0) -> list[Path]:
+def write_models(folder: Path, total: int, seed: int = 0, per_model: int = 280) -> list[Path]:
     """Write the models of a site with `total` indicators into folder; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for data in site_models(total, seed):
+    for data in site_models(total, seed, per_model):
         paths.append(folder / f"{data['id']}.yaml")
         with paths[-1].open("w", encoding="utf-8") as stream:
             _yaml().dump(data, stream)

@@ -1,4 +1,5 @@
-"""Profile one full build of a generated site: `python -m benchmarks.profile_build 2000`.
+"""Profile one full build of a generated site (the benchmark's site folder, models imported from
+plain text): `python -m benchmarks.profile_build 2000`.
 
 Writes benchmarks/_work/prof/build-<size>.prof (cProfile) and prints where the time goes:
 our extension (ext/competency), the theme, Sphinx, docutils, and the rest.
@@ -12,7 +13,7 @@ import pstats
 import shutil
 import sys
 
-from benchmarks.run import WORK, make_site
+from benchmarks.user_site import WORK, make_user_site
 from competency.publishing.build_site import DEFAULT_SOURCES, SPHINX_OPTIONS, sphinx_command
 
 GROUPS = {
@@ -34,8 +35,8 @@ def group_of(filename: str) -> str:
 
 def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    site = make_site(size, name=f"profile-{size}")
-    folder = site["folder"]
+    site = make_user_site(size, name=f"profile-{size}")
+    folder = site.folder
     shutil.rmtree(folder / "_build", ignore_errors=True)
     os.environ["SOURCE_DATE_EPOCH"] = "0"
     # The sphinx-build of `make html`, run in this process (without `python -m sphinx`) to be profiled.
@@ -52,7 +53,7 @@ def main() -> None:
     own: dict[str, float] = {}
     for (filename, _line, _func), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():
         own[group_of(filename)] = own.get(group_of(filename), 0) + tt
-    print(f"{site['pages']} pages, {total:.1f} s (profiled); own time by package:")
+    print(f"{site.item_pages} item pages, {total:.1f} s (profiled); own time by package:")
     for name, seconds in sorted(own.items(), key=lambda kv: -kv[1]):
         print(f"  {name:40} {seconds:7.1f} s  {seconds / total:5.1%}")
     print(f"profile: {out}")
