@@ -20,6 +20,8 @@ from competency.exports.json import export_data
 from competency.sources.problems import SourceError
 from competency.sources.schema import load_schema
 from competency.sources.site import load_site
+from competency.sources import withdrawals
+from competency.sources.source_cache import load_site_cached
 from competency.sources.withdrawals import vanished_ids
 
 from .conftest import REPO
@@ -388,6 +390,31 @@ def test_outside_git_or_for_a_new_file_there_is_nothing_to_compare(srcdir: Path,
     shutil.rmtree(repo / ".git")
     _edit(repo, DOSING, "")
     assert vanished_ids(load_site(repo / "competency_src")) == []  # no repository
+
+
+def test_the_build_parses_a_committed_model_once_while_its_file_is_edited(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    read = withdrawals.read_yaml
+    monkeypatch.setattr(withdrawals, "read_yaml", lambda path: parsed.append(path.name) or read(path))
+    cache = tmp_path / "cache.pickle"
+    _edit(repo, "text: Logs every reading in the plant's data system\n", "text: Logs each reading\n")
+    load_site_cached(repo / "competency_src", cache, withdrawals=True)
+    assert parsed == [f"{MODEL}.yaml"]  # the committed file, read from git
+    _edit(repo, "text: Logs each reading\n", "text: Logs every reading\n")
+    load_site_cached(repo / "competency_src", cache, withdrawals=True)
+    assert parsed == [f"{MODEL}.yaml"]  # the same commit: its parse is kept
+    path = _edit(repo, DOSING, "")  # and still checked against: the vanished id is refused
+    with pytest.raises(SourceError) as refused:
+        load_site_cached(repo / "competency_src", cache, withdrawals=True)
+    assert [p.location.path for p in refused.value.problems] == [path]
+    assert "'adjusts-chemical-dosing'" in refused.value.problems[0].message
+    assert parsed == [f"{MODEL}.yaml"]
+    git(repo, "commit", "-q", "-am", "another commit")  # a new blob: parsed from git again
+    _edit(repo, "text: Logs every reading\n", "text: Logs each reading\n")
+    load_site_cached(repo / "competency_src", cache, withdrawals=True)
+    assert parsed == [f"{MODEL}.yaml", f"{MODEL}.yaml"]
 
 
 def _sphinx_build(site: Path) -> subprocess.CompletedProcess[str]:

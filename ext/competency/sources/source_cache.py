@@ -6,7 +6,9 @@ model file is kept in the doctrees folder beside the environment and reused
 while that file, and the modules that define the loaded records, are
 unchanged; only an edited file is parsed again. The family's library (often
 as long as a model) is kept the same way. Overlays are small and are always
-checked afresh against the models.
+checked afresh against the models. The committed files the withdrawal check
+reads from git (withdrawals.py) are kept by their blob id while the working
+file differs from them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from .loader import load_model_document
 from .model import Model
 from .site import Site, load_site
+from .withdrawals import check_withdrawals
 from .yamlfile import YamlDocument, read_yaml
 
 #: Modules whose code shapes the cached records: a change to any of them empties the cache.
@@ -49,8 +52,11 @@ def file_stamp(path: Path) -> tuple[int, int]:
     return status.st_mtime_ns, status.st_size
 
 
-def load_site_cached(source_dir: Path, cache_file: Path, pages: frozenset[str] | None = None) -> Site:
-    """The site of a source folder, parsing again only the model files that changed."""
+def load_site_cached(
+    source_dir: Path, cache_file: Path, pages: frozenset[str] | None = None, *, withdrawals: bool = False
+) -> Site:
+    """The site of a source folder, parsing again only the model files that changed; with
+    `withdrawals`, checked against the last commit too (withdrawals.check_withdrawals)."""
     code_key = _code_key()
     try:
         with cache_file.open("rb") as stream:
@@ -77,7 +83,17 @@ def load_site_cached(source_dir: Path, cache_file: Path, pages: frozenset[str] |
     def read_document(path: Path) -> YamlDocument:
         return cached(path, lambda p: (None, read_yaml(p)))[2]
 
+    def parse_committed(blob: str, parse: Callable[[], YamlDocument | None]) -> YamlDocument | None:
+        key = f"git blob {blob}"  # a blob id names its content: no stamp to compare
+        entry = entries.get(key)
+        if entry is None:
+            entry = ((0, 0), None, parse())  # type: ignore[assignment]  # None: not a readable model
+        fresh[key] = entry
+        return entry[2]
+
     site = load_site(source_dir, load_document=load_document, pages=pages, read_document=read_document)
+    if withdrawals:
+        check_withdrawals(site, parse_committed)
     if fresh != entries:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         partial = cache_file.with_suffix(f".{os.getpid()}.tmp")

@@ -10,7 +10,10 @@ first commit, or for a file the last commit does not have, there is nothing to
 compare and it passes.
 
 Only files that differ from the commit are read from git: an unchanged file
-cannot have lost an id, so a build that changed no model costs two git calls.
+cannot have lost an id, so a build that changed no model costs two git calls. The
+build keeps the parse of each committed file it read by its blob id (`ParseCommitted`,
+given by the parse cache, source_cache.py): while a maintainer edits a model, each
+rebuild parses the edited file, not the committed one again too.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import hashlib
 import json
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,10 +31,14 @@ from typing import Any
 from .model import Model
 from .problems import Location, Problem, SourceError, display_path
 from .site import EDITIONS_FILE, WITHDRAWN_FOLDER, Site
-from .yamlfile import JsonPath, read_yaml
+from .yamlfile import JsonPath, YamlDocument, read_yaml
 
 #: The field holding the last wording of each kind of item.
 WORDING_FIELDS = {"section": "title", "competency": "title", "indicator": "text", "responsibility": "text"}
+
+#: (blob id, parse) -> the committed file's parse: `parse()`, or a parse kept from an earlier build.
+#: A blob id names its content, so a kept parse is never stale.
+ParseCommitted = Callable[[str, Callable[[], YamlDocument | None]], YamlDocument | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,14 +55,14 @@ class CommittedItem:
     record: dict[str, Any] | None = None
 
 
-def check_withdrawals(site: Site) -> None:
+def check_withdrawals(site: Site, parse_committed: ParseCommitted | None = None) -> None:
     """Raise SourceError when an id of the last commit is gone from the sources without a record."""
-    problems = vanished_ids(site)
+    problems = vanished_ids(site, parse_committed=parse_committed)
     if problems:
         raise SourceError(problems)
 
 
-def vanished_ids(site: Site, revision: str = "HEAD") -> list[Problem]:
+def vanished_ids(site: Site, revision: str = "HEAD", parse_committed: ParseCommitted | None = None) -> list[Problem]:
     """A located problem, with the entry to add, for every id that vanished since the last commit
     (or since another revision: editions.py checks each edition's)."""
     folder = site.source_dir.resolve()
@@ -71,7 +78,7 @@ def vanished_ids(site: Site, revision: str = "HEAD") -> list[Problem]:
         if mode == "120000" or (path.is_file() and _blob_id(path) == blob):
             continue  # a symbolic link (its target is checked where it lives), or unchanged
         committed = f"{revision}:{prefix.strip()}{name}"
-        data, lines = _committed_model(folder, blob, Path(name).name)
+        data, lines = _committed_model(folder, blob, Path(name).name, parse_committed)
         if data is None:
             continue  # the committed file was not a readable model: nothing to compare
         model_id = str(data.get("id") or Path(name).stem)
@@ -104,19 +111,25 @@ def _blob_id(path: Path) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def _committed_model(folder: Path, blob: str, name: str) -> tuple[dict[str, Any] | None, Any]:
+def _committed_model(
+    folder: Path, blob: str, name: str, parse_committed: ParseCommitted | None = None
+) -> tuple[dict[str, Any] | None, Any]:
     """The committed file's data and positions (read with the same safe reader as the sources)."""
-    text = _git(folder, "cat-file", "blob", blob)
-    if text is None:
-        return None, None
-    with tempfile.TemporaryDirectory(prefix="competency-head-") as scratch:
-        copy = Path(scratch, name)
-        copy.write_text(text, encoding="utf-8")
-        try:
-            document = read_yaml(copy)
-        except SourceError:
-            return None, None
-    if not isinstance(document.data, dict):
+
+    def parse() -> YamlDocument | None:
+        text = _git(folder, "cat-file", "blob", blob)
+        if text is None:
+            return None
+        with tempfile.TemporaryDirectory(prefix="competency-head-") as scratch:
+            copy = Path(scratch, name)
+            copy.write_text(text, encoding="utf-8")
+            try:
+                return read_yaml(copy)
+            except SourceError:
+                return None
+
+    document = parse() if parse_committed is None else parse_committed(blob, parse)
+    if document is None or not isinstance(document.data, dict):
         return None, None
     return document.data, document.positions
 

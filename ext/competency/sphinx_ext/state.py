@@ -28,7 +28,6 @@ from ..sources.scales import SCALE_FILE
 from ..sources.site import Site, model_files, overlay_files
 from ..sources.source_cache import file_stamp, load_site_cached
 from ..sources.variants import site_for_utility
-from ..sources.withdrawals import check_withdrawals
 from ..sources.yamlfile import read_yaml
 from .build_record import record, recorded
 from .config import competency_config
@@ -56,9 +55,15 @@ def load_sources(app: Sphinx) -> None:
     stamps = _stamps_before_reading(source_dir)
     try:
         pages = site_pages(Path(app.srcdir))  # the pages links in model text may name
-        site = load_site_cached(source_dir, Path(app.doctreedir) / "competency-sources.pickle", pages)
-        if not settings.edition:  # an edition's sources were checked when it was released
-            check_withdrawals(site)  # the same check as `competency check`: no id vanishes without a record
+        # The same check as `competency check`: no id vanishes without a record (an edition's
+        # sources were checked when it was released).
+        site = load_site_cached(
+            source_dir,
+            Path(app.doctreedir) / "competency-sources.pickle",
+            pages,
+            withdrawals=not settings.edition,
+        )
+        if not settings.edition:
             site = replace(site, editions=load_edition_index(site, Path(app.doctreedir)))
         else:
             site = replace(site, edition=settings.edition)
