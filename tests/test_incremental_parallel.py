@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from competency.theme import direct_pages
+
 from .helpers import page_text
 
 OLD = "Reports hazards to the supervisor"
@@ -100,11 +102,20 @@ def test_a_removed_model_loses_its_pages(app: SphinxTestApp, make_app: Callable[
 
 @pytest.mark.sphinx("html", testroot="two-models", freshenv=True, parallel=2)
 def test_parallel_build_gives_the_same_site(
-    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app.builder.parallel_write_min_pages = 0  # write in forked processes too, however few the pages
+    monkeypatch.setattr(direct_pages, "PARALLEL_WRITE_MIN_PAGES", 2)  # and the pages without a document
+    written: list[int] = []
+    write_in_workers = direct_pages.DirectPageWriter._write_in_workers
+    monkeypatch.setattr(
+        direct_pages.DirectPageWriter,
+        "_write_in_workers",
+        lambda writer, pages: written.append(len(pages)) or write_in_workers(writer, pages),
+    )
     app.build()
     app.cleanup()
+    assert written and written[0] > 3  # the pages without a document were written by workers
     serial = make_app("html", srcdir=Path(app.srcdir), builddir=tmp_path / "serial", freshenv=True, parallel=0)
     serial.build()
     parallel_out, serial_out = Path(app.outdir), Path(serial.outdir)
@@ -112,7 +123,7 @@ def test_parallel_build_gives_the_same_site(
     assert pages == sorted(p.relative_to(serial_out) for p in serial_out.rglob("*.html"))
     assert len(pages) > 20
     _match, mismatch, errors = filecmp.cmpfiles(
-        parallel_out, serial_out, [*map(str, pages), "objects.inv"], shallow=False
+        parallel_out, serial_out, [*map(str, pages), "objects.inv", "searchindex.js"], shallow=False
     )
     assert mismatch == [] and errors == []
     assert app.warning.getvalue() == "" and serial.warning.getvalue() == ""

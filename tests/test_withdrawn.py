@@ -17,10 +17,10 @@ from sphinx.testing.util import SphinxTestApp
 from competency.changes.diff import diff_sites, diff_text
 from competency.cli import main
 from competency.exports.json import export_data
+from competency.sources import withdrawals
 from competency.sources.problems import SourceError
 from competency.sources.schema import load_schema
 from competency.sources.site import load_site
-from competency.sources import withdrawals
 from competency.sources.source_cache import load_site_cached
 from competency.sources.withdrawals import vanished_ids
 

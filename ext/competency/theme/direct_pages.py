@@ -29,6 +29,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.util.display import status_iterator
 from sphinx.util.docutils import new_document
+from sphinx.util.parallel import ParallelTasks, make_chunks
 
 from .. import ENV_VERSION
 from ..pages.dispatch import build_page
@@ -44,6 +45,9 @@ from ..sphinx_ext.stubs import STUB_SUFFIX
 from .nav import model_of_page, navigation_digest
 
 RECORD_KEY = "direct_pages"
+#: With -j, at least this many pages are written in worker processes (fewer: a fork costs more
+#: than it saves; measured in manual/performance.md).
+PARALLEL_WRITE_MIN_PAGES = 200
 
 
 class DirectPageWriter:
@@ -200,29 +204,63 @@ class DirectPageWriter:
     # -- writing --------------------------------------------------------------------------------------
 
     def write(self) -> None:
-        """Write the pages whose content or navigation changed, as Sphinx writes a document's page."""
+        """Write the pages whose content or navigation changed, as Sphinx writes a document's page:
+        with -j, in worker processes, as Sphinx writes documents (`_write_in_workers`)."""
         saved = self._saved_part("digests")
         writing = []
         for docname in self.to_check:
             self.digests[docname][1] = navigation_digest(self.builder, docname, self.shared)
             if docname in self.to_index or saved.get(docname) != self.digests[docname]:
                 writing.append(docname)
-        for docname in status_iterator(
-            writing, "writing pages from the models... ", "darkgreen", len(writing), self.builder.config.verbosity
-        ):
-            section = self._built[docname]
-            document = new_document(docname, self.builder.docsettings)
-            document += section
-            self.env.titles[docname] = self.env.longtitles[docname] = section.next_node(nodes.title)  # lent
-            if names_items_through_roles(document):
-                self.referrers.append(docname)
-            self.env.apply_post_transforms(document, docname)  # links, as for a document
-            if docname in self.to_index:
-                self.builder.write_doc_serialized(docname, document)  # the search index
-            self.builder.write_doc(docname, document)
+        if writing and self.builder.parallel_ok and len(writing) >= PARALLEL_WRITE_MIN_PAGES:
+            self._write_in_workers(writing)
+        else:
+            for docname in status_iterator(
+                writing, "writing pages from the models... ", "darkgreen", len(writing), self.builder.config.verbosity
+            ):
+                self.builder.write_doc(docname, self._resolved(docname))
         before = self._saved.get("referrers", ())
         kept = [d for d in before if d in self.pages and d not in self.to_check]
         self.referrers = sorted({*kept, *self.referrers})
+
+    def _resolved(self, docname: str) -> nodes.document:
+        """A page's document, its links resolved and its search entry made: what must happen in
+        this process (the search index and the record are this process's)."""
+        section = self._built[docname]
+        document = new_document(docname, self.builder.docsettings)
+        document += section
+        # Lent, as a copy as Sphinx's title collector makes: rendering a title (render_partial) moves
+        # the node into a document of its own, and the page's own title would then be written as
+        # the title of that document (left out of the page's body).
+        self.env.titles[docname] = self.env.longtitles[docname] = section.next_node(nodes.title).deepcopy()
+        if names_items_through_roles(document):
+            self.referrers.append(docname)
+        self.env.apply_post_transforms(document, docname)  # links, as for a document
+        if docname in self.to_index:
+            self.builder.write_doc_serialized(docname, document)  # the search index
+        return document
+
+    def _write_in_workers(self, writing: list[str]) -> None:
+        """As Sphinx's parallel writing does for documents: this process resolves each chunk of pages
+        and forks a worker that translates and renders them (the larger part of a page's cost)."""
+        builder = self.builder
+
+        def write_chunk(chunk: list[tuple[str, nodes.document]]) -> None:
+            for docname, document in chunk:
+                builder.write_doc(docname, document)
+
+        first, rest = writing[0], writing[1:]
+        builder.write_doc(first, self._resolved(first))  # templates compiled before the workers fork
+        nproc = max(1, builder.sphinx_app.parallel - 1)  # this process resolves meanwhile
+        chunks = make_chunks(rest, nproc)
+        progress = status_iterator(
+            chunks, "writing pages from the models... ", "darkgreen", len(chunks), builder.config.verbosity
+        )
+        tasks = ParallelTasks(nproc)
+        for chunk in chunks:
+            resolved = [(docname, self._resolved(docname)) for docname in chunk]
+            tasks.add_task(write_chunk, resolved, lambda _chunk, _result: next(progress, None))
+        tasks.join()
 
     def save(self, documents: dict[str, str]) -> None:
         """build-finished, after a build that succeeded: what the pages were made from, and the
