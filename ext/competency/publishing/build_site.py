@@ -55,6 +55,8 @@ DEFAULT_SOURCES = "competency_src"
 #: What `make html` asks of sphinx-build: warnings are errors, reported all at once, every reference checked.
 SPHINX_OPTIONS = ("-W", "--keep-going", "-n")
 LOCK_FILE = ".lock"
+#: sphinx-build, ending without Python's teardown of a large build (sphinx_run.py).
+SPHINX_MODULE = "competency.publishing.sphinx_run"
 
 Stamps = dict[str, tuple[int, int, int]]
 
@@ -148,7 +150,7 @@ def sphinx_command(
     return [
         sys.executable,
         "-m",
-        "sphinx",
+        SPHINX_MODULE,
         "-b",
         "html",
         *extra,

@@ -33,6 +33,7 @@ from typing import IO
 from ..pages.editions import CHANGES_PAGE, changes_page_text
 from ..sources.editions import EDITIONS_FOLDER, Edition, commit_time, extract_sources, load_editions
 from ..sources.site import OVERLAY_FOLDER
+from .build_site import SPHINX_MODULE
 
 #: Beside an edition's finished build: it is complete and may be reused.
 COMPLETE = "complete"
@@ -138,7 +139,8 @@ def _build_one(
         "competency_edition_note": edition.note,
         "competency_edition_previous": before,
     }
-    command = [sys.executable, "-m", "sphinx", "-b", "html", *options, "-q", "-j", jobs, "-c", str(checkout), *tags]
+    command = [sys.executable, "-m", SPHINX_MODULE, "-b", "html", *options, "-q", "-j", jobs, "-c", str(checkout)]
+    command += tags
     for name, value in settings.items():
         command += ["-D", f"{name}={value}"]
     command += ["-d", str(folder / "doctrees"), str(checkout / "docs"), str(folder / "html")]
