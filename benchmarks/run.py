@@ -47,6 +47,8 @@ from benchmarks.user_site import (
 from competency.publishing.build_site import DEFAULT_SOURCES, SPHINX_OPTIONS, sphinx_command
 
 MIB = 2**20
+#: What `make html` says when it published nothing: it stopped before Sphinx, or the swap had nothing to do.
+NOTHING_PUBLISHED = ("Nothing changed since the last build", "nothing to publish")
 
 FLOOR_CONF = """\
 extensions = ["myst_parser"]
@@ -151,7 +153,9 @@ def our_commands(site: UserSite) -> dict:
         "pages": pages,
         "noop": noop.seconds,
         "noop_cpu": noop.cpu,
-        "noop_published_nothing": "nothing to publish" in noop.output,
+        # It stops before Sphinx (up_to_date.py), or Sphinx ran and the swap found nothing to publish.
+        "noop_published_nothing": any(say in noop.output for say in NOTHING_PUBLISHED),
+        "noop_started_sphinx": "Running Sphinx" in noop.output,
         "edit": edit.seconds,
         "edit_cpu": edit.cpu,
         **changes,
@@ -191,6 +195,7 @@ def median_of(rounds: list[dict]) -> dict:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             result[key] = statistics.median(r[key] for r in rounds)
     result["noop_published_nothing"] = all(r["noop_published_nothing"] for r in rounds)
+    result["noop_started_sphinx"] = any(r.get("noop_started_sphinx", True) for r in rounds)
     result["edit_written_unchanged_pages"] = sorted({p for r in rounds for p in r["edit_written_unchanged_pages"]})
     return result
 
@@ -340,6 +345,12 @@ def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else "PASS" if ok else "FAIL"
 
 
+def _noop_outcome(r: dict) -> str:
+    if not r["noop_published_nothing"]:
+        return "PUBLISHED"
+    return "published nothing" + (" (Sphinx ran)" if r.get("noop_started_sphinx", True) else ", no Sphinx started")
+
+
 def size_table(r: dict) -> str:
     """One size: our commands, the floor and the peers, with the ratios and the pages of each."""
 
@@ -357,7 +368,7 @@ def size_table(r: dict) -> str:
         "| system | command | wall s | CPU s | pages | ratio |",
         "| --- | --- | --- | --- | --- | --- |",
         row("ours", "`make clean; make html`", "full", f"{int(r['pages']):,}", f"ours/floor {full / r['floor']:.2f}x"),
-        row("ours", "`make html` (no-op)", "noop", "", "published nothing" if r["noop_published_nothing"] else ""),
+        row("ours", "`make html` (no-op)", "noop", "", _noop_outcome(r)),
         row(
             "ours",
             "edit one indicator; `make html`",
