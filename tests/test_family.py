@@ -6,6 +6,7 @@ import copy
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from competency.sources.site import load_site
 from competency.sources.yamlfile import read_yaml
 
 from .conftest import REPO
-from .helpers import load_inventory, page_text
+from .helpers import copy_root, load_inventory, page_text
 
 ROOT = REPO / "tests" / "roots" / "test-family" / "competency_src"
 PYDATA = {"html_theme": "pydata_sphinx_theme"}
@@ -323,6 +324,47 @@ def test_editing_one_job_updates_the_pages_of_the_others(app: SphinxTestApp, mak
     assert "Operator : II.1 Communication (Advanced Expertise)" in page_text(out / "clerk/competencies/talking.html")
     assert "(Advanced Expertise)" in page_text(out / "shared/competencies/communication.html")
     assert "(Advanced Expertise)" in (out / "shared/family-data.js").read_text(encoding="utf-8")
+
+
+def _pydata() -> dict[str, Any]:
+    # A list of its own for each build: the theme adds its folder to `templates_path`, whose default
+    # list is shared by the builds of one process, and a longer list is another configuration.
+    return {**PYDATA, "templates_path": []}
+
+
+def test_editing_one_job_writes_again_only_the_family_pages_showing_it(make_app, tmp_path: Path) -> None:
+    """The family's pages have the theme's sidebar: they are all written again only when a family
+    page's title or toctree changed, not whenever one of them was read."""
+    srcdir = copy_root("family", tmp_path / "family")
+    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides=_pydata())
+    app.build()
+    app.cleanup()
+    out = Path(app.outdir)
+    family = sorted(out.glob("shared/**/*.html"))
+    assert len(family) > 5
+    stamp = time.time_ns() + 86_400 * 10**9  # a later stamp than any write (an older one would be outdated)
+    for page in family:
+        os.utime(page, ns=(stamp, stamp))
+    _edit(srcdir / "competency_src" / "operator.yaml", "(Intermediate Expertise)", "(Advanced Expertise)")
+    read: list[str] = []
+    _rebuild(make_app, srcdir, read, **_pydata()).cleanup()
+    written = {str(p.relative_to(out)) for p in family if p.stat().st_mtime_ns != stamp}
+    # The pages showing the operator's qualifier, read again, and the index whose toctree lists them
+    # (Sphinx writes a page's parents with it); not the other family pages.
+    assert {"shared/competencies/communication", "shared/paths/clerk--operator"} <= set(read)
+    shown = {"shared/competencies/communication.html", "shared/paths/clerk--operator.html", "shared/index.html"}
+    assert written == shown, written
+    assert len(family) - len(written) >= 5
+
+    sources = srcdir / "competency_src"
+    _edit(sources / "shared" / "library.yaml", "title: Communication", "title: Talking Clearly")
+    _edit(sources / "clerk.yaml", "title: communication", "title: talking clearly")
+    _edit(sources / "operator.yaml", "title: Communication (Advanced", "title: Talking Clearly (Advanced")
+    _rebuild(make_app, srcdir, read, **_pydata()).cleanup()
+    # The title is in every family page's sidebar: all of them are written again, and show it.
+    for page in family:
+        assert page.stat().st_mtime_ns != stamp, page
+        assert "Talking Clearly" in page.read_text(encoding="utf-8"), page
 
 
 @pytest.mark.sphinx("html", testroot="family", freshenv=True)

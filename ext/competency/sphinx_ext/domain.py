@@ -150,6 +150,7 @@ class CompetencyDomain(Domain):
     _site: Site | None = None
     _changes: BuildChanges = BuildChanges()
     _touched: frozenset[str] = frozenset()
+    _family_outline: dict[str, Any] | None = None
     #: The pages written without a document (direct_pages.py), by docname, and their objects.
     _direct: dict[str, Any] = {}
     _direct_objects: dict[tuple[str, str], ObjectEntry] = {}
@@ -218,6 +219,14 @@ class CompetencyDomain(Domain):
     @property
     def documents_touched(self) -> frozenset[str]:
         return self._touched
+
+    def note_family_outline(self, outline: dict[str, Any]) -> None:
+        """The family pages' titles and toctrees before this build read anything (state.family_outline)."""
+        self._family_outline = outline
+
+    @property
+    def family_outline_before(self) -> dict[str, Any] | None:
+        return self._family_outline
 
     def replace_navigation(self, navigation: dict[str, Any]) -> dict[str, Any]:
         """Keep what each page's navigation shows (state.pages_with_changed_navigation); the previous one."""

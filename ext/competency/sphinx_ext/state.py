@@ -11,6 +11,7 @@ import html
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -214,7 +215,18 @@ def pages_to_read_again(
     stale = set(comp_domain(env).changes.stale_pages)
     stale |= {parent for parent, children in env.toctree_includes.items() if removed.intersection(children)}
     comp_domain(env).note_documents_touched(removed)
+    comp_domain(env).note_family_outline(family_outline(env))  # before anything is purged or read
     return sorted(stale - removed)
+
+
+def family_outline(env: BuildEnvironment) -> dict[str, Any]:
+    """What the theme's sidebar of the family's pages is made of: each family page's title and the
+    pages its toctree lists (the family's toctrees list family pages only)."""
+    return {
+        docname: [env.titles[docname].astext() if docname in env.titles else "", env.toctree_includes.get(docname, [])]
+        for docname in env.all_docs
+        if docname.startswith(f"{FAMILY_FOLDER}/")
+    }
 
 
 def _note_documents_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -232,10 +244,10 @@ def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     domain = comp_domain(env)
     # The family's pages have the theme's sidebar, made of the family's toctrees: when one of its
-    # pages was read (a title may have changed), added or removed, every one of them shows it.
+    # pages was added or removed, or one read again has another title or lists other pages, every
+    # one of them shows it. (A family page read again is written anyway.)
     family = {d for d in env.found_docs if d.startswith(f"{FAMILY_FOLDER}/")}
-    touched = domain.documents_touched
-    family_pages = family if any(d.startswith(f"{FAMILY_FOLDER}/") for d in touched) else set()
+    family_pages = family if domain.family_outline_before != family_outline(env) else set()
     models = domain.changes.changed_models
     if not models:
         return sorted(family_pages)
