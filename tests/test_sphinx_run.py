@@ -3,6 +3,7 @@ sphinx`, its output flushed before the process ends without Python's teardown.""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +12,19 @@ from competency.publishing.build_site import SPHINX_MODULE
 
 from .helpers import copy_root
 
+#: Without the forced colours of a CI log, so that both commands print plain text.
+PLAIN = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "FORCE_COLOUR")} | {"NO_COLOR": "1"}
+
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     # To pipes, as when make html is logged: what the build printed arrives whole.
     return subprocess.run(
-        [sys.executable, "-m", SPHINX_MODULE, *args], capture_output=True, text=True, timeout=600, check=False
+        [sys.executable, "-m", SPHINX_MODULE, *args],
+        env=PLAIN,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -35,6 +44,7 @@ def test_a_failed_build_ends_with_sphinx_builds_status_and_its_messages(tmp_path
     done = _run("-b", "html", "-W", "-n", "-q", str(site), str(tmp_path / "out"))
     plain = subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", "html", "-W", "-n", "-q", str(site), str(tmp_path / "plain")],
+        env=PLAIN,
         capture_output=True,
         text=True,
         timeout=600,
