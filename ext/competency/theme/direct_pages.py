@@ -45,8 +45,8 @@ from ..sphinx_ext.stubs import STUB_SUFFIX
 from .nav import model_of_page, navigation_digest
 
 RECORD_KEY = "direct_pages"
-#: With -j, at least this many pages are written in worker processes (fewer: a fork costs more
-#: than it saves; measured in manual/performance.md).
+#: With -j, at least this many pages are written in worker processes: a fork per chunk of pages
+#: does not pay for a few; at about 500 pages the workers were already faster (manual/performance.md).
 PARALLEL_WRITE_MIN_PAGES = 200
 
 
