@@ -90,8 +90,7 @@ def build_floor(folder: Path) -> tuple[Timed, int]:
     out = folder / "_build"
     shutil.rmtree(out, ignore_errors=True)
     # Plain sphinx-build (`python -m sphinx`), not make html's sphinx_run with its quick exit.
-    command = [sys.executable, "-m", "sphinx"]
-    command += sphinx_command(folder, out, "", peers.JOBS, DEFAULT_SOURCES, [*SPHINX_OPTIONS, "-q"])[3:]
+    command = sphinx_command(folder, out, "", peers.JOBS, DEFAULT_SOURCES, [*SPHINX_OPTIONS, "-q"], module="sphinx")
     build = timed(command, env=plain_environment(SOURCE_DATE_EPOCH="0"), what="the floor's sphinx-build")
     return build, len(html_pages(out / ".work" / "html"))
 

@@ -3,17 +3,18 @@ sphinx`, its output flushed before the process ends without Python's teardown.""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from benchmarks.timing import plain_environment
 
 from competency.publishing.build_site import SPHINX_MODULE
 
 from .helpers import copy_root
 
 #: Without the forced colours of a CI log, so that both commands print plain text.
-PLAIN = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "FORCE_COLOUR")} | {"NO_COLOR": "1"}
+PLAIN = plain_environment()
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -16,14 +16,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Sequence
 
 from sphinx.cmd.build import main as sphinx_build
-
-
-def run(argv: Sequence[str]) -> int:
-    """Run sphinx-build with `argv`; its exit status."""
-    return sphinx_build(list(argv))
 
 
 def end(status: int) -> None:
@@ -35,4 +29,4 @@ def end(status: int) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover - the command itself (tests run it as a process)
-    end(run(sys.argv[1:]))
+    end(sphinx_build(sys.argv[1:]))

@@ -36,8 +36,9 @@ _SHAPING_MODULES = (
 )
 _FORMAT = 3
 
-#: A parsed file: its stamp, the model it holds (None for the library) and its parse.
-Entry = tuple[tuple[int, int], Model | None, YamlDocument]
+#: A parsed file: its stamp, the model it holds (None for the library) and its parse (None for a
+#: committed file that is not a readable model).
+Entry = tuple[tuple[int, int], Model | None, YamlDocument | None]
 
 
 def _code_key() -> list[Any]:
@@ -67,29 +68,28 @@ def load_site_cached(
         entries = {}  # no cache yet, or one from another version
     fresh: dict[str, Entry] = {}
 
-    def cached(path: Path, parse: Callable[[Path], tuple[Model | None, YamlDocument]]) -> Entry:
-        stamp = file_stamp(path)
-        entry = entries.get(str(path))
+    def kept(key: str, stamp: tuple[int, int], parse: Callable[[], tuple[Model | None, YamlDocument | None]]) -> Entry:
+        """The entry kept under `key` if its stamp is `stamp`, else a fresh parse; kept for next time."""
+        entry = entries.get(key)
         if entry is None or entry[0] != stamp:
-            entry = (stamp, *parse(path))
-        fresh[str(path)] = entry
+            entry = (stamp, *parse())
+        fresh[key] = entry
         return entry
 
     def load_document(path: Path) -> tuple[Model, YamlDocument]:
-        _stamp, model, document = cached(path, load_model_document)
-        assert model is not None  # a model file's entry holds its model; the library's is another path
+        _stamp, model, document = kept(str(path), file_stamp(path), lambda: load_model_document(path))
+        # A model file's entry holds its model and parse; the library's is another path.
+        assert model is not None and document is not None
         return model, document
 
     def read_document(path: Path) -> YamlDocument:
-        return cached(path, lambda p: (None, read_yaml(p)))[2]
+        document = kept(str(path), file_stamp(path), lambda: (None, read_yaml(path)))[2]
+        assert document is not None  # read_yaml raises on an unreadable file
+        return document
 
     def parse_committed(blob: str, parse: Callable[[], YamlDocument | None]) -> YamlDocument | None:
-        key = f"git blob {blob}"  # a blob id names its content: no stamp to compare
-        entry = entries.get(key)
-        if entry is None:
-            entry = ((0, 0), None, parse())  # type: ignore[assignment]  # None: not a readable model
-        fresh[key] = entry
-        return entry[2]
+        # A blob id names its content: no stamp to compare. None: not a readable model.
+        return kept(f"git blob {blob}", (0, 0), lambda: (None, parse()))[2]
 
     site = load_site(source_dir, load_document=load_document, pages=pages, read_document=read_document)
     if withdrawals:

@@ -247,7 +247,9 @@ def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # pages was added or removed, or one read again has another title or lists other pages, every
     # one of them shows it. (A family page read again is written anyway.)
     family = {d for d in env.found_docs if d.startswith(f"{FAMILY_FOLDER}/")}
-    family_pages = family if domain.family_outline_before != family_outline(env) else set()
+    touched = any(d.startswith(f"{FAMILY_FOLDER}/") for d in domain.documents_touched)
+    changed = touched and domain.family_outline_before != family_outline(env)  # untouched: unchanged
+    family_pages = family if changed else set()
     models = domain.changes.changed_models
     if not models:
         return sorted(family_pages)

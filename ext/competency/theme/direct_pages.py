@@ -45,6 +45,7 @@ from ..sphinx_ext.stubs import STUB_SUFFIX
 from .nav import model_of_page, navigation_digest
 
 RECORD_KEY = "direct_pages"
+PROGRESS = "writing pages from the models... "
 #: With -j, at least this many pages are written in worker processes: a fork per chunk of pages
 #: does not pay for a few; at about 500 pages the workers were already faster (manual/performance.md).
 PARALLEL_WRITE_MIN_PAGES = 200
@@ -215,9 +216,7 @@ class DirectPageWriter:
         if writing and self.builder.parallel_ok and len(writing) >= PARALLEL_WRITE_MIN_PAGES:
             self._write_in_workers(writing)
         else:
-            for docname in status_iterator(
-                writing, "writing pages from the models... ", "darkgreen", len(writing), self.builder.config.verbosity
-            ):
+            for docname in status_iterator(writing, PROGRESS, "darkgreen", len(writing), self.builder.config.verbosity):
                 self.builder.write_doc(docname, self._resolved(docname))
         before = self._saved.get("referrers", ())
         kept = [d for d in before if d in self.pages and d not in self.to_check]
@@ -253,9 +252,7 @@ class DirectPageWriter:
         builder.write_doc(first, self._resolved(first))  # templates compiled before the workers fork
         nproc = max(1, builder.sphinx_app.parallel - 1)  # this process resolves meanwhile
         chunks = make_chunks(rest, nproc)
-        progress = status_iterator(
-            chunks, "writing pages from the models... ", "darkgreen", len(chunks), builder.config.verbosity
-        )
+        progress = status_iterator(chunks, PROGRESS, "darkgreen", len(chunks), builder.config.verbosity)
         tasks = ParallelTasks(nproc)
         for chunk in chunks:
             resolved = [(docname, self._resolved(docname)) for docname in chunk]
