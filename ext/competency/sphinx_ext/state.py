@@ -257,6 +257,11 @@ def pages_naming_changed_items(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted({d for d in env.found_docs if d.startswith(prefixes)} | domain.referrers | family_pages)
 
 
+def shown_page(env: BuildEnvironment, docname: str | None) -> str | None:
+    """A page as navigation shows it (a link with its title): what a change of it is looked for in."""
+    return None if not docname else f"{docname}:{env.titles.get(docname, '')}"
+
+
 def pages_with_changed_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-get-updated: pages to write again because their navigation changed.
 
@@ -271,12 +276,9 @@ def pages_with_changed_navigation(app: Sphinx, env: BuildEnvironment) -> list[st
         # (and comparing every page's navigation is a tenth of a no-op build of a large site).
         return []
 
-    def shown(docname: str | None) -> str | None:
-        return None if docname is None else f"{docname}:{env.titles.get(docname, '')}"
-
     relations = env.collect_relations()
-    header = [shown(d) for d in env.toctree_includes.get(app.config.root_doc, [])]
-    navigation = {d: [shown(r) for r in relations.get(d, ())] for d in env.found_docs}
+    header = [shown_page(env, d) for d in env.toctree_includes.get(app.config.root_doc, [])]
+    navigation = {d: [shown_page(env, r) for r in relations.get(d, ())] for d in env.found_docs}
     before = comp_domain(env).replace_navigation({"header": header, "pages": navigation})
     if before.get("header") != header:
         return sorted(env.found_docs)

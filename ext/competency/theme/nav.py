@@ -23,7 +23,7 @@ from ..pages.items import page_docname
 from ..pages.kinds import OVERVIEW_PAGES
 from ..pages.parts import display
 from ..sources.model import Model
-from ..sphinx_ext.state import site_of
+from ..sphinx_ext.state import shown_page, site_of
 
 #: Siblings shown before and after the current page; the rest are one "more" link to their parent.
 SIBLINGS_AROUND = 10
@@ -139,20 +139,16 @@ def navigation_digest(builder: Any, pagename: str, shared: Any) -> str:
     `shared` (the site's header, settings and templates). A generated page whose body did not
     change is written again only when this did (theme/direct_pages.py)."""
     env, relations = builder.env, builder.relations
-
-    def shown(docname: str | None) -> str | None:
-        return None if not docname else f"{docname}:{env.titles.get(docname, '')}"
-
     related = relations.get(pagename) or (None, None, None)
     parents, parent = [], related[0]
     while parent:
-        parents.append(shown(parent))
+        parents.append(shown_page(env, parent))
         parent = (relations.get(parent) or (None,))[0]
     model = model_of_page(env, pagename)
     sidebar = (
         sidebar_html(model, pagename, lambda docname: builder.get_relative_uri(pagename, docname)) if model else ""
     )
-    text = json.dumps([shown(related[1]), shown(related[2]), parents, sidebar, shared], default=str)
+    text = json.dumps([shown_page(env, related[1]), shown_page(env, related[2]), parents, sidebar, shared], default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
