@@ -30,9 +30,10 @@ class Timed:
 
 
 def plain_environment(**extra: str) -> dict[str, str]:
-    """The environment of a shell a person types in: no make settings, no forced colours."""
+    """The environment of a shell a person types in, its output plain text: no make settings, and no
+    colours (which Sphinx turns on for FORCE_COLOR, and for CI=true even when writing to a pipe)."""
     drop = {*MAKE_VARIABLES, "FORCE_COLOR", "FORCE_COLOUR"}
-    return {**{k: v for k, v in os.environ.items() if k not in drop}, **extra}
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, "NO_COLOR": "1", **extra}
 
 
 def timed(

@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from benchmarks.timing import plain_environment
 from ruamel.yaml import YAML
 
 from competency.cli import main as competency_main
@@ -52,10 +53,8 @@ def expand(text: str, values: dict[str, str]) -> str:
 
 
 def run_job(job: dict, site: Path, values: dict[str, str], artifacts: Path, output: Path) -> None:
-    inherited = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
-    base = {k: v for k, v in os.environ.items() if k not in inherited}
-    base.update(
-        PATH=f"{REPO / '.venv' / 'bin'}{os.pathsep}{base.get('PATH', '')}",
+    base = plain_environment(
+        PATH=f"{REPO / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
         SOURCE_DATE_EPOCH="0",
         GITHUB_OUTPUT=str(output),
     )

@@ -6,12 +6,12 @@ would run and create the file the tests look for.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from benchmarks.timing import plain_environment
 
 from competency.publishing.build_site import main
 
@@ -35,11 +35,10 @@ def payloads(marker: Path) -> list[str]:
 
 def make(*arguments: str) -> subprocess.CompletedProcess[str]:
     """`make` as a person types it (not as a sub-make of `make test`, whose settings it would inherit)."""
-    inherited = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
     return subprocess.run(
         ["make", "--no-print-directory", *arguments],
         cwd=REPO,
-        env={**{k: v for k, v in os.environ.items() if k not in inherited}, "SOURCE_DATE_EPOCH": "0"},
+        env=plain_environment(SOURCE_DATE_EPOCH="0"),
         capture_output=True,
         text=True,
         timeout=120,

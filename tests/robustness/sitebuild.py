@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from benchmarks.timing import plain_environment
 
 from ..conftest import REPO
 
@@ -43,8 +44,7 @@ def make_html_commands(
 def build_env(**extra: str) -> dict[str, str]:
     """The environment of a build under test: plain (uncoloured) output whatever the terminal or CI
     asks for, since tests read Sphinx's progress lines."""
-    inherited = {k: v for k, v in os.environ.items() if k not in {"FORCE_COLOR", "FORCE_COLOUR"}}
-    return {**inherited, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO / "ext"), **extra}
+    return plain_environment(SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO / "ext"), **extra)
 
 
 def make_html(
