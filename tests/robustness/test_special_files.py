@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import socket
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,8 @@ from .guard import COMPETENCY
 EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
 #: Seconds a command may take; one that waits on a FIFO would take for ever.
 TIMEOUT = 60
+#: The unprivileged user's id (Debian's `nobody`), to meet a permission that binds root's processes too.
+NOBODY = 65534
 
 
 def _fifo(path: Path) -> Iterator[str]:
@@ -151,9 +155,11 @@ def test_the_build_names_the_entry_and_never_waits(special: tuple[Path, str]) ->
 # -- output that cannot be written ---------------------------------------------------------------------
 
 
-def _build(site: Path, out: Path, doctrees: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def _build(
+    site: Path, out: Path, doctrees: Path, *extra: str, prefix: Sequence[str] = ()
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(doctrees), *extra, str(site), str(out)],
+        [*prefix, sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(doctrees), *extra, str(site), str(out)],
         cwd=site,
         env={**os.environ, "PYTHONPATH": str(REPO / "ext")},
         capture_output=True,
@@ -195,17 +201,31 @@ def test_a_file_where_the_doctrees_folder_must_be(tmp_path: Path) -> None:
     _assert_one_clear_message(result, str(doctrees / "meter-reader"))
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders")
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_a_read_only_output_folder(tmp_path: Path) -> None:
+    # Root writes into read-only folders, so as root (CI) the build runs as the unprivileged user
+    # `nobody`, in a folder it can read: the pytest folder of root is private to root.
+    if os.geteuid() == 0:
+        tmp_path = Path(tempfile.mkdtemp(prefix="read-only-output-"))
+        tmp_path.chmod(0o755)
     site = tmp_path / "site"
     copy_root("basic", site)
     out = tmp_path / "out"
     out.mkdir()
+    doctrees = tmp_path / "doctrees"
+    doctrees.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        for path in (site, *site.rglob("*"), out, doctrees):
+            os.chown(path, NOBODY, NOBODY)
+        as_user = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
     out.chmod(0o555)
     try:
-        result = _build(site, out, tmp_path / "doctrees")
+        result = _build(site, out, doctrees, prefix=as_user)
     finally:
         out.chmod(0o755)
+        if as_user:
+            shutil.rmtree(tmp_path)
     _assert_one_clear_message(result, "Permission denied")
 
 
