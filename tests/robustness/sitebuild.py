@@ -44,7 +44,7 @@ def make_html_commands(
 def build_env(**extra: str) -> dict[str, str]:
     """The environment of a build under test: plain (uncoloured) output whatever the terminal or CI
     asks for, since tests read Sphinx's progress lines."""
-    return plain_environment(SOURCE_DATE_EPOCH=EPOCH, PYTHONPATH=str(REPO / "ext"), **extra)
+    return plain_environment(**{"SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(REPO / "ext"), **extra})
 
 
 def make_html(
