@@ -61,12 +61,13 @@ def test_editing_one_indicator_updates_every_page_showing_it(
         text = page_text(outdir / f"meter-reader/{page}.html")
         assert NEW in text and OLD not in text, page
     assert not [d for d in read if d.startswith("line-locator/")], "the untouched model was re-read"
-    # exactly the documents that show the indicator are read again (its own page has none: it is
-    # written from the model); the model's other pages are only written again, because their
-    # navigation (previous, next) may name it
-    documents = [p for p in showing if not p.startswith("indicators/")]
+    # exactly the documents that show the indicator are read again (its own page, its competency's
+    # and its responsibility's have none: they are written from the model); the model's other pages
+    # are only written again, because their navigation (previous, next) may name it
+    documents = [p for p in showing if not p.startswith(("indicators/", "competencies/", "responsibilities/"))]
     assert sorted(d for d in read if d.startswith("meter-reader/")) == sorted(f"meter-reader/{p}" for p in documents)
     assert "meter-reader/indicators/reports-hazards" not in second.env.all_docs
+    assert "meter-reader/competencies/safety-awareness" not in second.env.all_docs
     neighbour = (outdir / "meter-reader/indicators/watches-for-dogs-and-traffic.html").read_text(encoding="utf-8")
     assert NEW in neighbour and OLD not in neighbour
     # a hand-written page naming the indicator through a role shows the new wording too
@@ -80,7 +81,7 @@ def test_editing_one_indicator_updates_every_page_showing_it(
 def test_a_build_with_nothing_changed_reads_nothing(app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
     app.build()
     app.cleanup()
-    stub = Path(app.srcdir, "meter-reader", "competencies", "safety-awareness.comp")
+    stub = Path(app.srcdir, "meter-reader", "sections", "non-technical.comp")
     page = Path(app.outdir, "meter-reader", "indicators", "reports-hazards.html")
     before, written = stub.stat().st_mtime_ns, page.stat().st_mtime_ns
     _second, read = _rebuild(make_app, Path(app.srcdir))
@@ -133,7 +134,7 @@ def test_parallel_build_gives_the_same_site(
 def test_a_deleted_stub_is_written_again(app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]) -> None:
     app.build()
     app.cleanup()
-    stub = Path(app.srcdir, "meter-reader", "competencies", "safety-awareness.comp")
+    stub = Path(app.srcdir, "meter-reader", "sections", "non-technical.comp")
     stub.unlink()
     second, _read = _rebuild(make_app, Path(app.srcdir))
     assert stub.is_file()

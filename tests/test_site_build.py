@@ -178,12 +178,17 @@ def test_generated_stubs_ignore_themselves_in_git(app: SphinxTestApp) -> None:
     folder = Path(app.srcdir, "meter-reader")
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     stubs = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.comp"))
-    assert "competencies/safety-awareness.comp" in stubs
-    # model, matrix, profile, variant and the four HR forms; sections; competencies; responsibilities
-    # (indicator pages have no stub: they are written from the model, sphinx_ext/direct_pages.py)
-    assert len(stubs) == 8 + 5 + 5 + 2
-    assert not (folder / "indicators").exists()
-    assert Path(app.outdir, "meter-reader", "indicators", "reports-hazards.html").is_file()
+    assert "sections/non-technical.comp" in stubs
+    # model, matrix, profile, variant and the four HR forms; sections (competency, indicator and
+    # responsibility pages have no stub: they are written from the model, sphinx_ext/direct_pages.py)
+    assert len(stubs) == 8 + 5
+    for folder_name, page in (
+        ("competencies", "safety-awareness"),
+        ("indicators", "reports-hazards"),
+        ("responsibilities", "reports-problems"),
+    ):
+        assert not (folder / folder_name).exists()
+        assert Path(app.outdir, "meter-reader", folder_name, f"{page}.html").is_file()
 
 
 def test_published_wording_is_shown_exactly_even_with_smart_quotes(make_app, tmp_path: Path) -> None:

@@ -18,9 +18,10 @@ FORM_PAGES = (
 )
 #: Model-wide pages (one each per model, at <model-id>/<kind>.html): the overviews and the HR forms.
 MODEL_WIDE_PAGES = tuple(kind for kind, _label in (*OVERVIEW_PAGES, *FORM_PAGES))
-#: Item pages written straight from the model, without a document (theme/direct_pages.py): there is
-#: one per indicator, most of a site's pages, and each is a few lines the extension already knows.
-DIRECT_PAGES = ("indicator",)
+#: Item pages written straight from the model, without a document (theme/direct_pages.py): one per
+#: competency, indicator and responsibility, nearly all of a site's pages, each built from what the
+#: extension already knows.
+DIRECT_PAGES = ("competency", "indicator", "responsibility")
 
 
 def is_direct_page(stub: dict[str, str]) -> bool:

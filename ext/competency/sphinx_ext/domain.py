@@ -272,7 +272,11 @@ class CompetencyDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         for key in self.data["documents"].pop(docname, {}):
-            self.objects.pop(key, None)
+            if key in self._direct_objects:
+                # A page that is now written without a document (its stub removed): its object stays.
+                self.objects[key] = self._direct_objects[key]
+            else:
+                self.objects.pop(key, None)
         self.data["referrers"].pop(docname, None)
         self.data["redirects"].pop(docname, None)
         self.data["digests"].pop(docname, None)

@@ -161,9 +161,9 @@ class DirectPageWriter:
             self._lend(env.toc_num_entries, docname, 1)
             metadata = {} if page.status == "live" else {"orphan": True, "nosearch": True}
             self._lend(env.metadata, docname, metadata)
-            if page.status == "live":
-                parent = self._parent(page)
-                below.setdefault(parent, []).append(docname)
+            if page.status == "live" and page.stub["page"] == "indicator":
+                # Competency and responsibility pages are in their section page's toctree already.
+                below.setdefault(self._parent(page), []).append(docname)
         for parent, children in below.items():
             self._lend(env.toctree_includes, parent, [*env.toctree_includes.get(parent, ()), *children])
 
