@@ -254,6 +254,13 @@ class IncrementalSite(RuleBasedStateMachine):
             self.overlay.model = model.id
         self.change(f"rename model {old} -> {model.id} (alias kept: {keep_alias})")
 
+    @rule(data=st.data(), text=texts)
+    def retitle_model(self, data: st.DataObject, text: str) -> None:
+        # Every page's header lists the models' titles; the model's pages have no document.
+        model = self.models[data.draw(st.sampled_from(sorted(self.models)))]
+        model.title = f"Job {text}"
+        self.change(f"retitle model {model.id} as {model.title}")
+
     def pick_indicator(self, data: st.DataObject) -> tuple[Model, list[Indicator], Indicator]:
         model = self.models[data.draw(st.sampled_from(sorted(self.models)))]
         competency = data.draw(st.sampled_from(sorted(model.competencies)))
@@ -457,6 +464,19 @@ def test_an_indicator_moved_by_edits_elsewhere_keeps_its_place_in_the_index(tmp_
     published = build_each_step(tmp_path, model, steps)
     index = (published / "comp-indicators.html").read_text(encoding="utf-8")
     assert index.index("Pump") < index.index("Bill safely")  # published order: II.1.b before II.1.c
+
+
+@pytest.mark.slow
+def test_a_retitled_model_reaches_every_page(tmp_path: Path) -> None:
+    """The model's pages have no document, so Sphinx knows none of their titles: the header of every
+    page (the home and About pages' too) and the navigation next to them follow a new title."""
+    model = Model(id="job-1", title="Job 1")
+    model.competencies["c1"] = ("technical", [Indicator("first", "Meter valve")])
+    model.competencies["c2"] = ("non-technical", [Indicator("second", "Route zebra")])
+    published = build_each_step(tmp_path, model, [lambda: None, lambda: setattr(model, "title", "Leak Detector")])
+    for page in ("index.html", "about.html", "job-1/index.html", "job-1/indicators/second.html"):
+        text = (published / page).read_text(encoding="utf-8")
+        assert "Leak Detector" in text and "Job 1" not in text, page
 
 
 @pytest.mark.slow

@@ -194,11 +194,14 @@ def test_a_file_where_an_output_folder_must_be(tmp_path: Path, jobs: str) -> Non
 def test_a_file_where_the_doctrees_folder_must_be(tmp_path: Path) -> None:
     site = tmp_path / "site"
     copy_root("basic", site)
+    # A page in a folder of its own (the models' pages have no doctrees: they are no documents).
+    (site / "notes").mkdir()
+    (site / "notes" / "page.md").write_text("---\norphan: true\n---\n# Notes\n\nA page.\n", encoding="utf-8")
     doctrees = tmp_path / "doctrees"
     doctrees.mkdir()
-    (doctrees / "meter-reader").write_text("not a folder", encoding="utf-8")
+    (doctrees / "notes").write_text("not a folder", encoding="utf-8")
     result = _build(site, tmp_path / "out", doctrees)
-    _assert_one_clear_message(result, str(doctrees / "meter-reader"))
+    _assert_one_clear_message(result, str(doctrees / "notes"))
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")

@@ -23,7 +23,7 @@ from ..sources.model import CompetencyPlacement, IndicatorPlacement, Model
 from ..sources.scales import ANCHORS_EDITORIAL_NOTE, QUESTIONS_EDITORIAL_NOTE, SCALE_EDITORIAL_NOTE, Level, RatingScale
 from ..sphinx_ext.inline import inline_nodes, plain_text
 from .items import PageContext, page_docname, with_permalink
-from .kinds import FORM_PAGES
+from .kinds import FORM_PAGES, model_page_title
 from .parts import competency_label, doc_link, heading, link, page_section, paragraph, text_paragraphs
 
 #: Model-wide pages printed as forms: a footer with the job, edition and page numbers, no link targets.
@@ -180,8 +180,8 @@ def _item_text(model: Model, item_id: str, text: str, rated_at: str) -> list[nod
     return parts
 
 
-def _start(ctx: PageContext, kind: str, title: str) -> nodes.section:
-    page = page_section(kind, ctx.model.id, [nodes.Text(f"{ctx.model.title}: {title.lower()}")])
+def _start(ctx: PageContext, kind: str) -> nodes.section:
+    page = page_section(kind, ctx.model.id, [nodes.Text(model_page_title(ctx.model.title, kind))])
     page["classes"].append("comp-printed-form")
     return page
 
@@ -196,7 +196,7 @@ def _levels(model: Model) -> tuple:
 def appraisal_page(ctx: PageContext) -> nodes.section:
     """A printable appraisal form: header fields, instructions, every competency to rate, summary, signatures."""
     model = ctx.model
-    page = _start(ctx, "appraisal", "Appraisal form")
+    page = _start(ctx, "appraisal")
     page += paragraph(
         "Print this form, or fill in the ",
         doc_link(page_docname(model.id, "self-assessment", ""), "self-assessment"),
@@ -251,7 +251,7 @@ def _signatures(who: list[str]) -> list[nodes.Node]:
 def interview_page(ctx: PageContext) -> nodes.section:
     """What to probe in an interview: each competency, its indicators, the questions, notes and a rating."""
     model = ctx.model
-    page = _start(ctx, "interview", "Interview guide")
+    page = _start(ctx, "interview")
     page += _header_fields(model, ["Candidate", "Position", "Interviewer", "Date"])
     scale = model.rating.scale if model.rating else None
     page += _scale_part(
@@ -312,7 +312,7 @@ def _e(text: str) -> str:
 def self_assessment_page(ctx: PageContext) -> nodes.section:
     """The form working in the browser: answers kept in this browser only, exported and imported as files."""
     model = ctx.model
-    page = _start(ctx, "self-assessment", "Self-assessment")
+    page = _start(ctx, "self-assessment")
     variant = model.utility or "generic"
     scale = model.rating.scale if model.rating else None
     page += paragraph(
@@ -417,7 +417,7 @@ def _rating_html(model: Model, placement: CompetencyPlacement, row: tuple[str, s
 def posting_page(ctx: PageContext) -> nodes.section:
     """Choose competencies and indicators and copy them, with codes and permanent links, into a posting."""
     model = ctx.model
-    page = _start(ctx, "posting", "Job posting text")
+    page = _start(ctx, "posting")
     page += paragraph(
         "Choose the competencies and indicators a job posting should name, then copy them as plain text, "
         "Markdown or HTML. Each item keeps its code and its permanent link."

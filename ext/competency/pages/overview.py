@@ -7,6 +7,7 @@ from docutils import nodes
 from ..sources.model import Model
 from ..sphinx_ext.inline import inline_nodes
 from .items import PageContext, with_permalink
+from .kinds import model_page_title
 from .parts import (
     EDITORIAL_NOTE,
     bullet_list,
@@ -23,7 +24,7 @@ from .parts import (
 def matrix_page(ctx: PageContext) -> nodes.section:
     """Responsibilities (columns) against the competencies that support them (rows)."""
     model = ctx.model
-    page = page_section("matrix", model.id, [nodes.Text(f"{model.title}: responsibilities and competencies")])
+    page = page_section("matrix", model.id, [nodes.Text(model_page_title(model.title, "matrix"))])
     page += paragraph(EDITORIAL_NOTE, classes=["comp-editorial"])
     responsibilities = list(model.responsibilities.values())
     if not responsibilities:
@@ -80,7 +81,7 @@ def _row(cells: list[nodes.Node]) -> nodes.row:
 def profile_page(ctx: PageContext) -> nodes.section:
     """The whole model on one page, in published order, with codes: for printing."""
     model = ctx.model
-    page = page_section("profile", model.id, [nodes.Text(f"{model.title}: job profile")])
+    page = page_section("profile", model.id, [nodes.Text(model_page_title(model.title, "profile"))])
     if model.source:
         page += paragraph(*inline_nodes(model.source), classes=["comp-source"])
     page += text_paragraphs(model.note)

@@ -1,6 +1,6 @@
-"""The item pages written without a document: which they are, and the objects they document.
+"""The pages of the models written without a document: which they are, and the objects they document.
 
-An indicator page is a few lines the extension builds from the model in memory; as a Sphinx document
+An item page is a few lines the extension builds from the model in memory; as a Sphinx document
 it would be a stub file, read, transformed, pickled, loaded again, resolved and then written, which
 is most of the time of a large build (manual/performance.md). These pages have no stub and no
 document: the HTML builder writes them from the model (theme/direct_pages.py), and their objects
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from ..pages.dispatch import page_context
 from ..pages.items import PageContext
-from ..pages.kinds import is_direct_page
+from ..pages.kinds import MODEL_WIDE_PAGES, is_direct_page
+from ..sources.model import Model
 from ..sources.site import Site
 from .config import SiteLinks
 from .domain import ObjectEntry
@@ -45,10 +46,14 @@ def direct_pages(site: Site) -> dict[str, DirectPage]:
         for docname, stub in model_stub_list(written, site):
             if not is_direct_page(stub):
                 continue
-            kind, item = stub["page"], stub["item"]
-            status = "live" if model.kind_of(item) == kind else "unused" if written.kind_of(item) == kind else "foreign"
-            pages[docname] = DirectPage(docname, stub, status)
+            pages[docname] = DirectPage(docname, stub, _status(model, written, stub["page"], stub["item"]))
     return pages
+
+
+def _status(model: Model, written: Model, kind: str, item: str) -> str:
+    if kind == "model" or kind in MODEL_WIDE_PAGES or model.kind_of(item) == kind:
+        return "live"
+    return "unused" if written.kind_of(item) == kind else "foreign"
 
 
 def direct_context(site: Site, page: DirectPage, urls: SiteLinks) -> PageContext:
@@ -61,9 +66,9 @@ def direct_objects(
     """((objtype, full name), entry) of the object each page documents, as the reader records them:
     live items first in search, left-out items resolvable but hidden, other utilities' none."""
     for page in pages.values():
-        if page.status == "foreign":
-            continue
         kind = page.stub["page"]
+        if page.status == "foreign" or kind in MODEL_WIDE_PAGES:  # the overviews and forms are no objects
+            continue
         shown = direct_context(site, page, urls).shown_as(kind)
         entry = ObjectEntry(page.docname, "", shown, priority=1 if page.status == "live" else -1)
-        yield (kind, f"{page.model_id}/{page.stub['item']}"), entry
+        yield (kind, page.model_id if kind == "model" else f"{page.model_id}/{page.stub['item']}"), entry

@@ -15,6 +15,7 @@ through roles in model text are written again whenever any model changed, as doc
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,7 @@ from sphinx.util.parallel import ParallelTasks, make_chunks
 from .. import ENV_VERSION
 from ..pages.dispatch import build_page
 from ..pages.items import page_docname
+from ..pages.kinds import MODEL_WIDE_PAGES, model_page_title
 from ..pages.parts import display
 from ..sphinx_ext.build_log import build_settings_digest
 from ..sphinx_ext.build_record import record, recorded
@@ -68,6 +70,10 @@ class DirectPageWriter:
         self.shared = self._shared_key()
         self.keys = self._keys()
         self._built: dict[str, nodes.section] = {}
+        #: docname -> [title, the pages its toctree lists] of the pages whose title or place in the
+        #: navigation is known only from their nodes (model, section, overview and form pages, and
+        #: the pages of items this site leaves out), kept so that no build makes them only for that.
+        self.outlines: dict[str, list[Any]] = {}
         self.digests: dict[str, list[str]] = {}  # docname -> [content digest, navigation digest]
         self.referrers: list[str] = []
         #: The pages that may have changed: the pages of a model whose key changed, the pages naming
@@ -82,7 +88,7 @@ class DirectPageWriter:
         """What every page shows besides its model: the site's settings, templates and header (the
         root document's entries and their titles)."""
         header = [
-            (docname, self.env.titles[docname].astext() if docname in self.env.titles else "")
+            (docname, self.shown_title(docname))
             for docname in self.env.toctree_includes.get(self.builder.config.root_doc, ())
         ]
         return [
@@ -96,6 +102,20 @@ class DirectPageWriter:
         """model id -> what its direct pages are made of: its model key and the shared key."""
         model_keys = self.domain.changes.model_keys or {}
         return {model_id: json.dumps([model_keys.get(model_id), self.shared]) for model_id in self._model_ids()}
+
+    def shown_title(self, docname: str) -> str:
+        """A page's title as the header and the navigation show it, a direct page's included."""
+        if docname in self.env.titles:
+            return str(self.env.titles[docname].astext())
+        page = self.pages.get(docname)
+        if page is None or not self._titled_by_model(page):
+            return ""
+        return display(self.domain.site.models[page.model_id], page.stub["page"], page.stub["item"])
+
+    @staticmethod
+    def _titled_by_model(page: DirectPage) -> bool:
+        """Whether a page's title is its item's code and title, known from the model without its nodes."""
+        return page.status == "live" and page.stub["page"] in TITLED_BY_MODEL
 
     def _model_ids(self) -> list[str]:
         return sorted({page.model_id for page in self.pages.values()})
@@ -112,16 +132,19 @@ class DirectPageWriter:
         ]
 
     def _content_changed(self) -> set[str]:
-        """Build the pages to check (kept for writing) and compare what they show with last time."""
-        site, saved = self.domain.site, self._saved_part("digests")
+        """Build the pages to check whose file exists (kept for writing) and compare what they show
+        with last time. A missing page is written anyway: it is built when it is written (on a clean
+        build, all of them, built one by one while workers write the pages before them)."""
+        saved = self._saved_part("digests")
         changed = set()
         for docname in self.to_check:
-            page = self.pages[docname]
-            section, _status = build_page(direct_context(site, page, self.urls), page.stub, site)
-            self._built[docname] = section
-            digest = page_digest(section)[:16]
-            self.digests[docname] = [digest, ""]
-            if docname not in self.present or saved.get(docname, [None])[0] != digest:
+            if docname not in self.present:
+                self.digests[docname] = ["", ""]  # its content digest is taken when it is built
+                changed.add(docname)
+                continue
+            section = self._built[docname] = self._build(self.pages[docname])
+            self.digests[docname] = [page_digest(section)[:16], ""]
+            if saved.get(docname, [None])[0] != self.digests[docname][0]:
                 changed.add(docname)
         return changed
 
@@ -154,15 +177,17 @@ class DirectPageWriter:
         env = self.env
         below: dict[str, list[str]] = {}
         for docname, page in self.pages.items():
-            title = self._title(page)
+            title, includes = self._outline(page)
             self._lend(env.titles, docname, title)
             self._lend(env.longtitles, docname, title)
             self._lend(env.tocs, docname, _table_of_contents(docname, title))
             self._lend(env.toc_num_entries, docname, 1)
             metadata = {} if page.status == "live" else {"orphan": True, "nosearch": True}
             self._lend(env.metadata, docname, metadata)
+            if includes:
+                below.setdefault(docname, []).extend(includes)
             if page.status == "live" and page.stub["page"] == "indicator":
-                # Competency and responsibility pages are in their section page's toctree already.
+                # No page lists an indicator's in a toctree: it goes below its competency's.
                 below.setdefault(self._parent(page), []).append(docname)
         for parent, children in below.items():
             self._lend(env.toctree_includes, parent, [*env.toctree_includes.get(parent, ()), *children])
@@ -179,16 +204,40 @@ class DirectPageWriter:
                 mapping[key] = before
         self._lent.clear()
 
-    def _title(self, page: DirectPage) -> nodes.title:
-        """A page's title: code and text, as its neighbours show it; a page out of the navigation
-        (an item this site leaves out, another utility's) has its own, taken from its nodes."""
-        if page.status != "live":
-            section, _status = build_page(
-                direct_context(self.domain.site, page, self.urls), page.stub, self.domain.site
-            )
-            return section.next_node(nodes.title)
-        model = self.domain.site.models[page.model_id]
-        return nodes.title("", "", nodes.Text(display(model, page.stub["page"], page.stub["item"])))
+    def _outline(self, page: DirectPage) -> tuple[nodes.title, list[str]]:
+        """A page's title and the pages its toctree lists (model page: its sections, overviews and
+        forms; section page: its responsibilities and competencies), as its nodes have them: from
+        the nodes built for this build, else as recorded by the last build (the page's key did not
+        change), else from nodes built for that. An item page's title is its code and title."""
+        kind = page.stub["page"]
+        if self._titled_by_model(page) and kind not in ("model", "section"):
+            return nodes.title("", "", nodes.Text(self.shown_title(page.docname))), []
+        if kind in TITLED_BY_KIND:  # the overviews and forms: large pages, built only to be written
+            title = model_page_title(self.domain.site.models[page.model_id].title, kind)
+            return nodes.title("", "", nodes.Text(title)), []
+        docname = page.docname
+        saved = self._saved_part("outlines").get(docname)
+        if docname not in self._built and docname not in self.to_check and _is_outline(saved):
+            self.outlines[docname] = saved
+            return nodes.title("", "", nodes.Text(saved[0])), list(saved[1])
+        section = self._built.get(docname) or self._built_now(docname)
+        title = section.next_node(nodes.title)
+        includes = [entry for toctree in section.findall(addnodes.toctree) for entry in toctree["includefiles"]]
+        self.outlines[docname] = [title.astext(), includes]
+        return title.deepcopy(), includes
+
+    def _built_now(self, docname: str, *, keep: bool = True) -> nodes.section:
+        """A page's nodes built now (a page to check whose file is missing), kept for writing."""
+        section = self._build(self.pages[docname])
+        if keep:
+            self._built[docname] = section
+        if docname in self.digests and not self.digests[docname][0]:
+            self.digests[docname][0] = page_digest(section)[:16]
+        return section
+
+    def _build(self, page: DirectPage) -> nodes.section:
+        section, _status = build_page(direct_context(self.domain.site, page, self.urls), page.stub, self.domain.site)
+        return section
 
     def lend_as_documents(self) -> None:
         """For the object inventory: each page is a document to the standard domain (`std:doc`), as
@@ -210,8 +259,11 @@ class DirectPageWriter:
         saved = self._saved_part("digests")
         writing = []
         for docname in self.to_check:
+            if docname in self.to_index:
+                writing.append(docname)  # written anyway: its navigation digest is taken then
+                continue
             self.digests[docname][1] = navigation_digest(self.builder, docname, self.shared)
-            if docname in self.to_index or saved.get(docname) != self.digests[docname]:
+            if saved.get(docname) != self.digests[docname]:
                 writing.append(docname)
         if writing and self.builder.parallel_ok and len(writing) >= PARALLEL_WRITE_MIN_PAGES:
             self._write_in_workers(writing)
@@ -225,7 +277,13 @@ class DirectPageWriter:
     def _resolved(self, docname: str) -> nodes.document:
         """A page's document, its links resolved and its search entry made: what must happen in
         this process (the search index and the record are this process's)."""
-        section = self._built[docname]
+        section = self._built.pop(docname, None) or self._built_now(docname, keep=False)  # written once
+        if not self.digests[docname][1]:
+            self.digests[docname][1] = navigation_digest(self.builder, docname, self.shared)
+        for toctree in list(section.findall(addnodes.toctree)):
+            # Hidden, as Sphinx resolves a document's (its wrapper stays, empty): the navigation
+            # it stands for is lent to the environment (lend_to_environment).
+            toctree.parent.remove(toctree)
         document = new_document(docname, self.builder.docsettings)
         document += section
         # Lent, as a copy as Sphinx's title collector makes: rendering a title (render_partial) moves
@@ -240,8 +298,10 @@ class DirectPageWriter:
         return document
 
     def _write_in_workers(self, writing: list[str]) -> None:
-        """As Sphinx's parallel writing does for documents: this process resolves each chunk of pages
-        and forks a worker that translates and renders them (the larger part of a page's cost)."""
+        """As Sphinx's parallel writing does for documents: this process builds and resolves each
+        chunk of pages and forks a worker that translates and renders them (the larger part of a
+        page's cost). As many workers as -j allows: this process's share is the smaller one, and it
+        waits whenever that many resolved chunks wait for a worker."""
         builder = self.builder
 
         def write_chunk(chunk: list[tuple[str, nodes.document]]) -> None:
@@ -250,19 +310,27 @@ class DirectPageWriter:
 
         first, rest = writing[0], writing[1:]
         builder.write_doc(first, self._resolved(first))  # templates compiled before the workers fork
-        nproc = max(1, builder.sphinx_app.parallel - 1)  # this process resolves meanwhile
+        nproc = builder.sphinx_app.parallel
         chunks = make_chunks(rest, nproc)
         progress = status_iterator(chunks, PROGRESS, "darkgreen", len(chunks), builder.config.verbosity)
         tasks = ParallelTasks(nproc)
+
+        def written(chunk: list[tuple[str, nodes.document]], _result: None) -> None:
+            # A chunk's process object keeps its argument until every page is written: emptied here,
+            # its documents are freed as soon as they are written, not all held to the end.
+            chunk.clear()
+            next(progress, None)
+
         for chunk in chunks:
-            resolved = [(docname, self._resolved(docname)) for docname in chunk]
-            tasks.add_task(write_chunk, resolved, lambda _chunk, _result: next(progress, None))
+            tasks.add_task(write_chunk, [(docname, self._resolved(docname)) for docname in chunk], written)
+            _wait_for_a_worker(tasks, nproc)
         tasks.join()
 
     def save(self, documents: dict[str, str]) -> None:
         """build-finished, after a build that succeeded: what the pages were made from, and the
         navigation digest of every document's page written (`documents`)."""
         digests = {d: v for d, v in self._saved_part("digests").items() if d in self.pages}
+        outlines = {d: v for d, v in self._saved_part("outlines").items() if d in self.pages}
         navigation = self._saved_part("documents")
         known = self.env.found_docs
         record(
@@ -272,6 +340,7 @@ class DirectPageWriter:
                 "keys": self.keys,
                 "referrers": self.referrers,
                 "digests": {**digests, **self.digests},
+                "outlines": {**outlines, **self.outlines},
                 "documents": {**{d: v for d, v in navigation.items() if d in known}, **documents},
             },
         )
@@ -283,6 +352,25 @@ class DirectPageWriter:
 
 
 _MISSING = object()
+#: The pages whose title is their item's code and title (`display`), when this site publishes the item.
+TITLED_BY_MODEL = ("model", "section", "competency", "indicator", "responsibility")
+#: The model-wide pages whose title is the model's and what the page is (`model_page_title`).
+TITLED_BY_KIND = tuple(kind for kind in MODEL_WIDE_PAGES if kind != "variant")
+
+
+def _is_outline(saved: Any) -> bool:
+    return isinstance(saved, list) and len(saved) == 2 and isinstance(saved[0], str) and isinstance(saved[1], list)
+
+
+def _wait_for_a_worker(tasks: ParallelTasks, waiting: int) -> None:
+    """Return once fewer than `waiting` chunks wait for a worker: otherwise every chunk would be
+    resolved ahead of the workers and held in memory, and each worker forked later would start
+    as large (Sphinx's own parallel writing holds every document's doctree that way)."""
+    # Internal: ParallelTasks' queue of chunks not started and its step that collects a finished
+    # worker and starts the next. Public API: none; add_task queues without bound.
+    while len(tasks._precvs_waiting) >= waiting:
+        if not tasks._join_one():
+            time.sleep(0.01)
 
 
 def _table_of_contents(docname: str, title: nodes.title) -> nodes.bullet_list:
@@ -313,6 +401,7 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
         if docnames or self._direct.to_check:
             self._direct.lend_to_environment()  # before Sphinx works out the pages' relations
         self._documents = self._documents_to_write(docnames)
+        self._documents_written = False
         self.plan_writing(self._documents)
         super().prepare_writing(self._documents)
 
@@ -323,7 +412,7 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
         if it changed: their body is all known when they are read (page digests), and their sidebar
         is the extension's (nav.py). Other pages have the theme's sidebar, made of every toctree."""
         self._navigation: dict[str, str] = {}
-        if not docnames:
+        if not docnames and not self._direct.to_check:
             return set()
         # Sphinx's own step, ahead of it: prepare_writing does it again (a few hundredths of a second),
         # but needs to know the documents written first, for the search index.
@@ -343,6 +432,15 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
                 or self._direct.saved_navigation(docname) != navigation
             ):
                 written.add(docname)
+        # Every page's header, and the navigation of the documents next to the models' pages (the
+        # home page, the page after the last model's), show pages without a document, whose titles
+        # Sphinx does not know when it finds what to write: any other document (few: hand-written,
+        # family, withdrawn and former ids' pages) is written again when its navigation changed.
+        for docname in self.env.found_docs - set(docnames):
+            navigation = navigation_digest(self, docname, self._direct.shared)
+            self._navigation[docname] = navigation
+            if self._direct.saved_navigation(docname) != navigation:
+                written.add(docname)
         return written
 
     def plan_writing(self, docnames: Set[str]) -> None:
@@ -357,9 +455,14 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     # Internal: writing the documents' pages, of which only those found above are written.
     # Public API: none (as for prepare_writing).
     def write_documents(self, docnames: Set[str]) -> None:
-        documents = set(docnames) & self._documents
-        if documents:
-            super().write_documents(documents)
+        self._write_documents()
+
+    def _write_documents(self) -> None:
+        """The documents found by `_documents_to_write`, some of which Sphinx did not hand over (and
+        with none handed over, Sphinx does not call write_documents: finish() does)."""
+        if self._documents and not self._documents_written:
+            self._documents_written = True
+            super().write_documents(self._documents)
 
     # Internal: the context of a document's page, which a page without a document shares.
     # Public API: `html-page-context` comes after the source is copied.
@@ -373,6 +476,7 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     # Public API: none (as for prepare_writing).
     def finish(self) -> None:
         try:
+            self._write_documents()
             self._direct.write()
             super().finish()  # indices, search index and inventory, with the pages still lent
         finally:
