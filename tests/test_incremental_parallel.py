@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from docutils import frontend, nodes
+from docutils.parsers import rst
+from docutils.utils import new_document
 from sphinx.testing.util import SphinxTestApp
 
 from competency.theme import direct_pages
@@ -156,3 +159,21 @@ def test_a_deleted_page_without_a_document_is_written_again(
     assert read == [] and page.read_bytes() == expected
     assert other.stat().st_mtime_ns == written  # only the missing page is written
     assert second.warning.getvalue() == ""
+
+
+def test_a_lent_title_does_not_keep_its_page_alive() -> None:
+    """The titles lent to the environment stay until every page is written: a copy that kept its
+    document (as docutils' copies do) would keep every page written in memory to the end."""
+    document = new_document("page", frontend.get_default_settings(rst.Parser))
+    section = nodes.section()
+    section += nodes.title("", "", nodes.Text("I.1.a "), nodes.emphasis("", "Reads meters"))
+    document += section
+    title = section.next_node(nodes.title)
+    for node in title.findall(nodes.Text):
+        node.document = document  # as a page's text nodes are once the page is resolved
+    # docutils' own copy of the title keeps the page's document, through its text
+    assert document in [node.document for node in title.deepcopy().findall()]
+    lent = direct_pages._detached_copy(title)
+    assert lent.astext() == title.astext() and lent is not title
+    assert [node.document for node in lent.findall()] == [None] * 4
+    assert title.document is document  # the page's own title is untouched

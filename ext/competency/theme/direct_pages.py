@@ -289,7 +289,7 @@ class DirectPageWriter:
         # Lent, as a copy as Sphinx's title collector makes: rendering a title (render_partial) moves
         # the node into a document of its own, and the page's own title would then be written as
         # the title of that document (left out of the page's body).
-        self.env.titles[docname] = self.env.longtitles[docname] = section.next_node(nodes.title).deepcopy()
+        self.env.titles[docname] = self.env.longtitles[docname] = _detached_copy(section.next_node(nodes.title))
         if names_items_through_roles(document):
             self.referrers.append(docname)
         self.env.apply_post_transforms(document, docname)  # links, as for a document
@@ -360,6 +360,17 @@ TITLED_BY_KIND = tuple(kind for kind in MODEL_WIDE_PAGES if kind != "variant")
 
 def _is_outline(saved: Any) -> bool:
     return isinstance(saved, list) and len(saved) == 2 and isinstance(saved[0], str) and isinstance(saved[1], list)
+
+
+def _detached_copy(title: nodes.title) -> nodes.title:
+    """A copy of a page's title that does not keep its page alive: docutils' copy of a node keeps
+    the node's reference to its document (a resolved page's text nodes have one), and the titles
+    lent stay until every page is written: with the whole document of each, a build held every page
+    it wrote (725 MiB at 5,000 indicators, 292 MiB without)."""
+    copy = title.deepcopy()
+    for node in copy.findall():
+        node.document = None
+    return copy
 
 
 def _wait_for_a_worker(tasks: ParallelTasks, waiting: int) -> None:
