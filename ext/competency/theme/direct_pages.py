@@ -431,26 +431,24 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
         domain = comp_domain(self.env)
         read, referrers = domain.documents_touched, domain.referrers
         written = set()
-        for docname in docnames:
-            navigation = navigation_digest(self, docname, self._direct.shared)
-            self._navigation[docname] = navigation
-            if (
-                docname in read
-                or docname in referrers
-                or Path(self.env.doc2path(docname)).suffix != STUB_SUFFIX
-                or model_of_page(self.env, docname) is None  # the theme's sidebar: all the toctrees
-                or not self.get_output_path(docname).is_file()
-                or self._direct.saved_navigation(docname) != navigation
-            ):
-                written.add(docname)
         # Every page's header, and the navigation of the documents next to the models' pages (the
         # home page, the page after the last model's), show pages without a document, whose titles
-        # Sphinx does not know when it finds what to write: any other document (few: hand-written,
-        # family, withdrawn and former ids' pages) is written again when its navigation changed.
-        for docname in self.env.found_docs - set(docnames):
+        # Sphinx does not know when it finds what to write: any document (few: hand-written,
+        # family, withdrawn and former ids' pages), handed over or not, is written again when its
+        # navigation changed.
+        for docname in self.env.found_docs:
             navigation = navigation_digest(self, docname, self._direct.shared)
             self._navigation[docname] = navigation
-            if self._direct.saved_navigation(docname) != navigation:
+            if self._direct.saved_navigation(docname) != navigation or (
+                docname in docnames
+                and (
+                    docname in read
+                    or docname in referrers
+                    or Path(self.env.doc2path(docname)).suffix != STUB_SUFFIX
+                    or model_of_page(self.env, docname) is None  # the theme's sidebar: all the toctrees
+                    or not self.get_output_path(docname).is_file()
+                )
+            ):
                 written.add(docname)
         return written
 
