@@ -10,11 +10,15 @@ from pathlib import Path
 
 import pytest
 import sphinx.search
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.search.en import SearchEnglish
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.docutils import new_document
 
 import competency.sphinx_ext.extension
 from competency.sphinx_ext.domain import GeneratedLinks
+from competency.theme import post_transforms
 from competency.theme.build_speed import HTMLBuilder, SearchEnglishStemmedOnce
 
 PYDATA = {"html_theme": "pydata_sphinx_theme", "html_theme_options": {"navigation_depth": 3}}
@@ -52,6 +56,7 @@ def test_the_speed_ups_change_nothing_in_the_site(
         plain.setattr(competency.sphinx_ext.extension, "setup_build_speed", lambda _app: None)
         plain.setattr(GeneratedLinks, "run", lambda _self, **_kwargs: None)  # Sphinx's resolver does it all
         plain.setitem(sphinx.search.languages, "en", SearchEnglish)
+        plain.setattr(post_transforms, "ACTS_ONLY_ON", {})  # every post-transform on every page
         slow_app = make_app(
             "html", srcdir=Path(app.srcdir), builddir=tmp_path / "plain", freshenv=True, confoverrides=PYDATA
         )
@@ -146,3 +151,23 @@ def test_the_cycle_collector_runs_again_after_a_build(app: SphinxTestApp) -> Non
     app.build()
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: SphinxTestApp) -> None:
+    registered = app.registry.get_post_transforms()
+    names = {f"{t.__module__}.{t.__qualname__}": t for t in registered}
+    assert set(post_transforms.ACTS_ONLY_ON) <= set(names)  # the table names real post-transforms only
+    plain = new_document("page")
+    plain += nodes.paragraph("", "", nodes.reference("", "a link", refuri="https://example.org/"))
+    chosen = post_transforms.transforms_for(registered, plain)
+    assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen
+    assert names["sphinx.transforms.post_transforms.OnlyNodeTransform"] not in chosen
+    assert names["sphinx_design.dropdown.DropdownHtmlTransform"] not in chosen
+    unknown = [t for t in registered if f"{t.__module__}.{t.__qualname__}" not in post_transforms.ACTS_ONLY_ON]
+    assert unknown and all(t in chosen for t in unknown)  # the others always run
+    linked = new_document("page")
+    linked += nodes.container("", addnodes.pending_xref("", nodes.Text("x"), reftype="ref", reftarget="x"))
+    chosen = post_transforms.transforms_for(registered, linked)
+    assert names["sphinx.transforms.post_transforms.ReferencesResolver"] in chosen
+    assert names["sphinx_design.dropdown.DropdownHtmlTransform"] in chosen

@@ -129,6 +129,42 @@ def test_an_unchanged_build_is_not_published_again(
     assert snapshot(published) == snapshot(new)
 
 
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "file-by-file"])
+def test_the_copied_files_are_on_disk_before_the_swap(
+    builds: tuple[Path, Path, Path], syncfs: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One syncfs of the file system where Linux has it, else an fsync of every copied file and folder."""
+    old, new, published = builds
+    publish(old, published)
+    events: list[tuple[str, str]] = []
+    real_sync_file_system, real_exchange = publishing._sync_file_system, publishing._exchange
+
+    def fsync(descriptor: int) -> None:
+        events.append(("fsync", Path(f"/proc/self/fd/{descriptor}").readlink().name))
+
+    def sync_file_system(folder: Path) -> bool:
+        events.append(("syncfs", folder.name))
+        return syncfs and real_sync_file_system(folder)
+
+    def exchange(first: Path, second: Path) -> bool:
+        events.append(("swap", ""))
+        return real_exchange(first, second)
+
+    monkeypatch.setattr(publishing.os, "fsync", fsync)
+    monkeypatch.setattr(publishing, "_sync_file_system", sync_file_system)
+    monkeypatch.setattr(publishing, "_exchange", exchange)
+    publish(new, published)
+    assert snapshot(published) == snapshot(new)
+    before_swap = events[: events.index(("swap", ""))]
+    assert before_swap[0] == ("syncfs", ".html.new")
+    if syncfs:
+        assert before_swap == [("syncfs", ".html.new")]
+    else:
+        synced = {name for _kind, name in before_swap[1:]}
+        assert synced == {"index.html", "page.html", "a.css", ".html.new", "added", "_static"}
+    assert real_sync_file_system(published) is True  # Linux, where the tests run
+
+
 def test_a_rebuild_publishes_what_changed_and_links_the_rest(builds: tuple[Path, Path, Path]) -> None:
     _, new, published = builds
     publish(new, published)

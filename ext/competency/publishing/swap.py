@@ -70,8 +70,8 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
     _remove(new)  # what an interrupted run left behind
     _remove(old)
     state_file.unlink(missing_ok=True)  # until the swap is done, the published site is not this record's
-    _assemble(build_dir, published_dir, new, state, kept)
-    _fsync_dirs(new)
+    copied = _assemble(build_dir, published_dir, new, state, kept)
+    _sync(new, copied)
     if not (published_dir.exists() or published_dir.is_symlink()):
         new.rename(published_dir)  # the first publication
     elif _exchange(new, published_dir):
@@ -141,9 +141,11 @@ def _identity(folder: Path) -> list[int]:
     return [info.st_dev, info.st_ino, info.st_ctime_ns]
 
 
-def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState, kept: set[str]) -> None:
-    """Fill `new` with the build: unchanged files linked from the published site, the others copied."""
+def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState, kept: set[str]) -> list[Path]:
+    """Fill `new` with the build: unchanged files linked from the published site, the others copied
+    (returned)."""
     new.mkdir(parents=True)
+    copied = []
     for relative, stamp in sorted(state.items()):
         source, target = build_dir / relative, new / relative
         if source.is_symlink():
@@ -152,7 +154,39 @@ def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState
             target.mkdir(exist_ok=True)
         elif not (relative in kept and _link(published_dir / relative, target)):
             shutil.copy2(source, target)
-            _fsync_file(target)  # so a crash right after the swap cannot publish an empty file
+            copied.append(target)
+    return copied
+
+
+def _sync(new: Path, copied: list[Path]) -> None:
+    """Put the copied files and the folders of `new` on disk before the swap, so that a crash right
+    after it cannot publish empty files: on Linux by one `syncfs` of their file system (an fsync of
+    each file made publishing a clean build of 6,500 pages take 4.6 s instead of 1.9 s), elsewhere
+    file by file."""
+    if _sync_file_system(new):
+        return
+    for target in copied:
+        _fsync_file(target)
+    _fsync_dirs(new)
+
+
+def _sync_file_system(folder: Path) -> bool:
+    """Linux's syncfs(2) of the file system holding `folder`; False where the system has none."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        syncfs = _libc().syncfs
+        descriptor = os.open(folder, os.O_RDONLY)
+    except (OSError, AttributeError):
+        return False
+    try:
+        return bool(syncfs(descriptor) == 0)
+    finally:
+        os.close(descriptor)
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 
 def _link(published: Path, target: Path) -> bool:
@@ -189,8 +223,7 @@ def _exchange(first: Path, second: Path) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = _libc().renameat2
     except (OSError, AttributeError):
         return False
     at_cwd = -100

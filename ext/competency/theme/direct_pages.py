@@ -44,7 +44,8 @@ from ..sphinx_ext.digests import page_digest
 from ..sphinx_ext.direct_pages import DirectPage, direct_context
 from ..sphinx_ext.domain import comp_domain, names_items_through_roles
 from ..sphinx_ext.stubs import STUB_SUFFIX
-from .nav import model_of_page, navigation_digest
+from .nav import SIDEBAR_ATTRIBUTE, model_of_page, navigation_digest, page_sidebar
+from .post_transforms import apply_post_transforms
 
 RECORD_KEY = "direct_pages"
 PROGRESS = "writing pages from the models... "
@@ -76,6 +77,8 @@ class DirectPageWriter:
         self.outlines: dict[str, list[Any]] = {}
         self.digests: dict[str, list[str]] = {}  # docname -> [content digest, navigation digest]
         self.referrers: list[str] = []
+        #: docname -> sidebar of the pages to write whose navigation digest was taken before writing.
+        self._sidebars: dict[str, str] = {}
         #: The pages that may have changed: the pages of a model whose key changed, the pages naming
         #: other models' items (when any model changed) and the pages whose file is missing.
         self.to_check = self._pages_to_check()
@@ -262,9 +265,11 @@ class DirectPageWriter:
             if docname in self.to_index:
                 writing.append(docname)  # written anyway: its navigation digest is taken then
                 continue
-            self.digests[docname][1] = navigation_digest(self.builder, docname, self.shared)
+            sidebar = page_sidebar(self.builder, docname)
+            self.digests[docname][1] = navigation_digest(self.builder, docname, self.shared, sidebar)
             if saved.get(docname) != self.digests[docname]:
                 writing.append(docname)
+                self._sidebars[docname] = sidebar
         if writing and self.builder.parallel_ok and len(writing) >= PARALLEL_WRITE_MIN_PAGES:
             self._write_in_workers(writing)
         else:
@@ -278,21 +283,25 @@ class DirectPageWriter:
         """A page's document, its links resolved and its search entry made: what must happen in
         this process (the search index and the record are this process's)."""
         section = self._built.pop(docname, None) or self._built_now(docname, keep=False)  # written once
+        sidebar = self._sidebars.pop(docname, None)
+        if sidebar is None:
+            sidebar = page_sidebar(self.builder, docname)
         if not self.digests[docname][1]:
-            self.digests[docname][1] = navigation_digest(self.builder, docname, self.shared)
+            self.digests[docname][1] = navigation_digest(self.builder, docname, self.shared, sidebar)
         for toctree in list(section.findall(addnodes.toctree)):
             # Hidden, as Sphinx resolves a document's (its wrapper stays, empty): the navigation
             # it stands for is lent to the environment (lend_to_environment).
             toctree.parent.remove(toctree)
         document = new_document(docname, self.builder.docsettings)
         document += section
+        setattr(document, SIDEBAR_ATTRIBUTE, sidebar)  # made once, for the digest and the page
         # Lent, as a copy as Sphinx's title collector makes: rendering a title (render_partial) moves
         # the node into a document of its own, and the page's own title would then be written as
         # the title of that document (left out of the page's body).
         self.env.titles[docname] = self.env.longtitles[docname] = _detached_copy(section.next_node(nodes.title))
         if names_items_through_roles(document):
             self.referrers.append(docname)
-        self.env.apply_post_transforms(document, docname)  # links, as for a document
+        apply_post_transforms(self.env, document, docname)  # links, as for a document
         if docname in self.to_index:
             self.builder.write_doc_serialized(docname, document)  # the search index
         return document

@@ -121,12 +121,11 @@ def model_of_page(env: BuildEnvironment, pagename: str) -> Model | None:
 
 
 def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    model = model_of_page(app.env, pagename)
-    if model is None:
+    if model_of_page(app.env, pagename) is None:
         return
-    context["comp_sidebar"] = sidebar_html(
-        model, pagename, lambda docname: app.builder.get_relative_uri(pagename, docname)
-    )
+    # Made already when the page's navigation digest was taken (theme/direct_pages.py).
+    sidebar = getattr(doctree, SIDEBAR_ATTRIBUTE, None)
+    context["comp_sidebar"] = page_sidebar(app.builder, pagename) if sidebar is None else sidebar
     # The theme finds out whether a page has a sidebar by walking every toctree entry of the site,
     # on every page (that grows with the pages squared): an item page always has its sidebar.
     # Internal: pydata-sphinx-theme's page-context function. Public API: none; the theme's
@@ -134,20 +133,31 @@ def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["suppress_sidebar_toctree"] = _never
 
 
-def navigation_digest(builder: Any, pagename: str, shared: Any) -> str:
-    """What a page's navigation shows: previous, next, parents (with their titles), its sidebar and
-    `shared` (the site's header, settings and templates). A generated page whose body did not
-    change is written again only when this did (theme/direct_pages.py)."""
+#: The attribute of a page's document that holds the page's sidebar once it is made.
+SIDEBAR_ATTRIBUTE = "comp_sidebar"
+
+
+def page_sidebar(builder: Any, pagename: str) -> str:
+    """The sidebar of a page of a model, links relative to the page; "" for any other page."""
+    model = model_of_page(builder.env, pagename)
+    if model is None:
+        return ""
+    return sidebar_html(model, pagename, lambda docname: builder.get_relative_uri(pagename, docname))
+
+
+def navigation_digest(builder: Any, pagename: str, shared: Any, sidebar: str | None = None) -> str:
+    """What a page's navigation shows: previous, next, parents (with their titles), its sidebar
+    (`page_sidebar`, unless given) and `shared` (the site's header, settings and templates). A
+    generated page whose body did not change is written again only when this did
+    (theme/direct_pages.py)."""
     env, relations = builder.env, builder.relations
     related = relations.get(pagename) or (None, None, None)
     parents, parent = [], related[0]
     while parent:
         parents.append(shown_page(env, parent))
         parent = (relations.get(parent) or (None,))[0]
-    model = model_of_page(env, pagename)
-    sidebar = (
-        sidebar_html(model, pagename, lambda docname: builder.get_relative_uri(pagename, docname)) if model else ""
-    )
+    if sidebar is None:
+        sidebar = page_sidebar(builder, pagename)
     text = json.dumps([shown_page(env, related[1]), shown_page(env, related[2]), parents, sidebar, shared], default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
