@@ -17,7 +17,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.docutils import new_document
 
 import competency.sphinx_ext.extension
-from competency.sphinx_ext.domain import GeneratedLinks
+from competency.sphinx_ext.domain import GeneratedLinks, comp_domain
 from competency.theme import post_transforms
 from competency.theme.build_speed import HTMLBuilder, SearchEnglishStemmedOnce
 
@@ -153,21 +153,35 @@ def test_the_cycle_collector_runs_again_after_a_build(app: SphinxTestApp) -> Non
     assert gc.get_freeze_count() == 0
 
 
-@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True, confoverrides=PYDATA)
 def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: SphinxTestApp) -> None:
     registered = app.registry.get_post_transforms()
     names = {f"{t.__module__}.{t.__qualname__}": t for t in registered}
     assert set(post_transforms.ACTS_ONLY_ON) <= set(names)  # the table names real post-transforms only
     plain = new_document("page")
     plain += nodes.paragraph("", "", nodes.reference("", "a link", refuri="https://example.org/"))
-    chosen = post_transforms.transforms_for(registered, plain)
+    chosen = post_transforms.transforms_for(registered, plain, comp_domain(app.env))
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen
     assert names["sphinx.transforms.post_transforms.OnlyNodeTransform"] not in chosen
     assert names["sphinx_design.dropdown.DropdownHtmlTransform"] not in chosen
+    assert names["pydata_sphinx_theme.short_link.ShortenLinkTransform"] not in chosen
     unknown = [t for t in registered if f"{t.__module__}.{t.__qualname__}" not in post_transforms.ACTS_ONLY_ON]
     assert unknown and all(t in chosen for t in unknown)  # the others always run
     linked = new_document("page")
+    address = "https://github.com/org/repo/issues/1"
     linked += nodes.container("", addnodes.pending_xref("", nodes.Text("x"), reftype="ref", reftarget="x"))
-    chosen = post_transforms.transforms_for(registered, linked)
+    linked += nodes.paragraph("", "", nodes.reference("", address, refuri=address))
+    chosen = post_transforms.transforms_for(registered, linked, comp_domain(app.env))
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] in chosen
+    assert names["competency.sphinx_ext.domain.GeneratedLinks"] in chosen
     assert names["sphinx_design.dropdown.DropdownHtmlTransform"] in chosen
+    assert names["pydata_sphinx_theme.short_link.ShortenLinkTransform"] in chosen  # a link shown as its address
+    app.build()  # the items, which links the extension writes name
+    domain = comp_domain(app.env)
+    kind, name = next(iter(domain.objects))
+    generated = new_document("page")
+    generated += nodes.paragraph("", "", addnodes.pending_xref("", nodes.Text("x"), reftype=kind, reftarget=name))
+    generated[0][0]["comp:generated"] = True
+    chosen = post_transforms.transforms_for(registered, generated, domain)
+    assert names["competency.sphinx_ext.domain.GeneratedLinks"] in chosen
+    assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen  # none left for it

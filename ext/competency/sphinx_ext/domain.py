@@ -451,12 +451,18 @@ class GeneratedLinks(SphinxPostTransform):
         if builder is None:
             return
         for node in list(self.document.findall(pending_xref)):
-            if not node.get("comp:generated"):
-                continue
-            entry = domain.objects.get((node["reftype"], node["reftarget"]))
+            entry = generated_link_target(domain, node)
             if entry is not None:
                 fromdocname = node.get("refdoc", self.env.docname)
                 node.replace_self(entry.reference(builder, fromdocname, node[0]))
+
+
+def generated_link_target(domain: CompetencyDomain, node: pending_xref) -> ObjectEntry | None:
+    """The item a link the extension wrote names, which GeneratedLinks links to (None: not such a link,
+    or its target is unknown, left to Sphinx's resolver)."""
+    if not node.get("comp:generated"):
+        return None
+    return domain.objects.get((node["reftype"], node["reftarget"]))
 
 
 def comp_domain(env: BuildEnvironment) -> CompetencyDomain:

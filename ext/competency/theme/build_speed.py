@@ -14,6 +14,8 @@ Each was measured (manual/performance.md); each changes how often work is done, 
 - the theme renders the header's links for every page, finding the current one by walking every
   toctree entry of the site (which grows with the pages squared): the pages of a model in one
   folder share one header;
+- every page makes the tag of each stylesheet and script it loads, finding its path relative to the
+  page and resolving its file on disk for the checksum: each tag is made once per folder;
 - the theme renders the in-page table of contents of every page to find out whether it is empty:
   a page whose only heading is its title has none;
 - loading the environment of a large site creates a million objects, and Python's cycle collector
@@ -216,6 +218,39 @@ def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
     context["generate_header_nav_html"] = header_nav
 
 
+def _share_asset_tags(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Make the tag of each stylesheet and script once for all the pages of a folder.
+
+    A tag is the asset's attributes and its path relative to the page's folder, with a checksum of
+    its file (the same all build long). An inline script (no file, such as the page's name) is made
+    for each page.
+    """
+    folder = posixpath.dirname(app.builder.get_target_uri(pagename))
+    # Internal: the tags are kept on the builder, which lives exactly as long as the build.
+    # Public API: none; a per-build store on the application would replace it.
+    shared: dict[Any, str] = app.builder.__dict__.setdefault("_shared_asset_tags", {})
+    for name in ("css_tag", "js_tag"):
+        # Internal: Sphinx's page-context functions rendering an asset's tag (handle_page).
+        # Public API: none; Sphinx caching the tags per folder would replace this.
+        make = context.get(name)
+        if callable(make):
+            context[name] = _tag_once_per_folder(make, shared, (name, folder))
+
+
+def _tag_once_per_folder(make: Any, shared: dict[Any, str], where: tuple[str, str]) -> Any:
+    def tag(asset: Any) -> str:
+        filename = asset if isinstance(asset, str) else getattr(asset, "filename", None)
+        if not filename:
+            return str(make(asset))  # inline: its body is the page's own
+        attributes = () if isinstance(asset, str) else tuple(sorted(asset.attributes.items()))
+        key = (*where, str(filename), attributes)
+        if key not in shared:
+            shared[key] = make(asset)
+        return shared[key]
+
+    return tag
+
+
 def _skip_empty_page_toc(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """Leave the in-page table of contents out of pages whose only heading is their title.
 
@@ -254,5 +289,6 @@ def setup_build_speed(app: Sphinx) -> None:
     app.connect("env-get-outdated", _note_removed_docs)
     # Before the theme's handlers read the context (priority 500) ...
     app.connect("html-page-context", _skip_empty_page_toc, priority=400)
+    app.connect("html-page-context", _share_asset_tags, priority=400)
     # ... and after the one that sets the header function.
     app.connect("html-page-context", _share_header_nav, priority=600)
