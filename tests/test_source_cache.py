@@ -10,6 +10,7 @@ import pytest
 
 from competency.sources import source_cache
 from competency.sources.loader import load_model_document
+from competency.sources.problems import SourceError
 from competency.sources.source_cache import load_site_cached
 
 from .conftest import REPO
@@ -72,3 +73,37 @@ def test_the_family_library_is_parsed_again_only_when_edited(tmp_path: Path, mon
     third = load_site_cached(source, cache)
     assert parsed == ["library.yaml"]
     assert third.library.competencies["communication"].description == "Listening and explaining."
+
+
+def test_files_to_parse_are_parsed_in_as_many_processes_as_the_build_may_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(REPO / "tests" / "roots" / "test-variants" / "competency_src", source)
+    parsers = tmp_path / "parsers.txt"
+
+    def parse(path: Path) -> object:
+        with parsers.open("a", encoding="utf-8") as stream:
+            stream.write(f"{path.name} {os.getpid()}\n")
+        return load_model_document(path)
+
+    monkeypatch.setattr(source_cache, "load_model_document", parse)
+    parallel = load_site_cached(source, tmp_path / "parallel.pickle", jobs=2)
+    lines = sorted(parsers.read_text(encoding="utf-8").split("\n")[:-1])
+    assert [line.split()[0] for line in lines] == ["line-locator.yaml", "meter-reader.yaml"]  # each once
+    assert str(os.getpid()) not in {line.split()[1] for line in lines}  # by the workers
+    serial = load_site_cached(source, tmp_path / "serial.pickle")
+    assert parallel.written == serial.written and parallel.documents.keys() == serial.documents.keys()
+
+
+def test_a_file_that_does_not_parse_is_reported_as_without_workers(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(REPO / "tests" / "roots" / "test-variants" / "competency_src", source)
+    model = source / "line-locator.yaml"
+    model.write_text(model.read_text(encoding="utf-8").replace("title: Line Locator", "title: [Line"), "utf-8")
+    messages = []
+    for jobs, cache in ((2, "parallel.pickle"), (1, "serial.pickle")):
+        with pytest.raises(SourceError) as raised:
+            load_site_cached(source, tmp_path / cache, jobs=jobs)
+        messages.append([str(problem) for problem in raised.value.problems])
+    assert messages[0] == messages[1] and "line-locator.yaml" in messages[0][0]

@@ -63,6 +63,7 @@ def load_sources(app: Sphinx) -> None:
             Path(app.doctreedir) / "competency-sources.pickle",
             pages,
             withdrawals=not settings.edition,
+            jobs=app.parallel,
         )
         if not settings.edition:
             site = replace(site, editions=load_edition_index(site, Path(app.doctreedir)))

@@ -15,7 +15,6 @@ through roles in model text are written again whenever any model changed, as doc
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator, Set
 from contextlib import contextmanager
 from pathlib import Path
@@ -280,8 +279,8 @@ class DirectPageWriter:
         self.referrers = sorted({*kept, *self.referrers})
 
     def _resolved(self, docname: str) -> nodes.document:
-        """A page's document, its links resolved and its search entry made: what must happen in
-        this process (the search index and the record are this process's)."""
+        """A page's document, its links resolved and its search entry made (in the process that
+        writes it: a worker hands its search entries and digests back, `_write_in_workers`)."""
         section = self._built.pop(docname, None) or self._built_now(docname, keep=False)  # written once
         sidebar = self._sidebars.pop(docname, None)
         if sidebar is None:
@@ -307,15 +306,34 @@ class DirectPageWriter:
         return document
 
     def _write_in_workers(self, writing: list[str]) -> None:
-        """As Sphinx's parallel writing does for documents: this process builds and resolves each
-        chunk of pages and forks a worker that translates and renders them (the larger part of a
-        page's cost). As many workers as -j allows: this process's share is the smaller one, and it
-        waits whenever that many resolved chunks wait for a worker."""
+        """As many workers as -j allows, each forked with a chunk of page names: it builds, resolves,
+        indexes and writes them, and hands back what this process keeps (their search entries, the
+        images they show, their digests and which of them name items through roles). Unlike
+        Sphinx's parallel writing of documents, this process resolves nothing itself: it would be
+        the slower half of the work, and hold each chunk's pages until a worker takes them."""
         builder = self.builder
 
-        def write_chunk(chunk: list[tuple[str, nodes.document]]) -> None:
-            for docname, document in chunk:
-                builder.write_doc(docname, document)
+        def write_chunk(chunk: list[str]) -> dict[str, Any]:
+            referrers = len(self.referrers)
+            images = set(builder.images)
+            with _own_search_entries(builder) as entries:
+                for docname in chunk:
+                    builder.write_doc(docname, self._resolved(docname))
+            return {
+                "digests": {docname: self.digests[docname] for docname in chunk},
+                "referrers": self.referrers[referrers:],
+                "images": {path: name for path, name in builder.images.items() if path not in images},
+                "search": entries,
+            }
+
+        def written(chunk: list[str], result: dict[str, Any]) -> None:
+            self.digests.update(result["digests"])
+            self.referrers.extend(result["referrers"])
+            builder.images.update(result["images"])
+            _add_search_entries(builder, result["search"])
+            for docname in chunk:
+                self._built.pop(docname, None)  # built here before the fork, written there
+            next(progress, None)
 
         first, rest = writing[0], writing[1:]
         builder.write_doc(first, self._resolved(first))  # templates compiled before the workers fork
@@ -323,16 +341,8 @@ class DirectPageWriter:
         chunks = make_chunks(rest, nproc)
         progress = status_iterator(chunks, PROGRESS, "darkgreen", len(chunks), builder.config.verbosity)
         tasks = ParallelTasks(nproc)
-
-        def written(chunk: list[tuple[str, nodes.document]], _result: None) -> None:
-            # A chunk's process object keeps its argument until every page is written: emptied here,
-            # its documents are freed as soon as they are written, not all held to the end.
-            chunk.clear()
-            next(progress, None)
-
         for chunk in chunks:
-            tasks.add_task(write_chunk, [(docname, self._resolved(docname)) for docname in chunk], written)
-            _wait_for_a_worker(tasks, nproc)
+            tasks.add_task(write_chunk, chunk, written)
         tasks.join()
 
     def save(self, documents: dict[str, str]) -> None:
@@ -382,15 +392,47 @@ def _detached_copy(title: nodes.title) -> nodes.title:
     return copy
 
 
-def _wait_for_a_worker(tasks: ParallelTasks, waiting: int) -> None:
-    """Return once fewer than `waiting` chunks wait for a worker: otherwise every chunk would be
-    resolved ahead of the workers and held in memory, and each worker forked later would start
-    as large (Sphinx's own parallel writing holds every document's doctree that way)."""
-    # Internal: ParallelTasks' queue of chunks not started and its step that collects a finished
-    # worker and starts the next. Public API: none; add_task queues without bound.
-    while len(tasks._precvs_waiting) >= waiting:
-        if not tasks._join_one():
-            time.sleep(0.01)
+#: The parts of Sphinx's search index that feeding a page adds to (page -> ..., word -> pages).
+_SEARCH_PER_PAGE = ("_titles", "_filenames", "_all_titles", "_index_entries")
+_SEARCH_PER_WORD = ("_mapping", "_title_mapping")
+
+
+@contextmanager
+def _own_search_entries(builder: Any) -> Iterator[dict[str, dict[str, Any]]]:
+    """While a worker writes its pages, the search entries they make go to mappings of their own
+    (given), which the worker hands back: the search index is written by the main process."""
+    entries: dict[str, dict[str, Any]] = {}
+    indexer = builder.indexer
+    if indexer is None:
+        yield entries
+        return
+    # Internal: the mappings of sphinx.search.IndexBuilder that `feed` adds a page's entries to.
+    # Public API: none; IndexBuilder has no way to feed pages in other processes and join them.
+    kept = {name: getattr(indexer, name) for name in (*_SEARCH_PER_PAGE, *_SEARCH_PER_WORD)}
+    for name in kept:
+        entries[name] = {}
+        # Internal: as above. Public API: as above.
+        setattr(indexer, name, entries[name])
+    try:
+        yield entries
+    finally:
+        for name, mapping in kept.items():
+            # Internal: as above. Public API: as above.
+            setattr(indexer, name, mapping)
+
+
+def _add_search_entries(builder: Any, entries: dict[str, dict[str, Any]]) -> None:
+    """Join the search entries a worker made (`_own_search_entries`) to this process's index."""
+    indexer = builder.indexer
+    if indexer is None or not entries:
+        return
+    # Internal: as in _own_search_entries. Public API: as there.
+    for name in _SEARCH_PER_PAGE:
+        getattr(indexer, name).update(entries[name])
+    for name in _SEARCH_PER_WORD:
+        mapping = getattr(indexer, name)
+        for word, pages in entries[name].items():
+            mapping.setdefault(word, set()).update(pages)
 
 
 def _table_of_contents(docname: str, title: nodes.title) -> nodes.bullet_list:
