@@ -92,6 +92,9 @@ def test_files_to_parse_are_parsed_in_as_many_processes_as_the_build_may_use(
     lines = sorted(parsers.read_text(encoding="utf-8").split("\n")[:-1])
     assert [line.split()[0] for line in lines] == ["line-locator.yaml", "meter-reader.yaml"]  # each once
     assert str(os.getpid()) not in {line.split()[1] for line in lines}  # by the workers
+    parsers.unlink()
+    again = load_site_cached(source, tmp_path / "parallel.pickle", jobs=2)
+    assert not parsers.exists() and again.written == parallel.written  # kept in the cache
     serial = load_site_cached(source, tmp_path / "serial.pickle")
     assert parallel.written == serial.written and parallel.documents.keys() == serial.documents.keys()
 

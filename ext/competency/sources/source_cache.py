@@ -78,11 +78,13 @@ def load_site_cached(
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         entries = {}  # no cache yet, or one from another version
     fresh: dict[str, Entry] = {}
-    _parse_ahead([*model_files(source_dir), *withdrawn_model_files(source_dir)], entries, jobs)
+    parsed = _parse_ahead([*model_files(source_dir), *withdrawn_model_files(source_dir)], entries, jobs)
 
     def kept(key: str, stamp: tuple[int, int], parse: Callable[[], tuple[Model | None, YamlDocument | None]]) -> Entry:
         """The entry kept under `key` if its stamp is `stamp`, else a fresh parse; kept for next time."""
         entry = entries.get(key)
+        if entry is None or entry[0] != stamp:
+            entry = parsed.get(key)
         if entry is None or entry[0] != stamp:
             entry = (stamp, *parse())
         fresh[key] = entry
@@ -115,20 +117,22 @@ def load_site_cached(
     return site
 
 
-def _parse_ahead(paths: list[Path], entries: dict[str, Entry], jobs: int) -> None:
-    """Parse the model files whose entry is missing or stale in `jobs` processes at once, into
-    `entries` (each file is parsed on its own; at 5,000 indicators the parse was 3 s of a clean
-    build). A file that does not parse is left out: the build parses it again, in order, and reports
-    its problems as it would without this."""
+def _parse_ahead(paths: list[Path], entries: dict[str, Entry], jobs: int) -> dict[str, Entry]:
+    """The model files whose entry is missing or stale, parsed in `jobs` processes at once (each
+    file is parsed on its own; at 5,000 indicators the parse was 3 s of a clean build). A file that
+    does not parse is left out: the build parses it again, in order, and reports its problems as it
+    would without this."""
     stamps = {path: file_stamp(path) for path in paths if not not_regular(path)}
     missing = [path for path, stamp in stamps.items() if (entries.get(str(path)) or (None,))[0] != stamp]
+    parsed: dict[str, Entry] = {}
     if jobs < 2 or len(missing) < 2:
-        return
+        return parsed
     context = multiprocessing.get_context("fork")  # the package is loaded already: nothing to import again
     with ProcessPoolExecutor(min(jobs, len(missing)), mp_context=context) as pool:
-        for path, parsed in zip(missing, pool.map(_parsed_or_none, missing), strict=True):
-            if parsed is not None:
-                entries[str(path)] = (stamps[path], *parsed)
+        for path, result in zip(missing, pool.map(_parsed_or_none, missing), strict=True):
+            if result is not None:
+                parsed[str(path)] = (stamps[path], *result)
+    return parsed
 
 
 def _parsed_or_none(path: Path) -> tuple[Model, YamlDocument] | None:
