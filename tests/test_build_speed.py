@@ -153,7 +153,9 @@ def test_the_cycle_collector_runs_again_after_a_build(app: SphinxTestApp) -> Non
     assert gc.get_freeze_count() == 0
 
 
-@pytest.mark.sphinx("html", testroot="basic", freshenv=True, confoverrides=PYDATA)
+@pytest.mark.sphinx(
+    "html", testroot="basic", srcdir="post-transforms", freshenv=True, confoverrides=PYDATA
+)  # a build of its own: the pydata theme leaves its files in the output
 def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: SphinxTestApp) -> None:
     registered = app.registry.get_post_transforms()
     names = {f"{t.__module__}.{t.__qualname__}": t for t in registered}
