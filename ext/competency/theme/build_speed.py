@@ -40,7 +40,7 @@ from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 from sphinx.builders.html import INVENTORY_FILENAME
 from sphinx.search.en import SearchEnglish
 
-from .direct_pages import PagesWithoutDocumentsBuilder
+from .direct_pages import SEARCH_PER_WORD, PagesWithoutDocumentsBuilder
 from .nav import model_of_page
 
 
@@ -124,7 +124,7 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
         indexer: Any = self.indexer
         # Internal: the mappings of sphinx.search.IndexBuilder (word -> set of docnames).
         # Public API: none; IndexBuilder.prune dropping words left with no page would replace this.
-        for mapping in (indexer._mapping, indexer._title_mapping):
+        for mapping in (getattr(indexer, name) for name in SEARCH_PER_WORD):
             for word in [word for word, docnames_with_word in mapping.items() if not docnames_with_word]:
                 del mapping[word]
 

@@ -393,8 +393,8 @@ def _detached_copy(title: nodes.title) -> nodes.title:
 
 
 #: The parts of Sphinx's search index that feeding a page adds to (page -> ..., word -> pages).
-_SEARCH_PER_PAGE = ("_titles", "_filenames", "_all_titles", "_index_entries")
-_SEARCH_PER_WORD = ("_mapping", "_title_mapping")
+SEARCH_PER_PAGE = ("_titles", "_filenames", "_all_titles", "_index_entries")
+SEARCH_PER_WORD = ("_mapping", "_title_mapping")
 
 
 @contextmanager
@@ -408,7 +408,7 @@ def _own_search_entries(builder: Any) -> Iterator[dict[str, dict[str, Any]]]:
         return
     # Internal: the mappings of sphinx.search.IndexBuilder that `feed` adds a page's entries to.
     # Public API: none; IndexBuilder has no way to feed pages in other processes and join them.
-    kept = {name: getattr(indexer, name) for name in (*_SEARCH_PER_PAGE, *_SEARCH_PER_WORD)}
+    kept = {name: getattr(indexer, name) for name in (*SEARCH_PER_PAGE, *SEARCH_PER_WORD)}
     for name in kept:
         entries[name] = {}
         # Internal: as above. Public API: as above.
@@ -427,9 +427,9 @@ def _add_search_entries(builder: Any, entries: dict[str, dict[str, Any]]) -> Non
     if indexer is None or not entries:
         return
     # Internal: as in _own_search_entries. Public API: as there.
-    for name in _SEARCH_PER_PAGE:
+    for name in SEARCH_PER_PAGE:
         getattr(indexer, name).update(entries[name])
-    for name in _SEARCH_PER_WORD:
+    for name in SEARCH_PER_WORD:
         mapping = getattr(indexer, name)
         for word, pages in entries[name].items():
             mapping.setdefault(word, set()).update(pages)
