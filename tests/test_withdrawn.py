@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from sphinx.testing.util import SphinxTestApp
 from competency.changes.diff import diff_sites, diff_text
 from competency.cli import main
 from competency.exports.json import export_data
-from competency.sources import withdrawals
+from competency.sources import source_cache, withdrawals
 from competency.sources.problems import SourceError
 from competency.sources.schema import load_schema
 from competency.sources.site import load_site
@@ -415,6 +416,32 @@ def test_the_build_parses_a_committed_model_once_while_its_file_is_edited(
     _edit(repo, "text: Logs every reading\n", "text: Logs each reading\n")
     load_site_cached(repo / "competency_src", cache, withdrawals=True)
     assert parsed == [f"{MODEL}.yaml", f"{MODEL}.yaml"]
+
+
+def test_a_committed_models_parse_is_kept_across_a_build_that_does_not_read_it(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    read = withdrawals.read_yaml
+    monkeypatch.setattr(withdrawals, "read_yaml", lambda path: parsed.append(path.name) or read(path))
+    cache = tmp_path / "cache.pickle"
+    edit = ("text: Logs every reading in the plant's data system\n", "text: Logs each reading\n")
+    _edit(repo, *edit)
+    load_site_cached(repo / "competency_src", cache, withdrawals=True)
+    _edit(repo, *reversed(edit))  # undone: the file is the committed one, which is not read
+    load_site_cached(repo / "competency_src", cache, withdrawals=True)
+    _edit(repo, *edit)  # edited again: the committed file's parse is still kept
+    load_site_cached(repo / "competency_src", cache, withdrawals=True)
+    assert parsed == [f"{MODEL}.yaml"]
+
+    def kept_blobs() -> list[str]:
+        return [key for key in pickle.loads(cache.read_bytes())[1] if key.startswith(source_cache.BLOB_KEY)]
+
+    assert len(kept_blobs()) == 1
+    git(repo, "commit", "-q", "-am", "the edit committed")  # the old blob is no longer the commit's
+    _edit(repo, "text: Logs each reading\n", "text: Logs every reading\n")
+    load_site_cached(repo / "competency_src", cache, withdrawals=True)
+    assert parsed == [f"{MODEL}.yaml", f"{MODEL}.yaml"] and len(kept_blobs()) == 1  # the old one is dropped
 
 
 def _sphinx_build(site: Path) -> subprocess.CompletedProcess[str]:

@@ -41,6 +41,8 @@ _SHAPING_MODULES = (
     "sources/markup.py",
 )
 _FORMAT = 3
+#: The cache key of a committed file's parse: this, then its blob id.
+BLOB_KEY = "git blob "
 
 #: A parsed file: its stamp, the model it holds (None for the library) and its parse (None for a
 #: committed file that is not a readable model).
@@ -103,11 +105,13 @@ def load_site_cached(
 
     def parse_committed(blob: str, parse: Callable[[], YamlDocument | None]) -> YamlDocument | None:
         # A blob id names its content: no stamp to compare. None: not a readable model.
-        return kept(f"git blob {blob}", (0, 0), lambda: (None, parse()))[2]
+        return kept(BLOB_KEY + blob, (0, 0), lambda: (None, parse()))[2]
 
     site = load_site(source_dir, load_document=load_document, pages=pages, read_document=read_document)
     if withdrawals:
-        check_withdrawals(site, parse_committed)
+        committed: set[str] = set()
+        check_withdrawals(site, parse_committed, committed)
+        fresh = {**_committed_entries(entries, committed), **fresh}
     if fresh != entries:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
@@ -115,6 +119,14 @@ def load_site_cached(
             pickle.dump([code_key, fresh], stream, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(cache_file)  # a concurrent build never reads half a cache
     return site
+
+
+def _committed_entries(entries: dict[str, Entry], committed: set[str]) -> dict[str, Entry]:
+    """The kept parses of the files the last commit holds, read by this build or not: the build after
+    an edit is undone reads none, and the next edit needs one again."""
+    return {
+        key: entry for key, entry in entries.items() if key.startswith(BLOB_KEY) and key[len(BLOB_KEY) :] in committed
+    }
 
 
 def _parse_ahead(paths: list[Path], entries: dict[str, Entry], jobs: int) -> dict[str, Entry]:

@@ -12,8 +12,9 @@ compare and it passes.
 Only files that differ from the commit are read from git: an unchanged file
 cannot have lost an id, so a build that changed no model costs two git calls. The
 build keeps the parse of each committed file it read by its blob id (`ParseCommitted`,
-given by the parse cache, source_cache.py): while a maintainer edits a model, each
-rebuild parses the edited file, not the committed one again too.
+given by the parse cache, source_cache.py), for as long as the commit holds that file
+(`committed_blobs`): while a maintainer edits a model, each rebuild parses the edited
+file, not the committed one again too, even after a build that found it unchanged.
 """
 
 from __future__ import annotations
@@ -55,16 +56,25 @@ class CommittedItem:
     record: dict[str, Any] | None = None
 
 
-def check_withdrawals(site: Site, parse_committed: ParseCommitted | None = None) -> None:
-    """Raise SourceError when an id of the last commit is gone from the sources without a record."""
-    problems = vanished_ids(site, parse_committed=parse_committed)
+def check_withdrawals(
+    site: Site, parse_committed: ParseCommitted | None = None, committed_blobs: set[str] | None = None
+) -> None:
+    """Raise SourceError when an id of the last commit is gone from the sources without a record;
+    `committed_blobs`, if given, receives the blob ids of every committed model file."""
+    problems = vanished_ids(site, parse_committed=parse_committed, committed_blobs=committed_blobs)
     if problems:
         raise SourceError(problems)
 
 
-def vanished_ids(site: Site, revision: str = "HEAD", parse_committed: ParseCommitted | None = None) -> list[Problem]:
+def vanished_ids(
+    site: Site,
+    revision: str = "HEAD",
+    parse_committed: ParseCommitted | None = None,
+    committed_blobs: set[str] | None = None,
+) -> list[Problem]:
     """A located problem, with the entry to add, for every id that vanished since the last commit
-    (or since another revision: editions.py checks each edition's)."""
+    (or since another revision: editions.py checks each edition's); `committed_blobs`, if given,
+    receives the blob ids of the revision's model files (the parse cache keeps their parses)."""
     folder = site.source_dir.resolve()
     prefix = _git(folder, "rev-parse", "--show-prefix")
     listing = _git(folder, "ls-tree", "-r", "-z", revision, "--", ".") if prefix is not None else None
@@ -74,6 +84,8 @@ def vanished_ids(site: Site, revision: str = "HEAD", parse_committed: ParseCommi
     by_name = {name: model for model in models.values() for name in (model.id, *model.aliases)}
     problems: list[Problem] = []
     for mode, blob, name in _model_blobs(listing):
+        if committed_blobs is not None:
+            committed_blobs.add(blob)
         path = folder / name
         if mode == "120000" or (path.is_file() and _blob_id(path) == blob):
             continue  # a symbolic link (its target is checked where it lives), or unchanged
