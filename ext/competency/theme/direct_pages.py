@@ -43,6 +43,7 @@ from ..sphinx_ext.digests import page_digest
 from ..sphinx_ext.direct_pages import DirectPage, direct_context
 from ..sphinx_ext.domain import comp_domain, names_items_through_roles
 from ..sphinx_ext.stubs import STUB_SUFFIX
+from .garbage import collected_in_steps, paused_then_frozen
 from .nav import SIDEBAR_ATTRIBUTE, model_of_page, navigation_digest, page_sidebar
 from .post_transforms import apply_post_transforms
 
@@ -272,7 +273,8 @@ class DirectPageWriter:
         if writing and self.builder.parallel_ok and len(writing) >= PARALLEL_WRITE_MIN_PAGES:
             self._write_in_workers(writing)
         else:
-            for docname in status_iterator(writing, PROGRESS, "darkgreen", len(writing), self.builder.config.verbosity):
+            progress = status_iterator(writing, PROGRESS, "darkgreen", len(writing), self.builder.config.verbosity)
+            for docname in collected_in_steps(progress):
                 self.builder.write_doc(docname, self._resolved(docname))
         before = self._saved.get("referrers", ())
         kept = [d for d in before if d in self.pages and d not in self.to_check]
@@ -317,7 +319,7 @@ class DirectPageWriter:
             referrers = len(self.referrers)
             images = set(builder.images)
             with _own_search_entries(builder) as entries:
-                for docname in chunk:
+                for docname in collected_in_steps(chunk):
                     builder.write_doc(docname, self._resolved(docname))
             return {
                 "digests": {docname: self.digests[docname] for docname in chunk},
@@ -459,13 +461,14 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     # Internal: the first step of writing, where the builder learns which pages it writes.
     # Public API: none; Sphinx has no step for pages besides documents.
     def prepare_writing(self, docnames: Set[str]) -> None:
-        self._direct = DirectPageWriter(self)
-        if docnames or self._direct.to_check:
-            self._direct.lend_to_environment()  # before Sphinx works out the pages' relations
-        self._documents = self._documents_to_write(docnames)
-        self._documents_written = False
-        self.plan_writing(self._documents)
-        super().prepare_writing(self._documents)
+        with paused_then_frozen():  # what is made here lives until the pages are written
+            self._direct = DirectPageWriter(self)
+            if docnames or self._direct.to_check:
+                self._direct.lend_to_environment()  # before Sphinx works out the pages' relations
+            self._documents = self._documents_to_write(docnames)
+            self._documents_written = False
+            self.plan_writing(self._documents)
+            super().prepare_writing(self._documents)
 
     def _documents_to_write(self, docnames: Set[str]) -> set[str]:
         """Of the documents Sphinx would write, those a build must write: every one it read, every
