@@ -187,3 +187,11 @@ def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: Sphi
     chosen = post_transforms.transforms_for(registered, generated, domain)
     assert names["competency.sphinx_ext.domain.GeneratedLinks"] in chosen
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen  # none left for it
+
+
+@pytest.mark.sphinx("html", testroot="basic", freshenv=True)
+def test_templates_are_not_looked_at_on_disk_for_every_page(app: SphinxTestApp) -> None:
+    environment = app.builder.templates.environment  # type: ignore[attr-defined]
+    assert environment.auto_reload is False  # Jinja would stat each template file at each use
+    template = environment.get_template("page.html")
+    assert environment.get_template("page.html") is template  # kept, not checked again
