@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from sphinx.util.docutils import new_document
 import competency.sphinx_ext.extension
 from competency.sphinx_ext.domain import GeneratedLinks, comp_domain
 from competency.theme import post_transforms
-from competency.theme.build_speed import HTMLBuilder, SearchEnglishStemmedOnce
+from competency.theme.build_speed import OUTPUTS_WRITTEN, HTMLBuilder, SearchEnglishStemmedOnce
 
 PYDATA = {"html_theme": "pydata_sphinx_theme", "html_theme_options": {"navigation_depth": 3}}
 KEPT = ("searchindex.js", "objects.inv", "comp-indicators.html", "search.html")
@@ -119,13 +120,19 @@ def test_a_no_op_rebuild_keeps_the_indices(app: SphinxTestApp, make_app: Callabl
     assert _build_again(make_app, srcdir) == ""
     assert (outdir / "objects.inv").read_bytes() == contents["objects.inv"]
 
-    # A build stopped after reading (the environment saved, the indices not yet written) is finished.
+    # A build stopped after reading (the environment saved, the indices not yet written) is finished:
+    # the indices are written again; the pages among them hold the same bytes and are left as they are.
     pickle = Path(app.doctreedir, "environment.pickle")
     later = max(written.values()) + 1
     os.utime(pickle, ns=(later, later))
     assert _build_again(make_app, srcdir) == ""
-    assert all((outdir / name).stat().st_mtime_ns > later for name in KEPT)
+    assert all((outdir / name).stat().st_mtime_ns > later for name in KEPT if not name.endswith(".html"))
+    assert Path(app.doctreedir, OUTPUTS_WRITTEN).stat().st_mtime_ns > later
     assert {name: (outdir / name).read_bytes() for name in KEPT} == contents
+    assert _build_again(make_app, srcdir) == ""
+    assert {name: (outdir / name).stat().st_mtime_ns for name in KEPT if name.endswith(".html")} == {
+        name: time for name, time in written.items() if name.endswith(".html")
+    }
 
     # An edit changes them.
     model = srcdir / "competency_src" / "meter-reader.yaml"
@@ -136,6 +143,56 @@ def test_a_no_op_rebuild_keeps_the_indices(app: SphinxTestApp, make_app: Callabl
     assert _build_again(make_app, srcdir) == ""
     assert b"Reports hazards at once" in (outdir / "comp-indicators.html").read_bytes()
     assert (outdir / "searchindex.js").read_bytes() != contents["searchindex.js"]
+
+
+@pytest.mark.sphinx("html", testroot="two-models", srcdir="speed-same-bytes", freshenv=True)
+def test_a_page_rendered_with_the_same_bytes_is_not_written_again(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp]
+) -> None:
+    app.build()
+    app.cleanup()
+    srcdir, outdir = Path(app.srcdir), Path(app.outdir)
+    pages = ("index.html", "search.html", "meter-reader/indicators/reports-hazards.html")
+    before = {name: ((outdir / name).stat().st_mtime_ns, (outdir / name).read_bytes()) for name in pages}
+
+    # An indicator reworded: the home page is read again (its catalogue shows the models) and the
+    # search page rendered again with the search index; their bytes are the same, their files kept.
+    model = srcdir / "competency_src" / "meter-reader.yaml"
+    model.write_text(
+        model.read_text(encoding="utf-8").replace("Reports hazards to the supervisor", "Reports hazards at once"),
+        encoding="utf-8",
+    )
+    read = _read_by_build(make_app, srcdir)
+    assert "index" in read
+    for name in ("index.html", "search.html"):
+        assert (outdir / name).stat().st_mtime_ns == before[name][0], name
+        assert (outdir / name).read_bytes() == before[name][1], name
+    changed = outdir / "meter-reader/indicators/reports-hazards.html"
+    assert b"Reports hazards at once" in changed.read_bytes()
+    assert changed.stat().st_mtime_ns > before[changed.relative_to(outdir).as_posix()][0]
+
+    # A hand-written page whose source changed but whose page did not: kept, and its time moved past
+    # the source's, so that the next build does not take it for outdated and read it again.
+    roles, page = srcdir / "roles.md", (outdir / "roles.html").read_bytes()
+    roles.write_text(roles.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    time.sleep(0.01)
+    now = time.time_ns()  # newer than the page, even on a coarse file system
+    os.utime(roles, ns=(now, now))
+    assert "roles" in _read_by_build(make_app, srcdir)
+    assert (outdir / "roles.html").read_bytes() == page
+    assert (outdir / "roles.html").stat().st_mtime_ns > now
+    assert _read_by_build(make_app, srcdir) == []
+
+
+def _read_by_build(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> list[str]:
+    """Another sphinx-build run on the same folders (without warnings); the documents it read."""
+    app = make_app("html", srcdir=srcdir)
+    read: list[str] = []
+    app.connect("source-read", lambda _app, docname, _source: read.append(docname))
+    app.build()
+    app.cleanup()
+    assert app.warning.getvalue() == ""
+    return read
 
 
 def _build_again(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> str:

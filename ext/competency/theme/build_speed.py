@@ -18,6 +18,10 @@ Each was measured (manual/performance.md); each changes how often work is done, 
   page and resolving its file on disk for the checksum: each tag is made once per folder;
 - Jinja looks at every template file on disk each time a page renders or includes it, to reload
   it if it changed: templates do not change during a build;
+- Sphinx writes every page it renders, whether its bytes changed or not (the home page, read again
+  whenever a model changes, and the search page, written with the search index): a page whose file
+  already holds the same bytes is left as it is, so neither publishing nor a reader's cache sees a
+  change;
 - the theme renders the in-page table of contents of every page to find out whether it is empty:
   a page whose only heading is its title has none;
 - Python's cycle collector walked the loaded environment and models again and again, and every
@@ -26,7 +30,9 @@ Each was measured (manual/performance.md); each changes how often work is done, 
 
 from __future__ import annotations
 
+import functools
 import itertools
+import os
 import posixpath
 from collections.abc import Set
 from pathlib import Path
@@ -71,6 +77,7 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
       Sphinx saves whenever it read something), so a build interrupted before writing them redoes
       them.
     - With -j, fewer than `parallel_write_min_pages` pages are written in this process.
+    - A page whose file already holds the bytes rendered is not written again (`_PagePath`).
     """
 
     name = "html"
@@ -91,6 +98,23 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
             # Jinja looks at each template file on disk whenever a page renders or includes it
             # (200,000 times at 5,000 indicators), to reload it if it changed: not during a build.
             environment.auto_reload = False
+
+    # Internal: handle_page writes each page it renders to the path this returns (`Path.write_text`).
+    # Public API: none; Sphinx writes every page it renders, whether its bytes changed or not.
+    def get_output_path(self, page_name: str, /) -> Path:
+        path = _PagePath(super().get_output_path(page_name))
+        path._kept = functools.partial(self._page_kept, page_name)
+        return path
+
+    def _page_kept(self, page_name: str, path: Path) -> None:
+        """A page's file was left as it was: unless Sphinx would then take its document for outdated."""
+        if page_name not in self.env.all_docs:
+            return
+        # Sphinx reads a document again while its source or the newest template is newer than its
+        # page (get_outdated_docs): the kept page's time moves past them, as a write would have.
+        newest = max(Path(self.env.doc2path(page_name)).stat().st_mtime, self.templates.newest_template_mtime())
+        if path.stat().st_mtime <= newest:
+            os.utime(path)
 
     # Internal: every title is rendered through this method, once per page that shows it.
     # Public API: none (a cache of rendered titles in Sphinx would replace it).
@@ -180,11 +204,47 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
             super().dump_inventory()
 
     def _written_since_last_read(self, *names: str) -> bool:
+        # The pages' own times cannot say it: a page holding the same bytes is not written again.
         try:
             last_read = Path(self.doctreedir, ENV_PICKLE_FILENAME).stat().st_mtime_ns
-            return all(Path(self.outdir, name).stat().st_mtime_ns > last_read for name in names)
+            finished = Path(self.doctreedir, OUTPUTS_WRITTEN).stat().st_mtime_ns
         except OSError:
             return False
+        return finished > last_read and all(Path(self.outdir, name).is_file() for name in names)
+
+
+#: Touched in the doctree folder when a build has written all its outputs (build-finished).
+OUTPUTS_WRITTEN = "outputs-written"
+
+
+class _PagePath(type(Path())):  # type: ignore[misc]  # the concrete class of this system's paths
+    """The file Sphinx writes a page to: the same bytes already there are not written again."""
+
+    #: Called with the path when its file was left as it was (paths derived from this one have none).
+    _kept: Any = None
+
+    def write_text(
+        self, data: str, encoding: str | None = None, errors: str | None = None, newline: str | None = None
+    ) -> int:
+        if newline is None and os.linesep != "\n":
+            expected = data.replace("\n", os.linesep)
+        else:
+            expected = data if newline in (None, "") else data.replace("\n", newline)
+        encoded = expected.encode(encoding or "utf-8", errors or "strict")
+        try:
+            same = self.stat().st_size == len(encoded) and self.read_bytes() == encoded
+        except OSError:  # not there yet, or not readable: written as Sphinx would
+            same = False
+        if not same or self._kept is None:
+            return super().write_text(data, encoding, errors, newline)
+        self._kept(self)
+        return len(data)
+
+
+def _note_outputs_written(app: Sphinx, exception: BaseException | None) -> None:
+    """build-finished: the outputs are all written, for `_written_since_last_read` of the next build."""
+    if exception is None and isinstance(app.builder, HTMLBuilder):
+        Path(app.doctreedir, OUTPUTS_WRITTEN).touch()
 
 
 def _note_removed_docs(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
@@ -283,6 +343,7 @@ def setup_build_speed(app: Sphinx) -> None:
     app.add_search_language(SearchEnglishStemmedOnce)
     app.add_builder(HTMLBuilder, override=True)
     app.connect("env-get-outdated", _note_removed_docs)
+    app.connect("build-finished", _note_outputs_written)
     # Before the theme's handlers read the context (priority 500) ...
     app.connect("html-page-context", _skip_empty_page_toc, priority=400)
     app.connect("html-page-context", _share_asset_tags, priority=400)
