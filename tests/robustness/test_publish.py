@@ -182,6 +182,23 @@ def test_a_rebuild_publishes_what_changed_and_links_the_rest(builds: tuple[Path,
     assert (published / "_static" / "a.css").read_text(encoding="utf-8") == "new css"
 
 
+def test_symbolic_links_are_published_as_links(builds: tuple[Path, Path, Path]) -> None:
+    """A link in the build (an edition's folder, say) is published as the same link, first copied,
+    then linked from the published site while it is unchanged; the folder it names is not walked."""
+    _, new, published = builds
+    (new / "latest").symlink_to("added", target_is_directory=True)
+    (new / "home.html").symlink_to("index.html")
+    for n in range(2):  # the second publication keeps them
+        (new / "index.html").write_text(f"newer {n}", encoding="utf-8")
+        assert publish(new, published)
+        assert (published / "latest").is_symlink() and (published / "latest").readlink() == Path("added")
+        assert (published / "home.html").is_symlink() and (published / "home.html").readlink() == Path("index.html")
+        assert (published / "home.html").read_text(encoding="utf-8") == f"newer {n}"
+        assert not (published / "latest").resolve().is_relative_to(new.resolve())
+        time.sleep(0.01)
+    assert "latest/page.html" not in publishing._build_state(new)
+
+
 def test_an_interruption_between_the_two_renames_is_undone(builds: tuple[Path, Path, Path]) -> None:
     old, new, published = builds
     publish(old, published)

@@ -88,13 +88,17 @@ def publish(build_dir: Path, published_dir: Path) -> bool:
 def _kept_files(build_dir: Path, published_dir: Path, state: BuildState, previous: BuildState) -> set[str]:
     """The build's files the published site already has: untouched since they were published, or
     rewritten with the same bytes (Sphinx rewrites some static files and .buildinfo on every build)."""
+    # Paths as strings: thousands of files, and pathlib's objects cost more than the system calls.
+    build, published = os.fspath(build_dir), os.fspath(published_dir)
     return {
         relative
         for relative, stamp in state.items()
         if stamp
         and relative in previous
-        and (published_dir / relative).is_file()
-        and (previous[relative] == stamp or filecmp.cmp(build_dir / relative, published_dir / relative, shallow=False))
+        and os.path.isfile(f"{published}/{relative}")
+        and (
+            previous[relative] == stamp or filecmp.cmp(f"{build}/{relative}", f"{published}/{relative}", shallow=False)
+        )
     }
 
 
@@ -113,13 +117,19 @@ def _record(state_file: Path, published_dir: Path, state: BuildState) -> None:
 def _build_state(build_dir: Path) -> BuildState:
     """Every file of the build (relative path -> [size, modification time in ns]); folders -> []."""
     state: BuildState = {}
-    for root, dirs, files in os.walk(build_dir):
-        relative = Path(root).relative_to(build_dir)
-        for name in dirs + files:
-            path = Path(root, name)
-            info = path.lstat()
-            is_folder = name in dirs and not path.is_symlink()
-            state[(relative / name).as_posix()] = [] if is_folder else [info.st_size, info.st_mtime_ns]
+
+    def scan(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    state[relative] = []
+                    scan(entry.path, relative + "/")
+                else:  # a file, or a symbolic link (to a file or a folder): its own size and time
+                    info = entry.stat(follow_symlinks=False)
+                    state[relative] = [info.st_size, info.st_mtime_ns]
+
+    scan(os.fspath(build_dir), "")
     return state
 
 
@@ -145,16 +155,19 @@ def _assemble(build_dir: Path, published_dir: Path, new: Path, state: BuildState
     """Fill `new` with the build: unchanged files linked from the published site, the others copied
     (returned)."""
     new.mkdir(parents=True)
+    build, published, target_dir = os.fspath(build_dir), os.fspath(published_dir), os.fspath(new)
     copied = []
-    for relative, stamp in sorted(state.items()):
-        source, target = build_dir / relative, new / relative
-        if source.is_symlink():
-            target.symlink_to(source.readlink())
-        elif not stamp:
-            target.mkdir(exist_ok=True)
-        elif not (relative in kept and _link(published_dir / relative, target)):
+    for relative, stamp in sorted(state.items()):  # a folder before what it holds
+        source, target = f"{build}/{relative}", f"{target_dir}/{relative}"
+        if not stamp:
+            os.makedirs(target, exist_ok=True)
+        elif relative in kept and _link(f"{published}/{relative}", target):
+            pass  # a kept symbolic link is linked as it is, as a file is
+        elif os.path.islink(source):
+            os.symlink(os.readlink(source), target)
+        else:
             shutil.copy2(source, target)
-            copied.append(target)
+            copied.append(Path(target))
     return copied
 
 
@@ -189,7 +202,7 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 
-def _link(published: Path, target: Path) -> bool:
+def _link(published: str, target: str) -> bool:
     try:
         os.link(published, target, follow_symlinks=False)
     except OSError:
