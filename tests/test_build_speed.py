@@ -8,7 +8,9 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 import sphinx.search
 from docutils import nodes
@@ -20,7 +22,7 @@ from sphinx.util.docutils import new_document
 import competency.sphinx_ext.extension
 from competency.sphinx_ext.domain import GeneratedLinks, comp_domain
 from competency.theme import post_transforms
-from competency.theme.build_speed import OUTPUTS_WRITTEN, HTMLBuilder, SearchEnglishStemmedOnce
+from competency.theme.build_speed import OUTPUTS_WRITTEN, TEMPLATE_CACHE, HTMLBuilder, SearchEnglishStemmedOnce
 
 PYDATA = {"html_theme": "pydata_sphinx_theme", "html_theme_options": {"navigation_depth": 3}}
 KEPT = ("searchindex.js", "objects.inv", "comp-indicators.html", "search.html")
@@ -252,3 +254,29 @@ def test_templates_are_not_looked_at_on_disk_for_every_page(app: SphinxTestApp) 
     assert environment.auto_reload is False  # Jinja would stat each template file at each use
     template = environment.get_template("page.html")
     assert environment.get_template("page.html") is template  # kept, not checked again
+
+
+@pytest.mark.sphinx("html", testroot="two-models", srcdir="speed-compiled-templates", freshenv=True)
+def test_the_templates_compiled_code_is_kept_between_builds(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.build()
+    app.cleanup()
+    srcdir, outdir = Path(app.srcdir), Path(app.outdir)
+    assert list(Path(app.doctreedir, TEMPLATE_CACHE).glob("*.cache"))
+    first = _files(outdir)
+    (outdir / "index.html").unlink()  # a page to write again: templates are rendered
+
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def recording(self: jinja2.Environment, source: Any, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return compile_template(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    assert _build_again(make_app, srcdir) == ""
+    assert (outdir / "index.html").is_file()
+    # every template file the pages need came from the cache (strings rendered as templates have none)
+    assert [name for name in compiled if name is not None] == []
+    assert _files(outdir) == first
