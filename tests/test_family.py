@@ -12,13 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.generate import write_family
 from sphinx.testing.util import SphinxTestApp
 
 from competency.pages.compare import DATA_VARIABLE, compare, family_data
+from competency.pages.family import family_page, family_stubs
 from competency.sources.family import family_of, normalised_text, normalised_title
 from competency.sources.problems import SourceError
 from competency.sources.site import load_site
 from competency.sources.yamlfile import read_yaml
+from competency.sphinx_ext import digests
 
 from .conftest import REPO
 from .helpers import copy_root, load_inventory, page_text
@@ -403,3 +406,31 @@ def test_a_new_shared_competency_reaches_every_family_pages_sidebar(app: SphinxT
     assert "shared/compare" not in read  # written again for its sidebar, not read
     for page in ("shared/compare.html", "shared/matrix.html", "shared/competencies/safety.html"):
         assert 'first-aid.html">First Aid</a>' in (out / page).read_text(encoding="utf-8"), page
+
+
+def test_an_edit_builds_again_only_the_career_paths_of_the_jobs_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A career path's page shows its two jobs and the library: with the library and the set of jobs
+    as they were, only the paths of a changed job are built to be compared with their digests."""
+    write_family(tmp_path, jobs=4, shared=6, per_model=12)
+    site = load_site(tmp_path)
+    family = family_of(site)
+    assert family is not None
+    recorded = {d: digests.page_digest(family_page(family, s, d)) for d, s in family_stubs(site)}
+    built: list[str] = []
+
+    def building(family: Any, stub: dict[str, str], docname: str) -> Any:
+        built.append(docname)
+        return family_page(family, stub, docname)
+
+    monkeypatch.setattr(digests, "family_page", building)
+    assert digests.changed_family_pages(site, recorded, {"job-03"}) == set()
+    paths = sorted(d for d in built if d.startswith("shared/paths/"))
+    assert paths == ["shared/paths/job-02--job-03", "shared/paths/job-03--job-04"]
+    assert "shared/index" in built and "shared/matrix" in built  # they show every job
+
+    built.clear()
+    changed = {**recorded, "shared/paths/job-01--job-02": "an older digest"}
+    assert digests.changed_family_pages(site, changed, None) == {"shared/paths/job-01--job-02"}
+    assert len([d for d in built if d.startswith("shared/paths/")]) == 3  # the library changed: every path

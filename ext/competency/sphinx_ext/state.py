@@ -191,8 +191,10 @@ def _find_changed_pages(app: Sphinx, site: Site, stamps: dict[Path, tuple[int, i
     for model_id in changed if known else ():
         stale |= changed_pages(site, model_id, domain.digests, urls) & known
     if known and family is not None and saved != keys:
-        # The family's pages show every job: any change of a job or of the library may change them.
-        stale |= changed_family_pages(site, domain.digests) & known
+        # The family's pages show every job: any change of a job or of the library may change them;
+        # with the library and the jobs as they were, a career path only when one of its jobs changed.
+        same_family = saved.get(FAMILY_FOLDER) == family and set(saved) == set(keys)
+        stale |= changed_family_pages(site, domain.digests, set(changed) if same_family else None) & known
     if known and saved != keys:
         stale |= domain.pages_showing_models & known
     if known and set(saved) != set(keys):
