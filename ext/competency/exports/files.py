@@ -101,7 +101,11 @@ def render_library(
 
 def write_text(path: Path, text: str) -> bool:
     """Write a file only when its content changes (newlines kept as they are); True when written."""
-    data = text.encode("utf-8")
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> bool:
+    """Write a file only when its bytes change; True when written."""
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -206,6 +206,10 @@ def build(
         say.write(f"Nothing changed since the last build: {_shown(variant_dir / 'html')} is current.\n")
         return 0
     up_to_date.forget(variant_dir)
+    # What publishing needs after Sphinx imports Sphinx and the extension (0.45 s): done while Sphinx
+    # runs, on the core an incremental build leaves idle, rather than after it.
+    ahead = threading.Thread(target=importlib.import_module, args=(EDITION_BUILD,), daemon=True)
+    ahead.start()
     for attempt in range(1, ATTEMPTS + 1):
         if marker.exists():
             say.write(
@@ -222,12 +226,7 @@ def build(
         before = source_stamps(root, folders)
         environment = _environment_stamp(variant_dir)
         command = sphinx_command(root, variant_dir, utility, jobs, sources, sphinx_options)
-        # What publishing needs after Sphinx imports Sphinx and the extension (0.45 s): done meanwhile,
-        # on the core an incremental build leaves idle, rather than after it.
-        ahead = threading.Thread(target=importlib.import_module, args=(EDITION_BUILD,), daemon=True)
-        ahead.start()
         status = subprocess.call(command, cwd=root, pass_fds=() if lock is None else (lock,))
-        ahead.join()
         if status != 0:
             if _environment_stamp(variant_dir) == environment:
                 marker.unlink()  # stopped before reading anything (a source error): the state is intact
@@ -242,6 +241,7 @@ def build(
             f"the sources changed during each of {ATTEMPTS} builds; nothing was published. "
             "Run `make html` again once the files are saved."
         )
+    ahead.join()
     from .edition_build import build_editions  # imports Sphinx: only when a build goes ahead (above)
 
     try:

@@ -93,15 +93,14 @@ def changed_family_pages(site: Site, digests: Mapping[str, str], changed_models:
     family = family_of(site)
     if family is None:
         return set()
-    ends = {path.id: {path.source, path.target} for path in family.library.paths}
+    unaffected_paths = (
+        set()
+        if changed_models is None
+        else {path.id for path in family.library.paths if not {path.source, path.target} & changed_models}
+    )
     return {
         docname
         for docname, stub in family_stubs(site)
-        if not (
-            changed_models is not None
-            and stub["page"] == "career-path"
-            and "alias" not in stub
-            and not ends.get(stub["item"], set()) & changed_models
-        )
+        if not (stub["page"] == "career-path" and "alias" not in stub and stub["item"] in unaffected_paths)
         and digests.get(docname) != page_digest(family_page(family, stub, docname))
     }

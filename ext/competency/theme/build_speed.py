@@ -48,6 +48,7 @@ from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 from sphinx.builders.html import INVENTORY_FILENAME
 from sphinx.search.en import SearchEnglish
 
+from ..exports.files import write_bytes
 from .direct_pages import SEARCH_PER_WORD, PagesWithoutDocumentsBuilder
 from .garbage import setup_garbage
 from .nav import model_of_page
@@ -120,9 +121,15 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
             return
         # Sphinx reads a document again while its source or the newest template is newer than its
         # page (get_outdated_docs): the kept page's time moves past them, as a write would have.
-        newest = max(Path(self.env.doc2path(page_name)).stat().st_mtime, self.templates.newest_template_mtime())
+        newest = max(Path(self.env.doc2path(page_name)).stat().st_mtime, self._newest_template_mtime)
         if path.stat().st_mtime <= newest:
             os.utime(path)
+
+    @functools.cached_property
+    def _newest_template_mtime(self) -> float:
+        """Once per build: Sphinx finds it by looking at every template file on disk."""
+        mtime: float = self.templates.newest_template_mtime()
+        return mtime
 
     # Internal: every title is rendered through this method, once per page that shows it.
     # Public API: none (a cache of rendered titles in Sphinx would replace it).
@@ -236,18 +243,11 @@ class _PagePath(type(Path())):  # type: ignore[misc]  # the concrete class of th
     def write_text(
         self, data: str, encoding: str | None = None, errors: str | None = None, newline: str | None = None
     ) -> int:
-        if newline is None and os.linesep != "\n":
-            expected = data.replace("\n", os.linesep)
-        else:
-            expected = data if newline in (None, "") else data.replace("\n", newline)
-        encoded = expected.encode(encoding or "utf-8", errors or "strict")
-        try:
-            same = self.stat().st_size == len(encoded) and self.read_bytes() == encoded
-        except OSError:  # not there yet, or not readable: written as Sphinx would
-            same = False
-        if not same or self._kept is None:
+        if self._kept is None or newline is not None:  # Sphinx's handle_page passes no newline
             return super().write_text(data, encoding, errors, newline)
-        self._kept(self)
+        text = data.replace("\n", os.linesep) if os.linesep != "\n" else data  # as open() would write it
+        if not write_bytes(self, text.encode(encoding or "utf-8", errors or "strict")):
+            self._kept(self)
         return len(data)
 
 
