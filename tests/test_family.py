@@ -217,7 +217,10 @@ def test_shared_pages_list_every_job_with_its_own_code_qualifier_and_indicators(
     indicator = page_text(out / "shared/indicators/listens-actively.html")
     assert "Listed by 2 jobs Clerk : II.1.a Listens actively" in indicator
     matrix = page_text(out / "shared/matrix.html")
-    assert "Shared competency Clerk Operator Communication II.1 II.1 Safety II.2 Mentoring" in matrix
+    # A job that does not use a shared competency: its cell is empty to see, "not used" to a screen reader.
+    assert "Shared competency Clerk Operator Communication II.1 II.1 Safety not used II.2" in matrix
+    assert "Mentoring not used not used" in matrix
+    assert '<span class="visually-hidden">not used</span>' in (out / "shared/matrix.html").read_text(encoding="utf-8")
     home = page_text(out / "index.html")
     assert "Shared competencies : the 3 competencies these 2 jobs share" in home
 

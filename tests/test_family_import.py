@@ -107,6 +107,20 @@ def test_import_reports_titles_and_words_other_jobs_have_with_the_command_that_s
     ) in err
 
 
+def test_the_command_that_shares_a_title_spells_it_as_the_folder_does(
+    family: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = tmp_path / f"{JOB}.txt"
+    written = TEXT.read_text(encoding="utf-8")
+    assert "b. Mechanical Aptitude (Basic Expertise)" in written
+    text.write_text(written.replace("b. Mechanical Aptitude", "b. MECHANICAL  APTITUDE"), encoding="utf-8")
+    assert main(["import", str(text), "-o", str(family / f"{JOB}.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "III.1.b 'MECHANICAL APTITUDE' is also a competency of distribution-system-operator (III.1.c)" in err
+    assert "after this import: competency share 'Mechanical Aptitude' --src competency_src)" in err
+    assert "competency share 'MECHANICAL" not in err
+
+
 def test_share_lifts_a_reported_title_keeping_every_comment_and_the_site_builds(
     family: Path, capsys: pytest.CaptureFixture[str], make_app: Callable[..., SphinxTestApp]
 ) -> None:

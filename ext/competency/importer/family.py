@@ -175,10 +175,12 @@ def _join_competency(entry: dict[str, Any], known: _Others, used: set[str], fold
     candidates = known.titles.get(normalised_title(title), [])
     if candidates:
         where = ", ".join(f"{m.id} ({m.home_of_competency(c).code})" for m, c in candidates)
+        first, competency_id = candidates[0]  # named as the folder already spells it, as _indicator_hint does
+        name = normalised_title_text(first.competencies[competency_id].title)
         say(
             entry["id"],
             f"'{title}' is also a competency of {where}, not shared yet",
-            f"to share it, after this import: {share_command(normalised_title_text(title), folder)}",
+            f"to share it, after this import: {share_command(name, folder)}",
         )
         return None
     near = known.near_titles.get(near_title(title))
@@ -232,6 +234,7 @@ def _indicator_hint(same: list[tuple[Model, str]], competency_key: str, known: _
         owner = model.indicators[indicator_id].competency
         key = known.shared_of(model, owner) or normalised_title(model.competencies[owner].title)
         if key == competency_key:
-            name = key if known.library and key in known.library.competencies else model.competencies[owner].title
+            in_library = known.library and key in known.library.competencies
+            name = key if in_library else normalised_title_text(model.competencies[owner].title)
             return f"to share it with its competency, after this import: {share_command(name, folder)}"
     return "kept separate: the other job lists it under another competency"

@@ -36,12 +36,14 @@ from .parts import (
     competency_link,
     display,
     doc_link,
+    empty_cell,
     heading,
     hidden_toctree,
     indicator_link,
     link,
     page_section,
     paragraph,
+    table_row,
 )
 
 #: Stub "page" values of the family's pages.
@@ -311,7 +313,9 @@ def matrix_page(family: Family) -> nodes.section:
     group += [nodes.colspec(colwidth=3, stub=1)] + [nodes.colspec(colwidth=1) for _ in models]
     head = nodes.thead()
     group += head
-    head += _row([paragraph("Shared competency"), *(paragraph(link(m.id, "model", m.id, m.title)) for m in models)])
+    head += table_row(
+        [paragraph("Shared competency"), *(paragraph(link(m.id, "model", m.id, m.title)) for m in models)]
+    )
     body = nodes.tbody()
     group += body
     codes = {(u.model.id, shared_id): u.item for shared_id, uses in family.users.items() for u in uses}
@@ -323,19 +327,10 @@ def matrix_page(family: Family) -> nodes.section:
                 code = model.home_of_competency(item).code
                 cells.append(paragraph(link(model.id, "competency", item, code)))
             else:
-                cells.append(paragraph(""))
-        body += _row(cells)
+                cells.append(empty_cell("not used"))
+        body += table_row(cells)
     page += table
     return page
-
-
-def _row(cells: list[nodes.Node]) -> nodes.row:
-    row = nodes.row()
-    for cell in cells:
-        entry = nodes.entry()
-        entry += cell
-        row += entry
-    return row
 
 
 def career_path_page(family: Family, path_id: str, docname: str) -> nodes.section:

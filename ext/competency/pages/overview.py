@@ -12,11 +12,13 @@ from .parts import (
     EDITORIAL_NOTE,
     bullet_list,
     competency_link,
+    empty_cell,
     heading,
     indicator_link,
     page_section,
     paragraph,
     responsibility_link,
+    table_row,
     text_paragraphs,
 )
 
@@ -41,7 +43,7 @@ def matrix_page(ctx: PageContext) -> nodes.section:
     group += [nodes.colspec(colwidth=4, stub=1)] + [nodes.colspec(colwidth=1) for _ in responsibilities]
     head = nodes.thead()
     group += head
-    head += _row(
+    head += table_row(
         [nodes.paragraph("", "Competency")]
         + [
             paragraph(nodes.abbreviation(r.code, r.code, explanation=" ".join(r.text.split())))
@@ -59,23 +61,14 @@ def matrix_page(ctx: PageContext) -> nodes.section:
             supported = set(responsibility.supported_by)
             marks = ["✓"] if competency.id in supported else []
             marks += [model.home_of_indicator(i)[1].code for i in competency.indicators if i in supported]
-            cells.append(paragraph(", ".join(marks)))
-        body += _row(cells)
+            cells.append(paragraph(", ".join(marks)) if marks else empty_cell("no"))
+        body += table_row(cells)
     page += table
     return with_permalink(ctx, page)
 
 
 def bullet_list_of_columns(model: Model) -> nodes.bullet_list:
     return bullet_list(paragraph(responsibility_link(model, r)) for r in model.responsibilities.values())
-
-
-def _row(cells: list[nodes.Node]) -> nodes.row:
-    row = nodes.row()
-    for cell in cells:
-        entry = nodes.entry()
-        entry += cell
-        row += entry
-    return row
 
 
 def profile_page(ctx: PageContext) -> nodes.section:

@@ -185,3 +185,17 @@ def hidden_toctree(docname: str, entries: Sequence[str]) -> nodes.compound:
     wrapper = nodes.compound(classes=["toctree-wrapper"])
     wrapper += toctree
     return wrapper
+
+
+def table_row(cells: Iterable[nodes.Node]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        entry += cell
+        row += entry
+    return row
+
+
+def empty_cell(spoken: str) -> nodes.paragraph:
+    """A table cell with nothing in it to see: a screen reader says `spoken` rather than skipping it."""
+    return paragraph(nodes.inline("", spoken, classes=["visually-hidden"]))
