@@ -3,6 +3,7 @@ never what is written."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import time
@@ -20,6 +21,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.docutils import new_document
 
 import competency.sphinx_ext.extension
+from competency.siteconf import NEVER_EMPTY_TEMPLATES
 from competency.sphinx_ext.domain import GeneratedLinks, comp_domain
 from competency.theme import post_transforms
 from competency.theme.build_speed import OUTPUTS_WRITTEN, TEMPLATE_CACHE, HTMLBuilder, SearchEnglishStemmedOnce
@@ -43,7 +45,21 @@ def test_stems_are_the_english_stems() -> None:
     assert once.stem("readings") == "read"
 
 
-@pytest.mark.sphinx("html", testroot="two-models", srcdir="speed-same-site", freshenv=True, confoverrides=PYDATA)
+@pytest.mark.sphinx(
+    "html",
+    testroot="two-models",
+    srcdir="speed-same-site",
+    freshenv=True,
+    confoverrides={
+        **PYDATA,
+        # The breadcrumbs, which are empty on the home page, are not rendered to find that out (the
+        # site's other never-empty templates are empty here: the test site sets no copyright).
+        "html_theme_options": {
+            **PYDATA["html_theme_options"],
+            "templates_skip_empty_check": ["sidebar-nav-bs.html", "navbar-nav.html", "breadcrumbs.html"],
+        },
+    },
+)
 def test_the_speed_ups_change_nothing_in_the_site(
     app: SphinxTestApp,
     make_app: Callable[..., SphinxTestApp],
@@ -52,6 +68,7 @@ def test_the_speed_ups_change_nothing_in_the_site(
 ) -> None:
     app.build()
     assert isinstance(app.builder, HTMLBuilder)
+    assert "breadcrumbs.html" in NEVER_EMPTY_TEMPLATES  # as the site has it
     fast = _files(Path(app.outdir))
     fast_warnings = app.warning.getvalue()
     app.cleanup()
@@ -60,6 +77,7 @@ def test_the_speed_ups_change_nothing_in_the_site(
         plain.setattr(GeneratedLinks, "run", lambda _self, **_kwargs: None)  # Sphinx's resolver does it all
         plain.setitem(sphinx.search.languages, "en", SearchEnglish)
         plain.setattr(post_transforms, "ACTS_ONLY_ON", {})  # every post-transform on every page
+        plain.setattr(post_transforms, "RESOLVED_ACTS_ONLY_ON", {})  # and every doctree-resolved handler
         slow_app = make_app(
             "html", srcdir=Path(app.srcdir), builddir=tmp_path / "plain", freshenv=True, confoverrides=PYDATA
         )
@@ -246,6 +264,37 @@ def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: Sphi
     chosen = post_transforms.transforms_for(registered, generated, domain)
     assert names["competency.sphinx_ext.domain.GeneratedLinks"] in chosen
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen  # none left for it
+
+
+@pytest.mark.sphinx("html", testroot="basic", srcdir="resolved-handlers", freshenv=True, confoverrides=PYDATA)
+def test_a_page_gets_the_doctree_resolved_handlers_that_can_find_something_in_it(app: SphinxTestApp) -> None:
+    app.build()
+    listeners = app.events.listeners["doctree-resolved"]
+    named = {f"{h.handler.__module__}.{h.handler.__qualname__}": i for i, h in enumerate(listeners)}
+    assert set(post_transforms.RESOLVED_ACTS_ONLY_ON) <= set(named)  # the table names real handlers only
+    index = named["sphinx_design.extension._resolve_new_tab_refs"]
+    original = listeners[index].handler
+    calls: list[str] = []
+
+    @functools.wraps(original)
+    def spy(*args: Any) -> None:
+        calls.append(args[2])
+        original(*args)
+
+    listeners[index] = listeners[index]._replace(handler=spy)
+    try:
+        plain = new_document("page")
+        plain += nodes.paragraph("", "", nodes.reference("", "a link", refuri="https://example.org/"))
+        post_transforms.apply_post_transforms(app.env, plain, "plain")
+        marked = new_document("page")
+        link = nodes.reference("", "a card's link", refuri="https://example.org/")
+        marked += nodes.container("", nodes.paragraph("", "", link), sd_new_tab=True)
+        post_transforms.apply_post_transforms(app.env, marked, "marked")
+    finally:
+        listeners[index] = listeners[index]._replace(handler=original)
+    assert calls == ["marked"]  # left out where nothing opens in a new tab
+    assert link["target"] == "_blank"  # and where something does, it did its work
+    assert app.events.listeners["doctree-resolved"] == listeners  # every handler is back
 
 
 @pytest.mark.sphinx("html", testroot="basic", freshenv=True)

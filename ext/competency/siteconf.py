@@ -64,6 +64,20 @@ def manual_site(conf_file: str, *, name: str, title: str = "", author: str = "")
     return settings
 
 
+#: The templates the site lists that never render empty on a page they are left in: the theme renders
+#: every other listed template once more per page to find out (performance.md). The breadcrumbs are
+#: empty on the home page only, where they are left out (theme/build_speed.py).
+NEVER_EMPTY_TEMPLATES = (
+    "navbar-logo.html",
+    "navbar-nav.html",
+    "theme-switcher.html",
+    "search-button-field.html",
+    "sidebar-nav-bs.html",
+    "copyright.html",
+    "breadcrumbs.html",
+)
+
+
 def _shared(*, name: str, title: str, logo: str, author: str) -> dict[str, Any]:
     # Reproducible builds: the date printed on pages comes from SOURCE_DATE_EPOCH when set.
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -83,14 +97,7 @@ def _shared(*, name: str, title: str, logo: str, author: str) -> dict[str, Any]:
         # shows, and skip that check for templates that are never empty (performance.md).
         "navbar_end": ["theme-switcher"],
         "primary_sidebar_end": [],
-        "templates_skip_empty_check": [
-            "navbar-logo.html",
-            "navbar-nav.html",
-            "theme-switcher.html",
-            "search-button-field.html",
-            "sidebar-nav-bs.html",
-            "copyright.html",
-        ],
+        "templates_skip_empty_check": list(NEVER_EMPTY_TEMPLATES),
         "footer_start": ["copyright"],
         "footer_end": [],
         "navigation_with_keys": False,

@@ -23,8 +23,9 @@ Each was measured (manual/performance.md); each changes how often work is done, 
   whenever a model changes, and the search page, written with the search index): a page whose file
   already holds the same bytes is left as it is, so neither publishing nor a reader's cache sees a
   change;
-- the theme renders the in-page table of contents of every page to find out whether it is empty:
-  a page whose only heading is its title has none;
+- the theme renders the in-page table of contents and the breadcrumbs of every page to find out
+  whether they are empty: a page whose only heading is its title has no table of contents, and only
+  the home page and an untitled page have no breadcrumbs;
 - Python's cycle collector walked the loaded environment and models again and again, and every
   page written: when it runs is garbage.py's.
 """
@@ -335,17 +336,27 @@ def _tag_once_per_folder(make: Any, shared: dict[Any, str], where: tuple[str, st
     return tag
 
 
-def _skip_empty_page_toc(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Leave the in-page table of contents out of pages whose only heading is their title.
+def _skip_empty_templates(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Leave out the templates that would render empty on this page, known without rendering them.
 
-    The theme would render it to find out that it is empty, then leave it out.
+    The theme renders each template it lists once more per page to find out whether it is empty
+    (a millisecond a page for the breadcrumbs): the in-page table of contents of a page whose only
+    heading is its title, and the breadcrumbs of the home page or an untitled page (their template
+    shows nothing then), are left out here; the others are listed in `templates_skip_empty_check`.
     """
-    # Internal: pydata-sphinx-theme's list of secondary sidebar templates in the page context.
-    # Public API: the theme's `secondary_sidebar_items` setting, which cannot depend on the page's headings.
+    # Internal: pydata-sphinx-theme's lists of templates in the page context.
+    # Public API: the theme's settings of them, which cannot depend on the page.
     items = context.get("theme_secondary_sidebar_items")
     if isinstance(items, list) and app.env.toc_num_entries.get(pagename, 2) <= 1:
         # Internal: as above. Public API: as above.
         context["theme_secondary_sidebar_items"] = [t for t in items if t not in ("page-toc", "page-toc.html")]
+    header = context.get("theme_article_header_start")
+    if isinstance(header, str):  # the theme's default: "breadcrumbs", a comma-separated list
+        header = [name.strip() for name in header.split(",")]
+    # An index page's template sets its title itself: the theme's check finds none, as here.
+    if isinstance(header, list) and (not context.get("title") or pagename == app.config.root_doc):
+        # Internal: as above. Public API: as above.
+        context["theme_article_header_start"] = [t for t in header if t not in ("breadcrumbs", "breadcrumbs.html")]
 
 
 def setup_build_speed(app: Sphinx) -> None:
@@ -355,7 +366,7 @@ def setup_build_speed(app: Sphinx) -> None:
     app.connect("env-get-outdated", _note_removed_docs)
     app.connect("build-finished", _note_outputs_written)
     # Before the theme's handlers read the context (priority 500) ...
-    app.connect("html-page-context", _skip_empty_page_toc, priority=400)
+    app.connect("html-page-context", _skip_empty_templates, priority=400)
     app.connect("html-page-context", _share_asset_tags, priority=400)
     # ... and after the one that sets the header function.
     app.connect("html-page-context", _share_header_nav, priority=600)

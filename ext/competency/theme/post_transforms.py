@@ -4,7 +4,8 @@ Sphinx runs every registered post-transform on every page; each walks the whole 
 its nodes (references to resolve, `only` nodes, images, code, sphinx-design's components, ...).
 An item page holds few kinds of nodes, and two dozen walks of it were an eighth of a large build.
 One walk finds the kinds of nodes a page holds; a post-transform known to act on nodes of certain
-kinds only is left out when the page has none of them. Any other post-transform always runs.
+kinds only is left out when the page has none of them. Any other post-transform always runs. The
+handlers of `doctree-resolved`, which Sphinx calls after them, are chosen the same way.
 
 Nearly every link of such a page is one the extension wrote, which its own post-transform
 (GeneratedLinks, the first to run) resolves: those do not count as links left for Sphinx's
@@ -31,6 +32,10 @@ class LinkLeft(nodes.Node):
 
 class ShownAsAddress(nodes.Node):
     """Stands for a link whose text is its address, in what a page holds."""
+
+
+class OpensInNewTab(nodes.Node):
+    """Stands for a sphinx-design component whose links open in a new tab, in what a page holds."""
 
 
 #: Post-transform (module.class) -> the kinds of node it looks for: it finds them with `findall` and
@@ -61,15 +66,27 @@ ACTS_ONLY_ON: dict[str, tuple[type[nodes.Node], ...]] = {
 }
 
 
+#: doctree-resolved handler (module.function) -> the kinds of node it looks for, as above.
+RESOLVED_ACTS_ONLY_ON: dict[str, tuple[type[nodes.Node], ...]] = {
+    # It sets target and rel on the links of components marked `sd_new_tab` (cards, buttons).
+    "sphinx_design.extension._resolve_new_tab_refs": (OpensInNewTab,),
+}
+
+
 def transforms_for(registered: list[type[Any]], document: nodes.document, domain: CompetencyDomain) -> list[type[Any]]:
     """Of the registered post-transforms, in their order, those that may change `document`."""
-    held = _kinds_held(document, domain)
+    return _may_change(registered, ACTS_ONLY_ON, _kinds_held(document, domain))
 
-    def may_apply(transform: type[Any]) -> bool:
-        kinds = ACTS_ONLY_ON.get(f"{transform.__module__}.{transform.__qualname__}")
+
+def _may_change(
+    callables: list[Any], acts_only_on: dict[str, tuple[type[nodes.Node], ...]], held: set[type]
+) -> list[Any]:
+    def may_apply(acting: Any) -> bool:
+        name = f"{getattr(acting, '__module__', '')}.{getattr(acting, '__qualname__', '')}"  # a partial has none
+        kinds = acts_only_on.get(name)
         return kinds is None or any(issubclass(kind, kinds) for kind in held)
 
-    return [transform for transform in registered if may_apply(transform)]
+    return [acting for acting in callables if may_apply(acting)]
 
 
 def _kinds_held(document: nodes.document, domain: CompetencyDomain) -> set[type[nodes.Node]]:
@@ -80,6 +97,8 @@ def _kinds_held(document: nodes.document, domain: CompetencyDomain) -> set[type[
             held.add(LinkLeft)
         elif isinstance(node, nodes.reference) and node.children and node.children[0] == node.get("refuri"):
             held.add(ShownAsAddress)
+        if isinstance(node, nodes.Element) and node.get("sd_new_tab"):
+            held.add(OpensInNewTab)
     return held
 
 
@@ -88,15 +107,24 @@ def apply_post_transforms(env: Any, document: nodes.document, docname: str) -> N
     # Internal: the registry's list of post-transforms, which apply_post_transforms reads.
     # Public API: none; apply_post_transforms runs every post-transform, with no way to choose.
     registry = env._registry
-    with _only(registry, transforms_for(registry.get_post_transforms(), document, comp_domain(env))):
+    held = _kinds_held(document, comp_domain(env))
+    # Internal: the event manager's listeners, which emit reads. Public API: none, as above.
+    listeners = env.events.listeners
+    handlers = listeners["doctree-resolved"]
+    used = _may_change([h.handler for h in handlers], RESOLVED_ACTS_ONLY_ON, held)
+    with (
+        _only(vars(registry), "post_transforms", _may_change(registry.get_post_transforms(), ACTS_ONLY_ON, held)),
+        _only(listeners, "doctree-resolved", [h for h in handlers if h.handler in used]),
+    ):
         env.apply_post_transforms(document, docname)
 
 
 @contextmanager
-def _only(registry: Any, transforms: list[type[Any]]) -> Iterator[None]:
-    everything = registry.post_transforms
-    registry.post_transforms = transforms
+def _only(holder: dict[str, Any], name: str, chosen: list[Any]) -> Iterator[None]:
+    """`holder[name]` holds only `chosen` meanwhile."""
+    everything = holder[name]
+    holder[name] = chosen
     try:
         yield
     finally:
-        registry.post_transforms = everything
+        holder[name] = everything
