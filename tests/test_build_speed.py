@@ -21,12 +21,19 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.docutils import new_document
 
 import competency.sphinx_ext.extension
-from competency.siteconf import NEVER_EMPTY_TEMPLATES
+from competency.siteconf import NEVER_EMPTY_TEMPLATES, TEMPLATES
 from competency.sphinx_ext.domain import GeneratedLinks, comp_domain
 from competency.theme import post_transforms
 from competency.theme.build_speed import OUTPUTS_WRITTEN, TEMPLATE_CACHE, HTMLBuilder, SearchEnglishStemmedOnce
 
-PYDATA = {"html_theme": "pydata_sphinx_theme", "html_theme_options": {"navigation_depth": 3}}
+#: The site's theme, with the site's templates (theirs and a shared header: siteconf.py).
+PYDATA = {
+    "html_theme": "pydata_sphinx_theme",
+    "html_theme_options": {"navigation_depth": 3},
+    "templates_path": [str(TEMPLATES)],
+}
+#: The same site's options: one header link before the "More" menu, whose ids the theme numbers per page.
+WITH_MORE_MENU = {**PYDATA, "html_theme_options": {**PYDATA["html_theme_options"], "header_links_before_dropdown": 1}}
 KEPT = ("searchindex.js", "objects.inv", "comp-indicators.html", "search.html")
 
 
@@ -51,11 +58,11 @@ def test_stems_are_the_english_stems() -> None:
     srcdir="speed-same-site",
     freshenv=True,
     confoverrides={
-        **PYDATA,
+        **WITH_MORE_MENU,
         # The breadcrumbs, which are empty on the home page, are not rendered to find that out (the
         # site's other never-empty templates are empty here: the test site sets no copyright).
         "html_theme_options": {
-            **PYDATA["html_theme_options"],
+            **WITH_MORE_MENU["html_theme_options"],
             "templates_skip_empty_check": ["sidebar-nav-bs.html", "navbar-nav.html", "breadcrumbs.html"],
         },
     },
@@ -79,7 +86,7 @@ def test_the_speed_ups_change_nothing_in_the_site(
         plain.setattr(post_transforms, "ACTS_ONLY_ON", {})  # every post-transform on every page
         plain.setattr(post_transforms, "RESOLVED_ACTS_ONLY_ON", {})  # and every doctree-resolved handler
         slow_app = make_app(
-            "html", srcdir=Path(app.srcdir), builddir=tmp_path / "plain", freshenv=True, confoverrides=PYDATA
+            "html", srcdir=Path(app.srcdir), builddir=tmp_path / "plain", freshenv=True, confoverrides=WITH_MORE_MENU
         )
         slow_app.build()
         assert not isinstance(slow_app.builder, HTMLBuilder)
@@ -90,6 +97,8 @@ def test_the_speed_ups_change_nothing_in_the_site(
     # what the speed-ups touch is on the pages: breadcrumbs, the header's links, no empty page contents
     page = fast["meter-reader/indicators/reports-hazards.html"].decode()
     assert 'class="bd-breadcrumbs"' in page and "nav-link nav-internal" in page
+    # the header, shared by the pages of a folder, has its "More" menu (the narrow screen's links have none)
+    assert page.count('id="pst-nav-more-links"') == 1 and "pst-nav-more-links-2" not in page
     assert "onthispage" not in page
     assert fast_warnings == "" and slow_app.warning.getvalue() == ""
 
@@ -111,6 +120,15 @@ def test_each_page_has_its_own_current_header_link(app: SphinxTestApp) -> None:
     assert 'href="../../line-locator/index.html"' in item_page
     assert 'href="../../meter-reader/index.html"' in other_item
     assert _current_link(_header(out / "roles.html")) == "#"
+    # rendered once per model's folder (and whether the page has an in-page table of contents)
+    shared = app.builder.__dict__["_shared_header_navs"]
+    sections = {key[1:] for key in shared if key[0] == "header section"}
+    models = ("meter-reader", "line-locator")
+    model_pages = [p.relative_to(out) for model in models for p in (out / model).rglob("*.html")]
+    folders = {str(p.parent) for p in model_pages}
+    assert ("meter-reader/indicators", "meter-reader", False) in sections
+    assert {folder for folder, _model, _toc in sections} <= folders
+    assert len(sections) <= 2 * len(folders) and len(sections) < len(model_pages) / 3
 
 
 def _header(page: Path) -> str:

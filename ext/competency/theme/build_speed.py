@@ -12,8 +12,8 @@ Each was measured (manual/performance.md); each changes how often work is done, 
 - with -j, Sphinx writes pages in forked processes, which does not pay for a few hundred pages:
   they are written in this process (reading stays parallel);
 - the theme renders the header's links for every page, finding the current one by walking every
-  toctree entry of the site (which grows with the pages squared): the pages of a model in one
-  folder share one header;
+  toctree entry of the site (which grows with the pages squared), and the rest of the header
+  around them: the pages of a model in one folder share one header (templates/sections/header.html);
 - every page makes the tag of each stylesheet and script it loads, finding its path relative to the
   page and resolving its file on disk for the checksum: each tag is made once per folder;
 - Jinja looks at every template file on disk each time a page renders or includes it, to reload
@@ -33,7 +33,6 @@ Each was measured (manual/performance.md); each changes how often work is done, 
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 import posixpath
 from collections.abc import Set
@@ -268,11 +267,13 @@ def _note_removed_docs(app: Sphinx, env: Any, added: set[str], changed: set[str]
 
 
 def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Render the theme's header links once for all the pages of a model in one folder.
+    """Render the theme's header once for all the pages of a model in one folder.
 
-    They link the same pages, relative to the same folder, and the same one is current (the
-    ancestor of every page of the model). A page that is itself a header link, or one out of the
-    navigation, is left alone: its header differs.
+    Its links link the same pages, relative to the same folder, and the same one is current (the
+    ancestor of every page of the model); its logo, search button and theme switcher are the same.
+    Only its button for the in-page table of contents depends on the page: the template names
+    whether it shows (templates/sections/header.html). A page that is itself a header link, or one
+    out of the navigation, is left alone: its header differs.
     """
     model = model_of_page(app.env, pagename)
     # Internal: pydata-sphinx-theme's page-context function rendering the header links.
@@ -288,19 +289,33 @@ def _share_header_nav(app: Sphinx, pagename: str, templatename: str, context: di
     # Internal: the rendered headers are kept on the builder, which lives exactly as long as the build.
     # Public API: none; a per-build store on the application would replace it.
     shared = app.builder.__dict__.setdefault("_shared_header_navs", {})
-    # The theme numbers the ids of the header's "More" menu within a page (the header is shown twice,
-    # for wide and narrow screens): a page's n-th header is shared with the n-th of the others.
-    calls = itertools.count()
+    # The theme numbers the ids of the header's "More" menu within a page (the header links are
+    # shown twice, for wide and narrow screens): a page's n-th is shared with the n-th of the others.
+    calls = [0]
 
     def header_nav(*args: Any, **kwargs: Any) -> str:
-        call = (folder, model.id, next(calls), args, tuple(sorted(kwargs.items())))
+        call = (folder, model.id, calls[0], args, tuple(sorted(kwargs.items())))
+        calls[0] += 1
         if call not in shared:
             shared[call] = render(*args, **kwargs)
         return shared[call]
 
+    def header_once(*key: Any, caller: Any) -> str:
+        """The header section (a Jinja call block), keyed by what of the page it shows."""
+        section = ("header section", folder, model.id, *key)
+        if section in shared:
+            html, links_rendered = shared[section]
+            calls[0] += links_rendered  # as if it had rendered them: the page's next links are numbered on
+            return html
+        before = calls[0]
+        html = str(caller())
+        shared[section] = (html, calls[0] - before)
+        return html
+
     # Internal: the theme's page-context function, replaced for this page (see above).
     # Public API: none.
     context["generate_header_nav_html"] = header_nav
+    context["comp_header_once"] = header_once
 
 
 def _share_asset_tags(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
