@@ -105,6 +105,19 @@ def test_no_control_character_reaches_the_model() -> None:
     assert result.problems[0].location.column == 12
 
 
+def test_no_bidi_override_reaches_the_model(tmp_path: Path) -> None:
+    """A right-to-left override pasted into a text would show what follows it reversed (the loader
+    refuses it): the importer removes it, at its line and column, as it does a control character."""
+    text = (DATA / "defect-control-characters.txt").read_text(encoding="utf-8")
+    path = tmp_path / "override.txt"
+    path.write_text(text.replace("me\0ters\x1b[31m", "meters \u202eon foot"), encoding="utf-8")
+    result = import_text(path.read_bytes(), path=path)
+    assert not any("\u202e" in text for text in strings(result.model))
+    assert any("meters on foot" in text for text in strings(result.model))  # the words stay
+    errors = [(p.location.line, p.location.column, p.message) for p in result.problems if p.severity == "error"]
+    assert errors == [(3, 17, "control character(s) U+202E in the text; removed")]  # after "a. Reads meters "
+
+
 def test_a_text_too_large_is_refused_before_it_is_read_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

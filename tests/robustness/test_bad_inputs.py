@@ -95,6 +95,7 @@ CASES = [
     Case("nul-escape.yaml", 5, 8, "the character U+0000 (NUL) is not allowed in a text", "printable characters"),
     Case("escape-character.yaml", 5, 8, "the character U+001B (ESCAPE) is not allowed in a text", "remove it"),
     Case("line-separator.yaml", 5, 8, "the character U+2028 (LINE SEPARATOR) is not allowed", "as a new line"),
+    Case("bidi-override.yaml", 5, 8, "the character U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed", "another order"),
     Case("lone-surrogate.yaml", 5, 8, "the text holds a lone surrogate (U+D800)", "write the character itself"),
     Case("huge-number.yaml", 5, 8, "the number 99999999999999999999... (5000 characters) is too large", "quotes"),
     Case(

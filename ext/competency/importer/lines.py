@@ -72,8 +72,9 @@ _PAGE_NUMBER = re.compile(
 _CUT_WORD = re.compile(r"(?P<head>\w*[a-z])-$")
 
 
-#: Characters that are not text: C0 and C1 controls (tab and form feed are white space), separators.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+#: Characters that are not text: C0 and C1 controls (tab and form feed are white space), separators,
+#: and the bidirectional embeddings and overrides the loader refuses (sources/yamlfile.py).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\ufffe\uffff]")
 
 
 #: Larger texts are refused before they are read: the published models are about 10 kB, and the YAML

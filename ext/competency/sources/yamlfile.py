@@ -53,6 +53,10 @@ JsonPath = tuple[str | int, ...]
 #: The characters a text may not hold (tab and newline are the only control characters allowed).
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})  # controls, lone surrogates, U+2028, U+2029
 _ALLOWED_CONTROLS = frozenset("\t\n")
+#: Bidirectional embeddings and overrides (U+202A to U+202E): an override shows the text after it,
+#: to the end of its paragraph on a page, in another order than it is written (a title could read as
+#: another). A text's direction comes from its letters; the isolates (U+2066 to U+2069) stay allowed.
+_BIDI_OVERRIDES = frozenset("\u202a\u202b\u202c\u202d\u202e")
 #: Names of the control characters most often met (Unicode gives control characters no name).
 _CONTROL_NAMES = {"\x00": "NUL", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE", "\x7f": "DELETE", "\x85": "NEXT LINE"}
 #: Integers are refused beyond this size (no field takes a number; the schema then asks for a text).
@@ -439,6 +443,8 @@ def _refused_character(text: str) -> str:
     if text.isprintable():
         return ""  # the common case, checked in C: every refused character is non-printable
     for character in text:
+        if character in _BIDI_OVERRIDES:
+            return character
         if unicodedata.category(character) in _REFUSED_CATEGORIES and character not in _ALLOWED_CONTROLS:
             return character
     return ""
@@ -462,6 +468,9 @@ def _character_problem(path: Path, line: int, column: int, character: str, where
         f"the character {code} is not allowed in a {where}",
         "write a line break as a new line instead"
         if unicodedata.category(character) in ("Zl", "Zp")
+        else "remove it: a text's direction comes from its letters, and this character would show the text "
+        "after it in another order"
+        if character in _BIDI_OVERRIDES
         else "remove it: texts hold printable characters, tabs and line breaks only",
     )
 
