@@ -332,6 +332,32 @@ def test_editing_one_job_updates_the_pages_of_the_others(app: SphinxTestApp, mak
     assert "(Advanced Expertise)" in (out / "shared/family-data.js").read_text(encoding="utf-8")
 
 
+@pytest.mark.sphinx("html", testroot="family", freshenv=True)
+def test_a_job_no_longer_sharing_a_competency_leaves_every_export_of_the_family(
+    app: SphinxTestApp, make_app, tmp_path: Path
+) -> None:
+    """Each job's JSON lists the whole library with the jobs that use each item: when the operator
+    stops sharing Safety, which the clerk does not use, the clerk's JSON changes too (found by the
+    incremental-equals-clean state machine: it kept naming the operator)."""
+    app.build()
+    srcdir, out = Path(app.srcdir), Path(app.outdir)
+    assert _users(out / "_exports" / "clerk.json", "safety") == ["operator"]
+    app.cleanup()
+    _edit(srcdir / "competency_src" / "operator.yaml", "        shared: safety\n", "")
+    _rebuild(make_app, srcdir)
+    assert _users(out / "_exports" / "clerk.json", "safety") == []
+    assert _users(out / "_exports" / "operator.json", "safety") == []
+    clean = make_app("html", srcdir=srcdir, builddir=tmp_path / "clean", freshenv=True)
+    clean.build()
+    for name in ("clerk.json", "operator.json"):
+        assert (out / "_exports" / name).read_bytes() == (Path(clean.outdir) / "_exports" / name).read_bytes()
+
+
+def _users(export: Path, shared_id: str) -> list[str]:
+    shared = json.loads(export.read_text(encoding="utf-8"))["shared"]
+    return [job["model"] for item in shared if item["id"] == shared_id for job in item["jobs"]]
+
+
 def _pydata() -> dict[str, Any]:
     # A list of its own for each build: the theme adds its folder to `templates_path`, whose default
     # list is shared by the builds of one process, and a longer list is another configuration.

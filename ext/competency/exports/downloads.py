@@ -10,6 +10,7 @@ in an edition's build.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -34,6 +35,7 @@ from ..theme.internals import warnings_fail_build, writes_html_pages
 from .case import DEFAULT_CREATOR, LIBRARY_FILE_NAME, LIBRARY_TITLE
 from .edition import build_stamp
 from .files import EXPORT_FOLDER, export_file_name, write_model_exports
+from .json import shared_data
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +68,12 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
     if saved.get("sources") == key and all(p.is_file() for p in every):
         return
     # ... and render again only the models whose own key (what their pages are built from, the other
-    # jobs of the family they name included) changed; the library's file shows every job.
+    # jobs of the family they name included) changed; the library's file shows every job, and so does
+    # each model's JSON, which lists the whole library with the jobs that use each item.
     model_keys = comp_domain(app.env).changes.model_keys or {}
     made_with = written_with(app, site, folder, shown)
-    keys = {m: json.dumps([made_with, model_keys.get(m)]) for m in site.models}
+    library_shown = _digest(shared_data(family)) if family else None
+    keys = {m: json.dumps([made_with, model_keys.get(m), library_shown]) for m in site.models}
     before = saved.get("models") if isinstance(saved.get("models"), dict) else {}
     changed = [
         model
@@ -85,6 +89,10 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
             stale.unlink()
     record(app, "exports", {"sources": key, "models": keys})
     logger.info("competency: the exports of %d of %d model(s) made in %s", len(changed), len(keys), EXPORT_FOLDER)
+
+
+def _digest(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def sources_key(app: Sphinx, site: Site, folder: Path, settings: list[Any]) -> str:
