@@ -127,3 +127,25 @@ def test_a_renamed_model_keeps_every_old_url(make_app: Callable[..., SphinxTestA
     data = getattr(inventory, "data", inventory)
     assert data["comp:indicator"]["meter-man/reports-hazards"].uri == "meter-reader/indicators/reports-hazards.html"
     assert data["comp:model"]["meter-man"].uri == "meter-reader/index.html"
+
+
+def test_a_model_renamed_twice_keeps_the_old_urls_of_both(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> None:
+    """Each former id's folder redirects to the current pages; the second's is not made from the first's
+    (`mr`'s stubs were once made from `meter-man`'s as well, cut at the wrong length: `mrctions/...`,
+    a second page of each item, which stopped the build)."""
+    model = srcdir / "competency_src" / "meter-reader.yaml"
+    text = model.read_text(encoding="utf-8").replace(
+        "id: meter-reader\n", "id: meter-reader\naliases: [meter-man, mr]\n", 1
+    )
+    model.write_text(text, encoding="utf-8")
+    app = make_app("html", srcdir=srcdir, freshenv=True)
+    app.build()
+    assert app.warning.getvalue() == ""
+    out = Path(app.outdir)
+    for old_id in ("meter-man", "mr"):
+        old = (out / old_id / "indicators" / "reports-hazards.html").read_text(encoding="utf-8")
+        assert 'content="0; url=../../meter-reader/indicators/reports-hazards.html"' in old
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith("m")) == ["meter-man", "meter-reader", "mr"]
+    assert {p.relative_to(out / "mr").as_posix() for p in (out / "mr").rglob("*.html")} == {
+        p.relative_to(out / "meter-man").as_posix() for p in (out / "meter-man").rglob("*.html")
+    }

@@ -80,9 +80,11 @@ def model_stub_list(model: Model, site: Site) -> list[tuple[str, dict[str, str]]
     if model.withdrawal is not None:
         # Every page of a withdrawn model answers with a withdrawal page; former ids still redirect.
         stubs = [(docname, _withdrawn(content)) for docname, content in stubs]
+    # A renamed model keeps every old URL: each old folder redirects page by page to the current
+    # pages (made from the model's own pages only: a second former id's folder mirrors the first's not).
+    own = list(stubs)
     for old_id in model.aliases:
-        # A renamed model keeps every old URL: its old folder redirects page by page.
-        stubs += [(old_id + docname[len(model.id) :], _moved(content, old_id)) for docname, content in stubs]
+        stubs += [(old_id + docname[len(model.id) :], _moved(content, old_id)) for docname, content in own]
     return stubs
 
 
