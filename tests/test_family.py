@@ -82,6 +82,13 @@ def _problems(folder: Path) -> list[str]:
         ),
         ("shared/library.yaml", "to: operator", "to: operater", "library.yaml:16: unknown model 'operater'"),
         ("shared/library.yaml", "title: Safety", "titel: Safety", "library.yaml:11: unknown key 'titel'"),
+        (
+            "operator.yaml",
+            "shared: safety",
+            "shared: communication",
+            "operator.yaml:27: 'safety' and 'communication' are both uses of the shared competency 'communication' "
+            "(a job uses a shared item once; place it again with `ref:` instead)",
+        ),
     ],
 )
 def test_a_wrong_library_or_use_is_a_located_error(
