@@ -257,7 +257,7 @@ def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: Sphi
     assert set(post_transforms.ACTS_ONLY_ON) <= set(names)  # the table names real post-transforms only
     plain = new_document("page")
     plain += nodes.paragraph("", "", nodes.reference("", "a link", refuri="https://example.org/"))
-    chosen = post_transforms.transforms_for(registered, plain, comp_domain(app.env))
+    chosen = post_transforms.transforms_for(registered, post_transforms.kinds_held(plain, comp_domain(app.env)))
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen
     assert names["sphinx.transforms.post_transforms.OnlyNodeTransform"] not in chosen
     assert names["sphinx_design.dropdown.DropdownHtmlTransform"] not in chosen
@@ -268,7 +268,7 @@ def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: Sphi
     address = "https://github.com/org/repo/issues/1"
     linked += nodes.container("", addnodes.pending_xref("", nodes.Text("x"), reftype="ref", reftarget="x"))
     linked += nodes.paragraph("", "", nodes.reference("", address, refuri=address))
-    chosen = post_transforms.transforms_for(registered, linked, comp_domain(app.env))
+    chosen = post_transforms.transforms_for(registered, post_transforms.kinds_held(linked, comp_domain(app.env)))
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] in chosen
     assert names["competency.sphinx_ext.domain.GeneratedLinks"] in chosen
     assert names["sphinx_design.dropdown.DropdownHtmlTransform"] in chosen
@@ -279,7 +279,7 @@ def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: Sphi
     generated = new_document("page")
     generated += nodes.paragraph("", "", addnodes.pending_xref("", nodes.Text("x"), reftype=kind, reftarget=name))
     generated[0][0]["comp:generated"] = True
-    chosen = post_transforms.transforms_for(registered, generated, domain)
+    chosen = post_transforms.transforms_for(registered, post_transforms.kinds_held(generated, domain))
     assert names["competency.sphinx_ext.domain.GeneratedLinks"] in chosen
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen  # none left for it
 

@@ -73,9 +73,9 @@ RESOLVED_ACTS_ONLY_ON: dict[str, tuple[type[nodes.Node], ...]] = {
 }
 
 
-def transforms_for(registered: list[type[Any]], document: nodes.document, domain: CompetencyDomain) -> list[type[Any]]:
-    """Of the registered post-transforms, in their order, those that may change `document`."""
-    return _may_change(registered, ACTS_ONLY_ON, _kinds_held(document, domain))
+def transforms_for(registered: list[type[Any]], held: set[type[nodes.Node]]) -> list[type[Any]]:
+    """Of the registered post-transforms, in their order, those that may change a page holding `held`."""
+    return _may_change(registered, ACTS_ONLY_ON, held)
 
 
 def _may_change(
@@ -89,7 +89,8 @@ def _may_change(
     return [acting for acting in callables if may_apply(acting)]
 
 
-def _kinds_held(document: nodes.document, domain: CompetencyDomain) -> set[type[nodes.Node]]:
+def kinds_held(document: nodes.document, domain: CompetencyDomain) -> set[type[nodes.Node]]:
+    """The kinds of node `document` holds, and the markers above for what its nodes ask of Sphinx."""
     held: set[type[nodes.Node]] = set()
     for node in document.findall():
         held.add(type(node))
@@ -107,13 +108,13 @@ def apply_post_transforms(env: Any, document: nodes.document, docname: str) -> N
     # Internal: the registry's list of post-transforms, which apply_post_transforms reads.
     # Public API: none; apply_post_transforms runs every post-transform, with no way to choose.
     registry = env._registry
-    held = _kinds_held(document, comp_domain(env))
+    held = kinds_held(document, comp_domain(env))
     # Internal: the event manager's listeners, which emit reads. Public API: none, as above.
     listeners = env.events.listeners
     handlers = listeners["doctree-resolved"]
     used = _may_change([h.handler for h in handlers], RESOLVED_ACTS_ONLY_ON, held)
     with (
-        _only(vars(registry), "post_transforms", _may_change(registry.get_post_transforms(), ACTS_ONLY_ON, held)),
+        _only(vars(registry), "post_transforms", transforms_for(registry.get_post_transforms(), held)),
         _only(listeners, "doctree-resolved", [h for h in handlers if h.handler in used]),
     ):
         env.apply_post_transforms(document, docname)
