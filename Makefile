@@ -59,7 +59,7 @@ DOCS_OUT := _build/docs
 docs: $(BIN)/.installed-dev
 	$(MAKE) html UTILITY=
 	$(BIN)/sphinx-build -b html -W --keep-going -n -j "$$JOBS" -c manual -d $(DOCS_OUT)/doctrees manual $(DOCS_OUT)/.work/html
-	$(BIN)/python -m competency.publishing.swap $(DOCS_OUT)/.work/html $(DOCS_OUT)/html
+	$(BIN)/python -m competency.publishing.swap --doctrees $(DOCS_OUT)/doctrees $(DOCS_OUT)/.work/html $(DOCS_OUT)/html
 	@echo "The tool's documentation is in $(DOCS_OUT)/html (make serve-docs to browse it)."
 
 variants: $(BIN)/.installed

@@ -16,6 +16,7 @@ import pytest
 import sphinx.search
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.search.en import SearchEnglish
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.docutils import new_document
@@ -73,7 +74,24 @@ def test_the_speed_ups_change_nothing_in_the_site(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    app.build()
+    # A page with headings below its title, whose in-page table of contents is shown.
+    Path(app.srcdir, "headings.md").write_text(
+        "---\norphan: true\n---\n# Headings\n\n## First part\n\nText.\n\n## Second part\n\nText.\n",
+        encoding="utf-8",
+    )
+    tocs: list[str] = []
+    render_partial = StandaloneHTMLBuilder.render_partial
+
+    def spy(builder: Any, node: Any) -> dict[str, str]:
+        if isinstance(node, nodes.bullet_list):
+            tocs.append(node.astext())
+        return render_partial(builder, node)
+
+    with monkeypatch.context() as spying:
+        spying.setattr(StandaloneHTMLBuilder, "render_partial", spy)
+        app.build()
+    # rendered where it is shown only: not on the pages whose one heading is their title
+    assert [toc.split() for toc in tocs] == [["Headings", "First", "part", "Second", "part"]]
     assert isinstance(app.builder, HTMLBuilder)
     assert "breadcrumbs.html" in NEVER_EMPTY_TEMPLATES  # as the site has it
     fast = _files(Path(app.outdir))
@@ -100,6 +118,7 @@ def test_the_speed_ups_change_nothing_in_the_site(
     # the header, shared by the pages of a folder, has its "More" menu (the narrow screen's links have none)
     assert page.count('id="pst-nav-more-links"') == 1 and "pst-nav-more-links-2" not in page
     assert "onthispage" not in page
+    assert "onthispage" in fast["headings.html"].decode() and "Second part</a>" in fast["headings.html"].decode()
     assert fast_warnings == "" and slow_app.warning.getvalue() == ""
 
 
@@ -257,6 +276,7 @@ def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: Sphi
     assert set(post_transforms.ACTS_ONLY_ON) <= set(names)  # the table names real post-transforms only
     plain = new_document("page")
     plain += nodes.paragraph("", "", nodes.reference("", "a link", refuri="https://example.org/"))
+    plain += nodes.container("", nodes.paragraph("", "a box"))  # a container, no sphinx-design component
     chosen = post_transforms.transforms_for(registered, post_transforms.kinds_held(plain, comp_domain(app.env)))
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen
     assert names["sphinx.transforms.post_transforms.OnlyNodeTransform"] not in chosen
@@ -266,12 +286,16 @@ def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: Sphi
     assert unknown and all(t in chosen for t in unknown)  # the others always run
     linked = new_document("page")
     address = "https://github.com/org/repo/issues/1"
-    linked += nodes.container("", addnodes.pending_xref("", nodes.Text("x"), reftype="ref", reftarget="x"))
+    dropdown = nodes.container("", addnodes.pending_xref("", nodes.Text("x"), reftype="ref", reftarget="x"))
+    dropdown["design_component"] = "dropdown"
+    linked += dropdown
     linked += nodes.paragraph("", "", nodes.reference("", address, refuri=address))
     chosen = post_transforms.transforms_for(registered, post_transforms.kinds_held(linked, comp_domain(app.env)))
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] in chosen
     assert names["competency.sphinx_ext.domain.GeneratedLinks"] in chosen
     assert names["sphinx_design.dropdown.DropdownHtmlTransform"] in chosen
+    assert names["sphinx_design.tabs.TabSetHtmlTransform"] not in chosen  # each looks for its own component
+    assert names["sphinx_design.aside.AsideHtmlTransform"] not in chosen
     assert names["pydata_sphinx_theme.short_link.ShortenLinkTransform"] in chosen  # a link shown as its address
     app.build()  # the items, which links the extension writes name
     domain = comp_domain(app.env)

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from competency.publishing import swap as publishing
+from competency.exports.files import write_bytes
 from competency.publishing.swap import PublishError, main, publish, recover
+from competency.sphinx_ext.build_record import RECORD_FOLDER, REPLACED_FILES
 
 from ..conftest import REPO
 from ..test_real_site import MODEL, copy_site
@@ -182,6 +184,39 @@ def test_a_rebuild_publishes_what_changed_and_links_the_rest(builds: tuple[Path,
     assert (published / "_static" / "a.css").read_text(encoding="utf-8") == "new css"
 
 
+def test_the_files_the_build_replaces_whole_are_linked_from_it(builds: tuple[Path, Path, Path]) -> None:
+    """A page the build writes by replacing its file (write_bytes) is linked, not copied; the next
+    build's pages leave the published ones as they were, and what Sphinx rewrites in place is copied."""
+    _, new, published = builds
+    assert publish(new, published, replaced=["index.html", "added/page.html", "not-in-the-build.html"])
+    assert snapshot(published) == snapshot(new)
+    for page in ("index.html", "added/page.html"):
+        assert (published / page).samefile(new / page)  # one file: nothing copied
+    assert not (published / "_static/a.css").samefile(new / "_static/a.css")
+    time.sleep(0.01)
+    assert write_bytes(new / "index.html", b"the next build's page")  # replaced, as the build writes pages
+    (new / "_static" / "a.css").write_text("rewritten in place", encoding="utf-8")  # as Sphinx does
+    assert (published / "index.html").read_text(encoding="utf-8") == "new"
+    assert (published / "_static/a.css").read_text(encoding="utf-8") == "new css"
+    assert not list(new.rglob("*.partial"))  # the page was written beside itself, then renamed
+    assert publish(new, published, replaced=["index.html", "added/page.html"])
+    assert snapshot(published) == snapshot(new)
+    assert (published / "index.html").samefile(new / "index.html")
+
+
+def test_the_command_links_what_the_build_records_as_replaced_whole(
+    builds: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    _, new, published = builds
+    doctrees = tmp_path / "doctrees"
+    (doctrees / RECORD_FOLDER).mkdir(parents=True)
+    (doctrees / RECORD_FOLDER / f"{REPLACED_FILES}.json").write_text('["index.html"]', encoding="utf-8")
+    assert main(["--doctrees", str(doctrees), str(new), str(published)]) == 0
+    assert (published / "index.html").samefile(new / "index.html")
+    assert not (published / "added/page.html").samefile(new / "added/page.html")
+    assert snapshot(published) == snapshot(new)
+
+
 def test_symbolic_links_are_published_as_links(builds: tuple[Path, Path, Path]) -> None:
     """A link in the build (an edition's folder, say) is published as the same link, first copied,
     then linked from the published site while it is unchanged; the folder it names is not walked."""
@@ -221,6 +256,9 @@ def test_a_build_killed_midway_leaves_the_published_site_untouched(tmp_path: Pat
     first = make_html(site, out)
     assert first.returncode == 0, first.stderr
     published = out / "html"
+    # the pages are linked from the build, which replaces them whole; what Sphinx rewrites is copied
+    assert (published / MODEL / "index.html").samefile(out / ".work" / "html" / MODEL / "index.html")
+    assert not (published / "objects.inv").samefile(out / ".work" / "html" / "objects.inv")
     old = snapshot(published)
     model = site / "competency_src" / f"{MODEL}.yaml"
     model.write_text(

@@ -105,11 +105,17 @@ def write_text(path: Path, text: str) -> bool:
 
 
 def write_bytes(path: Path, data: bytes) -> bool:
-    """Write a file only when its bytes change; True when written."""
+    """Write a file only when its bytes change, by replacing it whole; True when written.
+
+    Replaced, never rewritten in place: a reader never sees half a file, and publishing may hard-link
+    the pages of a build into the published site (publishing/swap.py), which the next build then
+    leaves as they are."""
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)  # noqa: PTH105  (Sphinx hands some paths as str subclasses, whose replace is str.replace)
     return True
 
 

@@ -45,7 +45,7 @@ from typing import IO
 
 from ..sources.problems import SourceError
 from . import up_to_date
-from .swap import PublishError, publish
+from .swap import PublishError, publish, replaced_files
 
 #: Utility names the Makefile accepts: an overlay's file name, with nothing a shell or make would read.
 UTILITY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -257,7 +257,7 @@ def build(
     shown = _shown(published)
     say.write(f"Publishing {shown} ...\n")
     say.flush()
-    if not publish(built, published):
+    if not publish(built, published, replaced_files(variant_dir / "doctrees")):
         say.write(f"{shown} already holds this build: nothing to publish\n")
     up_to_date.remember(fingerprint, seen)
     serve = "make serve" + (f" UTILITY={utility}" if utility else "")

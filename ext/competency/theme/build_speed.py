@@ -49,6 +49,8 @@ from sphinx.builders.html import INVENTORY_FILENAME
 from sphinx.search.en import SearchEnglish
 
 from ..exports.files import write_bytes
+from ..sphinx_ext.build_record import REPLACED_FILES, record
+from ..sphinx_ext.domain import comp_domain
 from .direct_pages import SEARCH_PER_WORD, PagesWithoutDocumentsBuilder
 from .garbage import setup_garbage
 from .nav import model_of_page
@@ -81,11 +83,13 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
       them.
     - With -j, fewer than `parallel_write_min_pages` pages are written in this process.
     - A page whose file already holds the bytes rendered is not written again (`_PagePath`).
+    - The in-page table of contents of a page with one heading, which nothing shows, is not rendered.
     """
 
     name = "html"
     _outputs_current = False
     _removed_docs = False
+    _toc_shown_nowhere = False
     #: Fewer pages than this to write are written in this process even with -j: Sphinx's parallel
     #: writing forks a process per chunk of pages and hands each one its doctrees, which costs more
     #: than it saves below a couple of thousand pages on a two-core machine (manual/performance.md).
@@ -134,6 +138,8 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
     # Internal: every title is rendered through this method, once per page that shows it.
     # Public API: none (a cache of rendered titles in Sphinx would replace it).
     def render_partial(self, node: nodes.Node | None) -> dict[str, str]:
+        if isinstance(node, nodes.bullet_list) and self._toc_shown_nowhere:
+            return {"fragment": "", "title": ""}  # the table of contents of get_doc_context, below
         if not isinstance(node, nodes.title):
             return super().render_partial(node)
         rendered: dict[str, dict[str, str]] = self.__dict__.setdefault("_rendered_titles", {})
@@ -144,6 +150,20 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
             # 5,000 indicators, walked by every full collection of the garbage collector).
             rendered[key] = super().render_partial(node.deepcopy())
         return dict(rendered[key])  # callers may change the dict they get
+
+    # Internal: the context of a page, whose in-page table of contents Sphinx renders with
+    # render_partial. Public API: none; Sphinx renders it whether a template shows it or not.
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
+        if self.env.toc_num_entries.get(docname, 2) > 1:
+            return super().get_doc_context(docname, body, metatags)
+        # With one entry (the page's title) the table of contents is shown nowhere: not by the
+        # theme (display_toc is false, page-toc left out by _skip_empty_templates), not by Sphinx's
+        # localtoc. Rendering it took a document and a translator of its own, on every item page.
+        self._toc_shown_nowhere = True
+        try:
+            return super().get_doc_context(docname, body, metatags)
+        finally:
+            self._toc_shown_nowhere = False
 
     # Internal: the step that forks writer processes under -j.
     # Public API: none; a setting for the smallest parallel write would replace it.
@@ -252,9 +272,18 @@ class _PagePath(type(Path())):  # type: ignore[misc]  # the concrete class of th
 
 
 def _note_outputs_written(app: Sphinx, exception: BaseException | None) -> None:
-    """build-finished: the outputs are all written, for `_written_since_last_read` of the next build."""
+    """build-finished: the outputs are all written, for `_written_since_last_read` of the next build;
+    and which of them are only ever replaced whole (the pages, `_PagePath`), which publishing may
+    link into the published site rather than copy them (Sphinx rewrites its other files in place)."""
     if exception is None and isinstance(app.builder, HTMLBuilder):
         Path(app.doctreedir, OUTPUTS_WRITTEN).touch()
+        outdir = Path(app.outdir)
+        pages = app.env.found_docs | set(comp_domain(app.env).direct_pages)
+        record(
+            app,
+            REPLACED_FILES,
+            sorted(Path(app.builder.get_outfilename(d)).relative_to(outdir).as_posix() for d in pages),
+        )
 
 
 def _note_removed_docs(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:

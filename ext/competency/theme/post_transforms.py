@@ -38,6 +38,26 @@ class OpensInNewTab(nodes.Node):
     """Stands for a sphinx-design component whose links open in a new tab, in what a page holds."""
 
 
+class DesignComponent(nodes.Node):
+    """Stands for a sphinx-design component (a container marked with its name), in what a page holds."""
+
+
+class Dropdown(DesignComponent):
+    """A sphinx-design dropdown."""
+
+
+class Aside(DesignComponent):
+    """A sphinx-design aside."""
+
+
+class TabSet(DesignComponent):
+    """A sphinx-design tab set."""
+
+
+#: The `design_component` mark of a container -> what stands for it in what a page holds.
+COMPONENTS: dict[str, type[DesignComponent]] = {"dropdown": Dropdown, "aside": Aside, "tab-set": TabSet}
+
+
 #: Post-transform (module.class) -> the kinds of node it looks for: it finds them with `findall` and
 #: changes nothing else (each read in the version pinned in pyproject.toml). A page holding no node
 #: of those kinds (or of their subclasses) is left as it is by it.
@@ -57,10 +77,11 @@ ACTS_ONLY_ON: dict[str, tuple[type[nodes.Node], ...]] = {
     "sphinx.transforms.post_transforms.code.TrimDoctestFlagsTransform": (nodes.literal_block, nodes.doctest_block),
     "sphinx.domains.c.AliasTransform": (CAliasNode,),
     "sphinx.domains.cpp.AliasTransform": (CppAliasNode,),
-    # sphinx-design's components are containers marked with their name.
-    "sphinx_design.dropdown.DropdownHtmlTransform": (nodes.container,),
-    "sphinx_design.aside.AsideHtmlTransform": (nodes.container,),
-    "sphinx_design.tabs.TabSetHtmlTransform": (nodes.container,),
+    # sphinx-design's components are containers marked with their name, each transform looking for
+    # its own (an HR form's page holds thousands of containers, and no component).
+    "sphinx_design.dropdown.DropdownHtmlTransform": (Dropdown,),
+    "sphinx_design.aside.AsideHtmlTransform": (Aside,),
+    "sphinx_design.tabs.TabSetHtmlTransform": (TabSet,),
     # It shortens the text of links to GitHub and GitLab whose text is their address.
     "pydata_sphinx_theme.short_link.ShortenLinkTransform": (ShownAsAddress,),
 }
@@ -98,8 +119,12 @@ def kinds_held(document: nodes.document, domain: CompetencyDomain) -> set[type[n
             held.add(LinkLeft)
         elif isinstance(node, nodes.reference) and node.children and node.children[0] == node.get("refuri"):
             held.add(ShownAsAddress)
-        if isinstance(node, nodes.Element) and node.get("sd_new_tab"):
-            held.add(OpensInNewTab)
+        if isinstance(node, nodes.Element):
+            if node.get("sd_new_tab"):
+                held.add(OpensInNewTab)
+            component = COMPONENTS.get(node.get("design_component"))  # type: ignore[arg-type]
+            if component is not None:
+                held.add(component)
     return held
 
 
