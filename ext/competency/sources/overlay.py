@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from .loader import only_expression_problem
 from .model import Department, Model
 from .problems import Location, Problem, SourceError, did_you_mean
-from .schema import MODEL_SCHEMA, OVERLAY_SCHEMA, check_schema, load_schema
+from .schema import MODEL_SCHEMA, OVERLAY_SCHEMA, check_schema, load_schema, validator_for
 from .yamlfile import JsonPath, YamlDocument, read_yaml
 
 #: Utility names are Sphinx tags (-t NAME), so they must be valid tag names.
@@ -345,7 +345,7 @@ def _names_of(data: Mapping[str, Any], where: JsonPath) -> Iterator[tuple[str, J
 
 def _definition_validator(kind: str) -> Draft202012Validator:
     schema = load_schema(MODEL_SCHEMA)
-    return Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"})
+    return validator_for({"$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"})
 
 
 def _model_texts(model: Model) -> Iterator[str]:

@@ -39,7 +39,34 @@ def load_schema(name: str) -> dict[str, Any]:
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(name))
+    return validator_for(load_schema(name))
+
+
+def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+    """A validator of `schema`, its references to its own definitions written out in place.
+
+    jsonschema looks a `$ref` up again each time it meets one (once per indicator and per text of a
+    model): two fifths of validating a model, and validating was most of loading the sources. The
+    schema checks the same with each definition in place of its reference (a definition that refers
+    to itself keeps its reference), and the errors are the same but for their schema paths.
+    """
+    return Draft202012Validator(_inlined(schema, schema.get("$defs", {}), frozenset()))
+
+
+_DEFINITION = "#/$defs/"
+
+
+def _inlined(node: Any, definitions: dict[str, Any], within: frozenset[str]) -> Any:
+    if isinstance(node, list):
+        return [_inlined(value, definitions, within) for value in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    name = ref[len(_DEFINITION) :] if isinstance(ref, str) and ref.startswith(_DEFINITION) else None
+    # Only a reference whose other keys are descriptions: any other key would apply beside it.
+    if name in definitions and name not in within and set(node) <= {"$ref", "description"}:
+        return _inlined(definitions[name], definitions, within | {name})
+    return {key: _inlined(value, definitions, within) for key, value in node.items()}
 
 
 def check_schema(document: YamlDocument, schema_name: str) -> list[Problem]:
