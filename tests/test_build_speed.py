@@ -22,6 +22,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.docutils import new_document
 
 import competency.sphinx_ext.extension
+from competency.pages.parts import doc_link
 from competency.siteconf import NEVER_EMPTY_TEMPLATES, TEMPLATES
 from competency.sphinx_ext.domain import GeneratedLinks, comp_domain
 from competency.theme import post_transforms
@@ -306,6 +307,17 @@ def test_a_page_gets_the_post_transforms_that_can_find_something_in_it(app: Sphi
     chosen = post_transforms.transforms_for(registered, post_transforms.kinds_held(generated, domain))
     assert names["competency.sphinx_ext.domain.GeneratedLinks"] in chosen
     assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen  # none left for it
+    # the extension's links to pages: to a page without a document, or to a document, resolved by it
+    for page in (next(iter(domain.direct_pages)), "index"):
+        linked_page = new_document("page")
+        linked_page += nodes.paragraph("", "", doc_link(page, "a page"))
+        chosen = post_transforms.transforms_for(registered, post_transforms.kinds_held(linked_page, domain))
+        assert names["sphinx.transforms.post_transforms.ReferencesResolver"] not in chosen, page
+        assert names["myst_parser.sphinx_ext.myst_refs.MystReferenceResolver"] not in chosen, page
+    unknown_page = new_document("page")
+    unknown_page += nodes.paragraph("", "", doc_link("no/such/page", "a page"))
+    chosen = post_transforms.transforms_for(registered, post_transforms.kinds_held(unknown_page, domain))
+    assert names["sphinx.transforms.post_transforms.ReferencesResolver"] in chosen  # which reports it
 
 
 @pytest.mark.sphinx("html", testroot="basic", srcdir="resolved-handlers", freshenv=True, confoverrides=PYDATA)

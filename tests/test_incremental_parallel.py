@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docutils import frontend, nodes
@@ -14,6 +15,7 @@ from docutils.parsers import rst
 from docutils.utils import new_document
 from sphinx.testing.util import SphinxTestApp
 
+from competency.exports import downloads
 from competency.theme import direct_pages
 
 from .helpers import page_text
@@ -101,6 +103,39 @@ def test_a_removed_model_loses_its_pages(app: SphinxTestApp, make_app: Callable[
     second, _read = _rebuild(make_app, srcdir)
     assert not (srcdir / "line-locator").exists()
     assert second.warning.getvalue() == ""
+
+
+@pytest.mark.sphinx("html", testroot="family", srcdir="parallel-exports", freshenv=True, parallel=2)
+def test_the_exports_written_by_workers_are_those_of_a_serial_build(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With -j, each worker writes the exports of its share of the models; this process the library's."""
+    writers = tmp_path / "writers"
+    writers.mkdir()
+    write = downloads.write_model_exports
+
+    def noting(folder: Path, models: Any, **options: Any) -> Any:
+        (writers / f"{os.getpid()}-{len(models)}").touch()
+        return write(folder, models, **options)
+
+    monkeypatch.setattr(downloads, "write_model_exports", noting)
+    app.build()
+    app.cleanup()
+    by_pid = [path.name.split("-") for path in writers.iterdir()]
+    assert len(app.env.get_domain("comp").site.models) == 2  # type: ignore[attr-defined]
+    assert [n for pid, n in by_pid if int(pid) == os.getpid()] == ["0"]  # the library's, here
+    assert len([pid for pid, n in by_pid if int(pid) != os.getpid() and int(n) > 0]) == 2  # two workers
+    monkeypatch.setattr(downloads, "write_model_exports", write)
+    serial = make_app("html", srcdir=Path(app.srcdir), builddir=tmp_path / "serial", freshenv=True, parallel=0)
+    serial.build()
+    exports = sorted(p.name for p in Path(app.outdir, "_exports").iterdir())
+    assert exports == sorted(p.name for p in Path(serial.outdir, "_exports").iterdir())
+    assert "shared.case.json" in exports and len(exports) == 8  # three a model, the library, the family data
+    _match, mismatch, errors = filecmp.cmpfiles(
+        Path(app.outdir, "_exports"), Path(serial.outdir, "_exports"), exports, shallow=False
+    )
+    assert mismatch == [] and errors == []
+    assert app.warning.getvalue() == "" and serial.warning.getvalue() == ""
 
 
 @pytest.mark.sphinx("html", testroot="two-models", freshenv=True, parallel=2)

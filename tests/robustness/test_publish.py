@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from competency.publishing import swap as publishing
 from competency.exports.files import write_bytes
+from competency.publishing import swap as publishing
 from competency.publishing.swap import PublishError, main, publish, recover
 from competency.sphinx_ext.build_record import RECORD_FOLDER, REPLACED_FILES
 

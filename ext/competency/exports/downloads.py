@@ -10,6 +10,7 @@ in an edition's build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.parallel import ParallelTasks, parallel_available
 
 from .. import __version__
 from ..pages.parts import bullet_list, paragraph
@@ -82,13 +84,29 @@ def publish_exports(app: Sphinx, exception: Exception | None) -> None:
         or before.get(model_id) != keys[model_id]
         or not all(p.is_file() for p in expected[model_id])
     ]
-    write_model_exports(folder, changed, creator=creator, base_url=base_url, family=family, edition=edition)
+    _write_exports(app, folder, changed, creator=creator, base_url=base_url, family=family, edition=edition)
     # The exports of a model that is gone (a site without models yet has no export folder).
     for stale in set(folder.iterdir() if folder.is_dir() else ()) - set(every):
         if stale.is_file():
             stale.unlink()
     record(app, "exports", {"sources": key, "models": keys})
     logger.info("competency: the exports of %d of %d model(s) made in %s", len(changed), len(keys), EXPORT_FOLDER)
+
+
+def _write_exports(app: Sphinx, folder: Path, models: list[Model], **options: Any) -> None:
+    """The exports of `models`, and the library's in a family. With -j, the models are shared out
+    among worker processes, as the pages are: rendering every model of 5,000 indicators in three
+    formats took 1.7 s after the pages were written, with one core idle."""
+    workers = app.parallel if parallel_available else 1
+    if workers < 2 or len(models) < 2:
+        write_model_exports(folder, models, **options)
+        return
+    folder.mkdir(parents=True, exist_ok=True)  # before the workers, which would race to make it
+    tasks = ParallelTasks(workers)
+    for share in (models[n::workers] for n in range(workers)):
+        tasks.add_task(functools.partial(write_model_exports, folder, share, with_library=False, **options))
+    write_model_exports(folder, [], **options)  # the library's, here meanwhile
+    tasks.join()
 
 
 def _digest(data: Any) -> str:

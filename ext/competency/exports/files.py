@@ -128,9 +128,10 @@ def write_model_exports(
     base_url: str = "",
     family: Family | None = None,
     edition: EditionStamp | None = None,
+    with_library: bool = True,
 ) -> list[Path]:
-    """`<model-id>.json|.csv|.case.json` for each model in `folder` (and the library's `shared.case.json`
-    in a family); the paths written or kept."""
+    """`<model-id>.json|.csv|.case.json` for each model in `folder` (and, `with_library`, the library's
+    `shared.case.json` in a family); the paths written or kept."""
     paths = []
     for model in models:
         for fmt in formats:
@@ -138,7 +139,7 @@ def write_model_exports(
             text = render(fmt, [model], creator=creator, base_url=base_url, family=family, edition=edition)
             write_text(path, text)
             paths.append(path)
-    if family is not None and "case" in formats:
+    if family is not None and "case" in formats and with_library:
         paths.append(folder / LIBRARY_FILE_NAME)
         write_text(paths[-1], render_library(family, creator=creator, base_url=base_url, edition=edition))
     return paths

@@ -83,7 +83,10 @@ def std_link(reftype: str, target: str, text: str) -> addnodes.pending_xref:
 
 
 def doc_link(docname: str, text: str) -> addnodes.pending_xref:
-    return std_link("doc", "/" + docname, text)
+    """A link to a page of the site, resolved by the comp domain when the page is written."""
+    ref = std_link("doc", "/" + docname, text)
+    ref["comp:generated"] = True
+    return ref
 
 
 def coded_link(model_id: str, objtype: str, item_id: str, code: str, text_nodes: Sequence[nodes.Node]) -> nodes.inline:

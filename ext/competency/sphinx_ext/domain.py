@@ -437,9 +437,10 @@ def link_to_page_without_document(
 class GeneratedLinks(SphinxPostTransform):
     """The links the extension writes on its own pages, resolved directly.
 
-    They name their target by its full name, so a lookup finds it; Sphinx's general resolver would
-    copy each link and ask every domain (a twentieth of a large build). A link whose target is
-    unknown is left to that resolver, which reports it.
+    They name their target by its full name (an item, or a page by its absolute name), so a lookup
+    finds it; Sphinx's general resolver would copy each link and ask every domain (a twentieth of a
+    large build), and a page holding one link for it was walked by four more post-transforms. A
+    link whose target is unknown is left to that resolver, which reports it.
     """
 
     default_priority = 5  # before Sphinx's ReferencesResolver (10)
@@ -457,12 +458,30 @@ class GeneratedLinks(SphinxPostTransform):
                 node.replace_self(entry.reference(builder, fromdocname, node[0]))
 
 
-def generated_link_target(domain: CompetencyDomain, node: pending_xref) -> ObjectEntry | None:
-    """The item a link the extension wrote names, which GeneratedLinks links to (None: not such a link,
-    or its target is unknown, left to Sphinx's resolver)."""
+def generated_link_target(domain: CompetencyDomain, node: pending_xref) -> ObjectEntry | PageLink | None:
+    """The item or page a link the extension wrote names, which GeneratedLinks links to (None: not
+    such a link, or its target is unknown, left to Sphinx's resolver, which reports it)."""
     if not node.get("comp:generated"):
         return None
+    if node.get("refdomain") == "std":
+        target = str(node.get("reftarget", ""))
+        if node.get("reftype") != "doc" or not node.get("refexplicit") or not target.startswith("/"):
+            return None
+        docname = target[1:]
+        return PageLink(docname) if docname in domain.env.all_docs or docname in domain.direct_pages else None
     return domain.objects.get((node["reftype"], node["reftarget"]))
+
+
+class PageLink(NamedTuple):
+    """A page a `doc` link the extension wrote names: a document, or a page written without one."""
+
+    docname: str
+
+    def reference(self, builder: Builder, fromdocname: str, contnode: Element) -> Element:
+        """As the standard domain links a `doc` link with its own text (and
+        link_to_page_without_document a page without a document)."""
+        caption = contnode.astext()
+        return make_refnode(builder, fromdocname, self.docname, None, nodes.inline(caption, caption, classes=["doc"]))
 
 
 def comp_domain(env: BuildEnvironment) -> CompetencyDomain:
