@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -163,6 +164,19 @@ def test_form_pages_are_built_and_linked(make_app, tmp_path: Path) -> None:
         assert label in appraisal
     assert "Reports hazards to the supervisor" in appraisal
     assert "rated at II.1.b" in appraisal  # the indicator section V repeats
+    # each row of a rating table: a box under each level, none where the indicator is rated elsewhere
+    markup = (out / "meter-reader/appraisal.html").read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="comp-form-table comp-form-rating[^"]*">(.*?)</table>', markup, re.S)
+    assert tables
+    for table in tables:
+        head, body = table.split("<tbody>")
+        levels = head.count('<th class="head">') - (2 if "<p>Code</p>" in head else 1)
+        rows = re.findall(r"<tr class=\"row-(?:odd|even)\">(.*?)</tr>", body, re.S)
+        assert levels == 4 and rows
+        for row in rows:
+            boxes = row.count('<td><span class="comp-box"></span></td>\n')
+            assert boxes == (0 if "rated at" in row else levels), row
+            assert row.count("<td") == levels + (2 if "<p>Code</p>" in head else 1), row
     sa = (out / "meter-reader/self-assessment.html").read_text(encoding="utf-8")
     assert '<fieldset class="comp-sa-item" data-sa-item="reports-hazards"' in sa
     assert 'name="comp-sa-reports-hazards" value="proficient"' in sa

@@ -22,6 +22,7 @@ from sphinx.util.i18n import format_date
 from ..sources.model import CompetencyPlacement, IndicatorPlacement, Model
 from ..sources.scales import ANCHORS_EDITORIAL_NOTE, QUESTIONS_EDITORIAL_NOTE, SCALE_EDITORIAL_NOTE, Level, RatingScale
 from ..sphinx_ext.inline import inline_nodes, plain_text
+from ..sphinx_ext.nodes import mark_boxes
 from .items import PageContext, page_docname, with_permalink
 from .kinds import FORM_PAGES, model_page_title
 from .parts import competency_label, doc_link, heading, link, page_section, paragraph, text_paragraphs
@@ -84,7 +85,7 @@ def _rating_row(label: str, levels: Sequence[Level]) -> nodes.table:
     return _table(
         [3, *([2] * len(levels))],
         ["", *(v.label for v in levels)],
-        [[label, *(_box() for _ in levels)]],
+        [[label, _boxes(len(levels))]],
         ["comp-form-rating"],
     )
 
@@ -108,6 +109,9 @@ def _table(widths: list[int], head: list[nodes.Node | str] | None, rows: list[li
 def _row(cells: list[Any]) -> nodes.row:
     row = nodes.row()
     for cell in cells:
+        if isinstance(cell, mark_boxes):
+            row += cell  # its cells, one node
+            continue
         entry = nodes.entry()
         if isinstance(cell, str):
             entry += paragraph(cell) if cell else []
@@ -117,9 +121,9 @@ def _row(cells: list[Any]) -> nodes.row:
     return row
 
 
-def _box() -> nodes.inline:
-    """An empty box to mark by hand."""
-    return nodes.inline("", "", classes=["comp-box"])
+def _boxes(count: int) -> mark_boxes:
+    """A row's cells each holding an empty box to mark by hand."""
+    return mark_boxes(count=count)
 
 
 def _write_space(label: str, lines: int = 3) -> nodes.container:
@@ -220,7 +224,10 @@ def appraisal_page(ctx: PageContext) -> nodes.section:
             block += _anchors(model, placement.competency) if not placement.is_reference else []
             rows = []
             for code, item_id, text, rated_at in _rows(model, placement):
-                marks = [None if rated_at else _box() for _ in levels] if levels else ["" if rated_at else None]
+                if levels:
+                    marks = [None] * len(levels) if rated_at else [_boxes(len(levels))]
+                else:
+                    marks = ["" if rated_at else None]
                 rows.append([code, _item_text(model, item_id, text, rated_at), *marks])
             if rows:
                 head = ["Code", "Indicator", *(v.label for v in levels)] if levels else ["Code", "Indicator", "Rating"]

@@ -25,6 +25,14 @@ class kind_badge(nodes.Inline, nodes.TextElement):  # noqa: N801
     """A badge naming a section kind (technical, non-technical, ...)."""
 
 
+class mark_boxes(nodes.General, nodes.Element):  # noqa: N801
+    """The cells of a form's table row holding an empty box to mark by hand, one per level (`count`).
+
+    One node for the row's boxes, where a cell and a box each were two nodes a level: an appraisal
+    form has a row per indicator, and every node of a page is walked several times when it is
+    written. Its HTML is what Sphinx writes for those cells."""
+
+
 def visit_permalink_html(self: HTML5Translator, node: permalink) -> None:
     href = posixpath.basename(self.builder.get_target_uri(self.builder.current_docname))
     shown = node["base_url"] + node["path"] if node["base_url"] else node["path"]
@@ -56,6 +64,12 @@ def depart_badge_html(self: HTML5Translator, node: kind_badge) -> None:
     self.body.append("</span>")
 
 
+def visit_mark_boxes_html(self: HTML5Translator, node: mark_boxes) -> None:
+    self.body.append('<td><span class="comp-box"></span></td>\n' * node["count"])
+    node.parent.column += node["count"]  # type: ignore[attr-defined]  # as each cell would move it on
+    raise nodes.SkipNode
+
+
 def _pass(self: Any, node: nodes.Node) -> None:
     pass
 
@@ -76,6 +90,14 @@ def setup_nodes(app: Sphinx) -> None:
         latex=(_pass, _pass),
         man=(_pass, _pass),
         texinfo=(_pass, _pass),
+    )
+    app.add_node(
+        mark_boxes,
+        html=(visit_mark_boxes_html, None),
+        text=(visit_permalink_other, None),
+        latex=(visit_permalink_other, None),
+        man=(visit_permalink_other, None),
+        texinfo=(visit_permalink_other, None),
     )
     app.add_css_file("competency.css")
     app.add_js_file("competency.js", loading_method="defer")
