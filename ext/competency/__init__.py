@@ -22,11 +22,12 @@ ENV_VERSION = 6
 
 def setup(app: Sphinx) -> dict[str, Any]:
     from .sphinx_ext.extension import setup_extension
+    from .sphinx_ext.tool_code import environment_version
 
     setup_extension(app)
     return {
         "version": __version__,
-        "env_version": ENV_VERSION,
+        "env_version": environment_version(),  # ENV_VERSION and the tool's code (tool_code.py)
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

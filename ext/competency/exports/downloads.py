@@ -33,6 +33,7 @@ from ..sphinx_ext.build_record import record, recorded
 from ..sphinx_ext.config import competency_config
 from ..sphinx_ext.domain import comp_domain
 from ..sphinx_ext.state import note_site_dependency, site_of
+from ..sphinx_ext.tool_code import tool_key
 from ..theme.internals import warnings_fail_build, writes_html_pages
 from .case import DEFAULT_CREATOR, LIBRARY_FILE_NAME, LIBRARY_TITLE
 from .edition import build_stamp
@@ -124,6 +125,7 @@ def written_with(app: Sphinx, site: Site, folder: Path, settings: list[Any]) -> 
     sources (SOURCE_DATE_EPOCH) and the `settings` the files show."""
     return [
         __version__,
+        tool_key(),
         str(folder),
         site.utility.utility if site.utility else None,
         sorted(app.config.competency_active_tags),  # `only:` expressions choose what the models hold

@@ -33,6 +33,7 @@ from typing import IO
 from ..pages.editions import CHANGES_PAGE, changes_page_text
 from ..sources.editions import EDITIONS_FOLDER, Edition, commit_time, extract_sources, load_editions
 from ..sources.site import OVERLAY_FOLDER
+from ..sphinx_ext.tool_code import code_digest
 from .build_site import SPHINX_MODULE
 
 #: Beside an edition's finished build: it is complete and may be reused.
@@ -44,11 +45,9 @@ LINKED = "editions.json"
 def tool_key(root: Path) -> str:
     """What the pages of every edition are made with: this package's files, conf.py, the page
     templates and the versions of the libraries that write the pages."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parents[1]
-    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    digest = hashlib.sha256(code_digest().encode() + b"\0")  # this package's files
     templates = root / "docs" / "_templates"
-    files += sorted(p for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else []
+    files = sorted(p for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else []
     files += [root / "conf.py"]
     for path in files:
         digest.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")

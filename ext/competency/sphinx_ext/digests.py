@@ -19,7 +19,6 @@ from pathlib import Path
 
 from docutils import nodes
 
-from .. import ENV_VERSION
 from ..pages.dispatch import build_page, page_context
 from ..pages.family import family_key, family_page, family_stubs
 from ..pages.kinds import is_direct_page
@@ -29,6 +28,7 @@ from ..sources.scales import SCALE_FILE
 from ..sources.site import Site
 from .config import SiteLinks
 from .stubs import model_stub_list
+from .tool_code import tool_key
 
 
 def page_digest(page: nodes.Node) -> str:
@@ -49,7 +49,7 @@ def inputs_key(
     # Other jobs of the family that the model's pages name (pages/family.py), as they are shown.
     return json.dumps(
         [
-            ENV_VERSION,
+            tool_key(),
             [(str(p), stamps.get(p)) for p in files],
             sorted(tags),
             list(urls),
@@ -77,7 +77,7 @@ def family_pages_key(site: Site, stamps: Mapping[Path, tuple[int, int]]) -> str 
     """What the family's own pages are built from besides the models: the library file (None: no family)."""
     if site.library is None:
         return None
-    return json.dumps([ENV_VERSION, str(site.library.path), stamps.get(site.library.path)])
+    return json.dumps([tool_key(), str(site.library.path), stamps.get(site.library.path)])
 
 
 def changed_family_pages(site: Site, digests: Mapping[str, str], changed_models: Set[str] | None = None) -> set[str]:

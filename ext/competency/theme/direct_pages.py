@@ -31,7 +31,6 @@ from sphinx.util.display import status_iterator
 from sphinx.util.docutils import new_document
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
-from .. import ENV_VERSION
 from ..pages.dispatch import build_page
 from ..pages.items import page_docname
 from ..pages.kinds import MODEL_WIDE_PAGES, model_page_title
@@ -43,6 +42,7 @@ from ..sphinx_ext.digests import page_digest
 from ..sphinx_ext.direct_pages import DirectPage, direct_context
 from ..sphinx_ext.domain import comp_domain, names_items_through_roles
 from ..sphinx_ext.stubs import STUB_SUFFIX
+from ..sphinx_ext.tool_code import tool_key
 from .garbage import collected_in_steps, paused_then_frozen
 from .nav import SIDEBAR_ATTRIBUTE, model_of_page, navigation_digest, page_sidebar
 from .post_transforms import apply_post_transforms
@@ -95,7 +95,7 @@ class DirectPageWriter:
             for docname in self.env.toctree_includes.get(self.builder.config.root_doc, ())
         ]
         return [
-            ENV_VERSION,
+            tool_key(),
             build_settings_digest(self.builder.sphinx_app),
             self.builder.templates.newest_template_mtime(),
             header,
