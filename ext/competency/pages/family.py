@@ -43,6 +43,7 @@ from .parts import (
     link,
     page_section,
     paragraph,
+    static_script,
     table_row,
 )
 
@@ -428,8 +429,7 @@ def compare_page(family: Family, docname: str) -> nodes.section:
         '<button type="submit">Compare</button></form>'
         '<div id="comp-compare-result" class="comp-compare-result" aria-live="polite">'
         "<p>The comparison needs JavaScript; the career path pages show the declared paths without it.</p></div>"
-        f'<script src="{prefix}{DATA_SCRIPT}"></script>'
-        f'<script src="{prefix}_static/comp-compare.js"></script>',
+        f'<script src="{prefix}{DATA_SCRIPT}"></script>' + static_script(prefix, "comp-compare.js"),
         format="html",
     )
     return page

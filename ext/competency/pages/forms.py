@@ -25,7 +25,7 @@ from ..sphinx_ext.inline import inline_nodes, plain_text
 from ..sphinx_ext.nodes import mark_boxes
 from .items import PageContext, page_docname, with_permalink
 from .kinds import FORM_PAGES, model_page_title
-from .parts import competency_label, doc_link, heading, link, page_section, paragraph, text_paragraphs
+from .parts import competency_label, doc_link, heading, link, page_section, paragraph, static_script, text_paragraphs
 
 #: Model-wide pages printed as forms: a footer with the job, edition and page numbers, no link targets.
 PRINTED_FORMS = ("profile", *(kind for kind, _title in FORM_PAGES))
@@ -389,7 +389,7 @@ def self_assessment_page(ctx: PageContext) -> nodes.section:
             "share competencies, this part shows what to develop for a target job.",
             classes=["comp-form-note"],
         )
-    page += _raw(f'<script src="../_static/{SCRIPT}"></script>')
+    page += _raw(static_script("../", SCRIPT))
     return with_permalink(ctx, page)
 
 
@@ -468,8 +468,7 @@ def posting_page(ctx: PageContext) -> nodes.section:
         '<button type="button" data-posting-format="html">Copy as HTML</button>'
         '<p id="comp-posting-status" role="status" aria-live="polite"></p></div>'
         '<label for="comp-posting-preview">What is copied</label>'
-        '<textarea id="comp-posting-preview" readonly rows="12"></textarea></div>'
-        f'<script src="../_static/{SCRIPT}"></script>'
+        '<textarea id="comp-posting-preview" readonly rows="12"></textarea></div>' + static_script("../", SCRIPT)
     )
     page += _raw("".join(parts))
     return with_permalink(ctx, page)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -10,6 +13,9 @@ from sphinx import addnodes
 from ..sources.model import Competency, Indicator, Model, Responsibility, Section
 from ..sphinx_ext.inline import inline_nodes, plain_text
 from ..sphinx_ext.nodes import kind_badge
+
+#: The theme's static files (copied to `_static/` of every site).
+STATIC = Path(__file__).resolve().parents[1] / "theme" / "static"
 
 KIND_LABELS = {
     "technical": "Technical",
@@ -202,3 +208,16 @@ def table_row(cells: Iterable[nodes.Node]) -> nodes.row:
 def empty_cell(spoken: str) -> nodes.paragraph:
     """A table cell with nothing in it to see: a screen reader says `spoken` rather than skipping it."""
     return paragraph(nodes.inline("", spoken, classes=["visually-hidden"]))
+
+
+def static_script(prefix: str, name: str) -> str:
+    """The tag of one of the theme's scripts, its address carrying a checksum of the file as Sphinx
+    gives its own scripts (`?v=`): a browser that kept an earlier version fetches the new one."""
+    return f'<script src="{prefix}_static/{name}?v={_checksum(name)}"></script>'
+
+
+@cache
+def _checksum(name: str) -> str:
+    """As Sphinx's: CRC-32 of the file's bytes, carriage returns left out."""
+    content = (STATIC / name).read_bytes().translate(None, b"\r")
+    return f"{zlib.crc32(content):08x}"
