@@ -110,3 +110,33 @@ def test_a_file_that_does_not_parse_is_reported_as_without_workers(tmp_path: Pat
             load_site_cached(source, tmp_path / cache, jobs=jobs)
         messages.append([str(problem) for problem in raised.value.problems])
     assert messages[0] == messages[1] and "line-locator.yaml" in messages[0][0]
+
+
+def test_only_the_entry_of_an_edited_file_is_pickled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(REPO / "tests" / "roots" / "test-variants" / "competency_src", source)
+    cache = tmp_path / "sources.pickle"
+    pickled: list[str] = []
+    pickle_entry = source_cache._pickled
+    monkeypatch.setattr(
+        source_cache, "_pickled", lambda entry: pickled.append(entry[2].path.name) or pickle_entry(entry)
+    )
+    first = load_site_cached(source, cache)
+    assert sorted(pickled) == ["line-locator.yaml", "meter-reader.yaml"]
+
+    pickled.clear()
+    written = cache.stat().st_mtime_ns
+    load_site_cached(source, cache)
+    assert pickled == [] and cache.stat().st_mtime_ns == written  # nothing parsed: the cache is left as it is
+
+    model = source / "line-locator.yaml"
+    text = model.read_text(encoding="utf-8")
+    model.write_text(text.replace("Marks buried lines before digging", "Marks lines"), "utf-8")
+    later = model.stat().st_mtime_ns + 5_000_000_000
+    os.utime(model, ns=(later, later))
+    load_site_cached(source, cache)
+    assert pickled == ["line-locator.yaml"]  # the other entry's bytes are written as they were read
+    pickled.clear()
+    again = load_site_cached(source, cache)
+    assert pickled == [] and again.written["line-locator"].indicators["marks-lines"].text == "Marks lines"
+    assert again.written["meter-reader"] == first.written["meter-reader"]
