@@ -417,6 +417,43 @@ def test_a_utility_site_has_its_editions(released: Path) -> None:
     assert text.startswith("Superseded edition v1") and "does not use this indicator" in text
 
 
+@pytest.mark.slow
+def test_a_site_of_another_source_folder_builds_that_folders_editions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make html SOURCES=<folder>`: the editions recorded in that folder, built from it as it stood."""
+    site = copy_site(tmp_path)
+    sources = "examples/family/competency_src"
+    (site / ".gitignore").write_text("/_build/\n__pycache__/\n", encoding="utf-8")
+    git(site, "init", "-q")
+    commit_all(site, "first")
+    assert main(["release", "f1", "--date", "2025-03-01", "--note", "The family.", "--src", str(site / sources)]) == 0
+    assert f"Publish it with `make html SOURCES={site / sources}`" in capsys.readouterr().err
+    reader = site / sources / "meter-reader.yaml"
+    text = reader.read_text(encoding="utf-8")
+    first = text.split("text: ", 1)[1].split("\n", 1)[0]
+    edit(reader, f"text: {first}", f"text: {first}, reworded since f1")
+    commit_all(site, "a change after f1")
+    out = site / "_build" / "sources" / "generic"
+    result = make_html(site, out, sources=sources)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Building edition") == 1 and "Building edition f1" in result.stdout
+    edition = out / "html" / "editions" / "f1"
+    home = page_text(edition / "index.html")
+    assert home.startswith("Edition f1 (2025-03-01), the current edition") and "Meter Reader" in home
+    pinned = [page_text(p) for p in (edition / "meter-reader" / "indicators").glob("*.html")]
+    assert any(first in page and "reworded since f1" not in page for page in pinned)  # as it stood
+    current = (out / "html" / "meter-reader" / "indicators").glob("*.html")
+    assert any("reworded since f1" in page_text(p) for p in current)
+    assert (out / "html" / "editions" / "f1" / "edition-changes.html").is_file()
+    assert [b for b in crawl_site(out / "html") if "(leads outside the site)" not in b] == []
+    # The reference site, whose source folder records no edition, has none.
+    reference = make_html(site, site / "_build" / "generic")
+    assert reference.returncode == 0, reference.stderr
+    assert "Building edition" not in reference.stdout
+    assert not (site / "_build" / "generic" / "html" / "editions").exists()
+
+
 # -- the exports name the edition -------------------------------------------------------------------------
 
 EXPORT_SCHEMA = REPO / "ext" / "competency" / "schemas" / "competency-export.schema.json"

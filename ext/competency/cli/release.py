@@ -99,10 +99,12 @@ def run(args: argparse.Namespace) -> int:
             f"edition {name} is recorded and committed ({record_commit[:12]}) but the tag failed: {exc}",
             f"tag it by hand: git tag -a {name} {record_commit[:12]}",
         ) from None
+    default = Path("competency_src").resolve() == src.resolve()
+    command = "make html" if default else f"make html SOURCES={display_path(src)}"
     print(
         f"Edition {name} ({date}) is the commit {head[:12]}: recorded in {display_path(path)}, committed "
         f"({record_commit[:12]}) and tagged {name}.\n"
-        f"Publish it with `make html` (below editions/{name}/); share it with `git push --follow-tags`.",
+        f"Publish it with `{command}` (below editions/{name}/); share it with `git push --follow-tags`.",
         file=sys.stderr,
     )
     return 0

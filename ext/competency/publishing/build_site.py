@@ -245,7 +245,7 @@ def build(
     from .edition_build import build_editions  # imports Sphinx: only when a build goes ahead (above)
 
     try:
-        status = build_editions(root, variant_dir, utility, jobs, sphinx_options, say)
+        status = build_editions(root, variant_dir, utility, jobs, sphinx_options, say, sources)
     except SourceError as exc:
         for problem in exc.problems:
             sys.stderr.write(f"{problem}\n")

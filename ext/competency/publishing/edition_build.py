@@ -1,16 +1,17 @@
 """Building each edition of a site into `editions/<name>/` of it, once, and reusing it after.
 
 `make html` (build_site.py) calls `build_editions` after the current site is built. Each edition
-is built from its recorded revision: the checkout as it was then (`git archive`: conf.py, docs/,
-competency_src/, so its pages and the files they include are as they stood) into a folder under
+is built from its recorded revision: the checkout as it was then (`git archive`: conf.py, docs/ and
+the source folder, competency_src/ or the one `make html SOURCES=` names, so its pages and the files
+they include are as they stood) into a folder under
 `_build/<variant>/editions/`, with the CURRENT tool, conf.py and page templates, so that every
 edition looks like the site and carries the banner of pages/editions.py. Its pages keep the URLs
 they had, below `editions/<name>/`.
 
 An edition's build is kept, keyed by what it is made from: the edition's record, the edition
-before it (its changes page), whether it is the latest, the variant, the build options and the
-tool itself (the code of this package, conf.py, the templates and the versions of Sphinx and
-the theme). A `make html` that changed none of these builds no edition: it links the kept
+before it (its changes page), whether it is the latest, the variant, the source folder, the build
+options and the tool itself (the code of this package, conf.py, the templates and the versions of
+Sphinx and the theme). A `make html` that changed none of these builds no edition: it links the kept
 builds into the work folder, and publishing finds them unchanged.
 
 A utility whose overlay an edition did not have yet gets the generic edition (its site then was
@@ -34,7 +35,7 @@ from ..pages.editions import CHANGES_PAGE, changes_page_text
 from ..sources.editions import EDITIONS_FOLDER, Edition, commit_time, extract_sources, load_editions
 from ..sources.site import OVERLAY_FOLDER
 from ..sphinx_ext.tool_code import code_digest
-from .build_site import SPHINX_MODULE
+from .build_site import DEFAULT_SOURCES, SPHINX_MODULE
 
 #: Beside an edition's finished build: it is complete and may be reused.
 COMPLETE = "complete"
@@ -60,19 +61,37 @@ def tool_key(root: Path) -> str:
 
 
 def edition_key(
-    edition: Edition, previous: Edition | None, latest: bool, utility: str, options: Sequence[str], tool: str
+    edition: Edition,
+    previous: Edition | None,
+    latest: bool,
+    utility: str,
+    options: Sequence[str],
+    tool: str,
+    sources: str = DEFAULT_SOURCES,
 ) -> str:
     record = [edition.name, edition.date, edition.revision, edition.note]
     before = previous.revision if previous else ""
-    return hashlib.sha256(json.dumps([record, before, latest, utility, list(options), tool]).encode()).hexdigest()[:16]
+    key = [record, before, latest, utility, list(options), tool]
+    if sources != DEFAULT_SOURCES:  # the keys of the builds kept before the source folder was named stay
+        key.append(sources)
+    return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:16]
 
 
-def build_editions(root: Path, variant_dir: Path, utility: str, jobs: str, options: Sequence[str], say: IO[str]) -> int:
-    """Build (or reuse) every edition and put it into the work folder's `editions/`; an exit status.
+def build_editions(
+    root: Path,
+    variant_dir: Path,
+    utility: str,
+    jobs: str,
+    options: Sequence[str],
+    say: IO[str],
+    sources: str = DEFAULT_SOURCES,
+) -> int:
+    """Build (or reuse) every edition of the source folder `sources` (relative to the checkout `root`)
+    and put it into the work folder's `editions/`; an exit status.
 
     Raises SourceError (an unreadable editions file, a commit missing from the clone).
     """
-    source_dir = root / "competency_src"
+    source_dir = root / sources
     editions = load_editions(source_dir)
     cache = variant_dir / EDITIONS_FOLDER
     work = variant_dir / ".work" / "html" / EDITIONS_FOLDER
@@ -86,9 +105,10 @@ def build_editions(root: Path, variant_dir: Path, utility: str, jobs: str, optio
     for n, edition in enumerate(editions):
         previous = editions[n - 1] if n else None
         latest = n == len(editions) - 1
-        folder = cache / f"{edition.name}-{edition_key(edition, previous, latest, utility, options, tool)}"
+        key = edition_key(edition, previous, latest, utility, options, tool, sources)
+        folder = cache / f"{edition.name}-{key}"
         if not (folder / COMPLETE).is_file():
-            status = _build_one(root, folder, edition, previous, latest, utility, jobs, options, say)
+            status = _build_one(root, sources, folder, edition, previous, latest, utility, jobs, options, say)
             if status != 0:
                 say.write(f"error: edition {edition.name} could not be built; nothing was published\n")
                 return status
@@ -102,6 +122,7 @@ def build_editions(root: Path, variant_dir: Path, utility: str, jobs: str, optio
 
 def _build_one(
     root: Path,
+    sources: str,
     folder: Path,
     edition: Edition,
     previous: Edition | None,
@@ -115,8 +136,8 @@ def _build_one(
     say.write(f"Building edition {edition.name} ({edition.date}, commit {commit}) with the current tool.\n")
     say.flush()
     _remove(folder)
-    source_dir = root / "competency_src"
-    checkout = extract_sources(source_dir, edition, folder / "src", checkout=True)
+    source_dir = root / sources
+    checkout = extract_sources(source_dir, edition, folder / "src", checkout=root)
     shutil.copy2(root / "conf.py", checkout / "conf.py")  # the current configuration and theme
     templates = root / "docs" / "_templates"
     _remove(checkout / "docs" / "_templates")
@@ -128,8 +149,10 @@ def _build_one(
     before = ""
     if previous is not None:
         before = str(extract_sources(source_dir, previous, folder / "previous"))
-    has_overlay = (checkout / "competency_src" / OVERLAY_FOLDER / f"{utility}.yaml").is_file()
+    has_overlay = (checkout / sources / OVERLAY_FOLDER / f"{utility}.yaml").is_file()
     tags = ["-t", utility] if utility and has_overlay else []
+    if sources != DEFAULT_SOURCES:
+        tags += ["-D", f"competency_source_dir={sources}"]  # as make html passes it (build_site.sphinx_command)
     settings = {
         "competency_edition": edition.name,
         "competency_edition_date": edition.date,

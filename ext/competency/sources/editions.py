@@ -176,14 +176,12 @@ def edition_site(source_dir: Path, edition: Edition, cache_dir: Path | None = No
     return site
 
 
-def extract_sources(source_dir: Path, edition: Edition, target: Path, *, checkout: bool = False) -> Path:
-    """Write the source folder (or, with `checkout`, the folder holding it: conf.py, docs/) as it was at
-    the edition's revision into `target`; return where the source folder (or the checkout) is there."""
+def extract_sources(source_dir: Path, edition: Edition, target: Path, *, checkout: Path | None = None) -> Path:
+    """Write the source folder (or, with `checkout`, that folder of the same repository: the one holding
+    conf.py and docs/, which holds the source folder) as it was at the edition's revision into `target`;
+    return where the source folder (or the checkout) is there."""
     source_dir = Path(source_dir).resolve()
-    prefix = _git(source_dir, ["rev-parse", "--show-prefix"], edition).strip()
-    if checkout:
-        prefix = prefix.rstrip("/").rpartition("/")[0]
-        prefix = prefix + "/" if prefix else ""
+    prefix = _git(Path(checkout or source_dir).resolve(), ["rev-parse", "--show-prefix"], edition).strip()
     require_revision(source_dir, edition)
     top = Path(_git(source_dir, ["rev-parse", "--show-toplevel"], edition).strip())
     data = _git_bytes(top, ["archive", "--format=tar", edition.revision, "--", prefix or "."], edition)
