@@ -165,6 +165,31 @@ def test_release_refuses_uncommitted_sources_and_bad_sources(repo: Path, capsys:
     assert main(["release", "bad/name", "--src", str(src)]) == 1
 
 
+def test_release_of_a_nested_source_folder_refuses_uncommitted_pages_and_settings_of_its_site(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `make html SOURCES=utilities/acme` builds the edition with the checkout's conf.py and docs/.
+    nested = repo / "utilities" / "acme"
+    nested.parent.mkdir()
+    shutil.move(repo / "competency_src", nested)
+    (repo / "docs").mkdir()
+    (repo / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    commit_all(repo, "a utility's own folder")
+    (repo / "docs" / "about.md").write_text("# About the utility\n", encoding="utf-8")
+    assert main(["release", "v1", "--src", str(nested)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot release: the sources have changes that are not committed (docs/about.md)" in err
+    git(repo, "checkout", "--", "docs")
+    with (repo / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("html_title = 'Acme'\n")
+    assert main(["release", "v1", "--src", str(nested)]) == 1
+    assert "not committed (conf.py)" in capsys.readouterr().err
+    assert not (nested / "editions.yaml").exists() and git(repo, "tag").strip() == ""
+    git(repo, "checkout", "--", "conf.py")
+    assert main(["release", "v1", "--src", str(nested)]) == 0
+    assert "make html SOURCES=" in capsys.readouterr().err
+
+
 # -- the checks against each edition --------------------------------------------------------------------
 
 

@@ -46,7 +46,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     src: Path = args.src
-    site = check_sources(src, Path("docs"))  # the same checks as `competency check`, editions included
+    check_sources(src, Path("docs"))  # the same checks as `competency check`, editions included
     path = editions_file(src)
     where = Location(path=path, line=1, column=1)
     editions = load_editions(src)
@@ -60,8 +60,9 @@ def run(args: argparse.Namespace) -> int:
     head = (_git(src, "rev-parse", "--verify", "HEAD^{commit}") or "").strip()
     if not head:
         raise _refused(where, "the sources are not in a git repository with a commit", "commit the sources first")
-    docs = site.source_dir.resolve().parent / "docs"
-    dirty = _git(src, "status", "--porcelain", "--", ".", *([str(docs)] if docs.is_dir() else []))
+    site_root = _site_root(src)
+    built_with = [path for path in (site_root / "docs", site_root / "conf.py") if path.exists()]
+    dirty = _git(src, "status", "--porcelain", "--", ".", *map(str, built_with))
     if dirty is None or dirty.strip():
         listed = ", ".join(line[3:] for line in (dirty or "").splitlines()[:5])
         raise _refused(
@@ -108,6 +109,22 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _site_root(src: Path) -> Path:
+    """The folder `make html` builds the editions of `src` in: the nearest one above it, within its git
+    checkout, that holds conf.py (a utility's folder may sit deeper than competency_src/), else its parent.
+
+    An edition is built from that folder's conf.py and docs/ as committed, so they must be committed too.
+    """
+    folder = src.resolve()
+    top = (_git(src, "rev-parse", "--show-toplevel") or "").strip()
+    for parent in folder.parents:
+        if (parent / "conf.py").is_file():
+            return parent
+        if top and parent == Path(top).resolve():
+            break
+    return folder.parent
 
 
 def _restore(path: Path, before: str | None) -> None:
