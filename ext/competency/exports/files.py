@@ -6,6 +6,7 @@ command line and the site publish byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from collections.abc import Sequence
@@ -114,8 +115,14 @@ def write_bytes(path: Path, data: bytes) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)  # noqa: PTH105  (Sphinx hands some paths as str subclasses, whose replace is str.replace)
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)  # noqa: PTH105  (Sphinx hands some paths as str subclasses, whose replace is str.replace)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        # The error names the file the maintainer knows (the export), not the hidden one written first.
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     return True
 
 
