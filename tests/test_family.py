@@ -104,6 +104,24 @@ def test_a_wrong_library_or_use_is_a_located_error(
     assert any(expected in p for p in problems), problems
 
 
+def test_a_shared_indicator_under_another_competency_is_a_located_error(tmp_path: Path) -> None:
+    folder = _copy_root(tmp_path)
+    path = folder / "operator.yaml"
+    text = path.read_text(encoding="utf-8")
+    use = "          - id: listens-actively\n            shared: listens-actively\n"
+    use += '            text: "Listens actively to customers\' concerns"\n'
+    assert use in text
+    moved = text.replace(use, "").replace("            text: Runs pumps\n", "            text: Runs pumps\n" + use)
+    path.write_text(moved, encoding="utf-8")
+    line = moved.splitlines().index("            shared: listens-actively") + 1
+    assert _problems(folder) == [
+        f"operator.yaml:{line}: 'listens-actively' uses the shared indicator 'listens-actively' of the shared "
+        "competency 'communication', but is listed under the job's own 'pumping' (list it under the job's use of "
+        "'communication' (`shared: communication`), or remove `shared:` to keep the words as this competency's own "
+        "indicator)"
+    ]
+
+
 def test_a_use_without_a_library_says_where_to_define_it(tmp_path: Path) -> None:
     folder = _copy_root(tmp_path)
     shutil.rmtree(folder / "shared")

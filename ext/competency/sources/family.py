@@ -283,7 +283,14 @@ def _check_uses(library: Library, documents: Mapping[str, YamlDocument]) -> list
     aliases = library.aliases_index()
     for document in documents.values():
         used: dict[str, str] = {}
+        owners: dict[str, str | None] = {}  # the job's competency id -> the shared competency it uses
+        owner: tuple[str, str | None] = ("", None)  # the competency whose indicators follow, its shared id
         for where, entry, kind in model_entries(document.data):
+            if kind == "competency":
+                if "id" in entry:
+                    owners[entry["id"]] = entry.get("shared")
+                competency_id = entry.get("id") or entry.get("ref", "")
+                owner = (competency_id, owners.get(competency_id))
             if "shared" not in entry or "id" not in entry:
                 continue
             shared_id, at = entry["shared"], document.positions.at((*where, "shared"))
@@ -306,7 +313,30 @@ def _check_uses(library: Library, documents: Mapping[str, YamlDocument]) -> list
                 )
             used[shared_id] = entry["id"]
             problems += _wording_problem(library, kind, shared_id, entry, at)
+            if kind == "indicator":
+                problems += _owner_problem(library, shared_id, entry, owner, at)
     return problems
+
+
+def _owner_problem(
+    library: Library, shared_id: str, entry: dict[str, Any], owner: tuple[str, str | None], at: Location
+) -> list[Problem]:
+    """A shared indicator is listed under the job's use of its shared competency: its page names
+    that competency, and lists each job's code of it."""
+    expected = library.indicators[shared_id].competency
+    competency_id, owner_shared = owner
+    if owner_shared == expected:
+        return []
+    under = f"'{competency_id}', a use of '{owner_shared}'" if owner_shared else f"the job's own '{competency_id}'"
+    return [
+        Problem(
+            location=at,
+            message=f"'{entry['id']}' uses the shared indicator '{shared_id}' of the shared competency "
+            f"'{expected}', but is listed under {under}",
+            hint=f"list it under the job's use of '{expected}' (`shared: {expected}`), or remove `shared:` to "
+            "keep the words as this competency's own indicator",
+        )
+    ]
 
 
 def _wording_problem(library: Library, kind: str, shared_id: str, entry: dict[str, Any], at: Location) -> list[Problem]:
@@ -317,8 +347,8 @@ def _wording_problem(library: Library, kind: str, shared_id: str, entry: dict[st
                 Problem(
                     location=at,
                     message=f"the title '{entry['title']}' is not the shared competency's title '{shared_title}'",
-                    hint="a use keeps the shared title (case, spacing, apostrophes and a qualifier in brackets "
-                    "may differ); use another shared competency or remove `shared:`",
+                    hint="a use keeps the shared title (case, spacing, apostrophes, a final full stop and a qualifier "
+                    "in brackets may differ); use another shared competency or remove `shared:`",
                 )
             ]
         return []
