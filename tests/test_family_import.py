@@ -75,7 +75,7 @@ def test_import_joins_the_shared_competencies_and_says_so_line_by_line(
     assert (
         f"{path}:{line('2. COMPUTER SKILLS')}: note: I.2 'COMPUTER SKILLS' joins the shared competency "
         "'computer-skills': 'COMPUTER SKILLS' is 'Computer Skills' (compared as published: case, spacing, "
-        "apostrophes and a qualifier in brackets aside)"
+        "apostrophes, a final full stop and a qualifier in brackets aside)"
     ) in err
     assert f"{path}:{line('2. Critical  and')}: note: II.2 'Critical and analytical thinking' joins" in err
     assert f"{path}:{line('1. Communication')}: note: II.1 'Communication' joins the shared competency" in err
@@ -90,6 +90,37 @@ def test_import_joins_the_shared_competencies_and_says_so_line_by_line(
         "'ensures-prompt-response-to-requests': same indicator?"
     ) in err
     assert "written from" in err and "joined the family: 10 shared competencies, 3 shared indicators" in err
+
+
+def test_a_hyphen_or_words_the_job_already_shares_are_warned_about_never_joined_twice(
+    family: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = tmp_path / f"{JOB}.txt"
+    written = TEXT.read_text(encoding="utf-8").replace("4. Safety Awareness\n", "4. Safety-Awareness\n")
+    # A superior-performance competency listing the words of II.1.a again, in another case.
+    again = "c. ACTIVELY listens and seeks to understand others: customers, colleagues, managers\n"
+    text.write_text(written.rstrip("\n") + "\n" + again, encoding="utf-8")
+    assert main(["import", str(text), "-o", str(family / f"{JOB}.yaml")]) == 0
+    err = capsys.readouterr().err
+    path = text.as_posix()
+    lines = text.read_text(encoding="utf-8").splitlines()
+    at = {start: next(n for n, t in enumerate(lines, 1) if t.startswith(start)) for start in ("4. Safety", "c. ACT")}
+    assert (
+        f"{path}:{at['4. Safety']}: warning: II.4 'Safety-Awareness' is nearly the shared competency "
+        "'Safety Awareness': same competency? (they differ only in case, spacing or punctuation;"
+    ) in err
+    assert (
+        f"{path}:{at['c. ACT']}: warning: V.2.c has the words of the shared indicator 'actively-listens-to-others' "
+        "(compared as published: case, spacing, apostrophes and a final full stop aside), which this job already "
+        "uses as 'actively-listens-seeks-understand-others' (kept as the job's own indicator: a job uses a shared "
+        "indicator once; if it is the same behaviour, write `- ref: actively-listens-seeks-understand-others` for it)"
+    ) in err
+    uses = _uses(family, JOB)
+    assert "safety-awareness" not in uses  # the hyphenated title is the job's own
+    assert list(uses.values()).count("actively-listens-to-others") == 1
+    # Messages come in the order of the text's lines.
+    numbers = [int(m) for m in re.findall(rf"^{re.escape(path)}:(\d+): ", err, flags=re.MULTILINE)]
+    assert numbers == sorted(numbers) and len(numbers) > 5
 
 
 def test_import_reports_titles_and_words_other_jobs_have_with_the_command_that_shares_them(

@@ -216,6 +216,8 @@ def test_duplicate_ids_get_numbered_suffixes_in_text_order() -> None:
 
 def test_near_key_ignores_punctuation_and_quote_style() -> None:
     assert near_key("Shows others’ behavior.") == near_key("shows others' behavior")
+    assert near_key("Self-Control") == near_key("Self Control") == near_key("self control")
+    assert near_key("Self Control") != near_key("Self Care")
 
 
 # -- every part of the shape: the small model ------------------------------------------------------------

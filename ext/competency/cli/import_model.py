@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..importer.family import Joined, join_family
@@ -55,18 +56,16 @@ def run(args: argparse.Namespace) -> int:
         raw, path=args.src, model_id=args.model_id or (args.output.stem if args.output else None), strict=args.strict
     )
     output = args.output or Path(f"{result.model['id']}.yaml")
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
     if result.errors and not args.force:
+        _print_in_line_order(result.problems)
         print(
             f"{display_path(args.src)}: {len(result.errors)} error(s); nothing written "
             "(correct the text, or pass --force to write what could be read)",
             file=sys.stderr,
         )
         return 1
-    if args.force:
-        _report_skipped(result, args.src)
     if output.exists() and not args.force:
+        _print_in_line_order(result.problems)
         print(
             f"{display_path(output)}: exists; nothing written (remove it, or pass --force to overwrite it: "
             "ids of a model already published are permanent, so compare before replacing)",
@@ -75,9 +74,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     family = _family(output, result.model["id"])
     joined = _join(result, family, args.src, output.parent)
+    # What the text said and what joining the family said, one list in the order of the text's lines.
+    _print_in_line_order([*result.problems, *(joined.problems if joined is not None else ())])
+    if args.force:
+        _report_skipped(result, args.src)
     if joined is not None:
-        for problem in joined.problems:
-            print(problem, file=sys.stderr)
         result = dataclasses.replace(result, model=joined.model)
     text = render(result, args.src)
     problems = validate(text, output, result.model["id"], family)
@@ -94,6 +95,11 @@ def run(args: argparse.Namespace) -> int:
         )
     print(f"{display_path(output)}: written from {display_path(args.src)} ({summary})", file=sys.stderr)
     return 0
+
+
+def _print_in_line_order(problems: Sequence[Problem]) -> None:
+    for problem in sorted(problems, key=lambda problem: problem.location.line or 0):  # a stable sort
+        print(problem, file=sys.stderr)
 
 
 def _family(output: Path, model_id: str) -> Site | None:

@@ -150,7 +150,7 @@ class Builder:
             self.warn(
                 item.line,
                 f"{code} is nearly {similar.code}: same indicator?",
-                f"they differ only in punctuation or quote style; if they are the same, "
+                f"they differ only in case, spacing, punctuation or quote style; if they are the same, "
                 f"write `- ref: {similar.id}` for {code}",
             )
         entry: dict[str, Any] = {"id": self.claim(indicator_slug(text), "indicator"), "text": text}

@@ -2,13 +2,13 @@
 
 `competency import` into a source folder that already holds models compares the
 new model with the others, as published text (family.py's normalisation: case,
-spacing, apostrophe style and a qualifier in brackets aside):
+spacing, apostrophe style, a final full stop and a qualifier in brackets aside):
 
 - a competency titled as a shared competency becomes a use of it (`shared:`);
 - an indicator worded as a shared indicator becomes a use of it;
 - a title or indicator wording another job has, but that is not shared yet, is
   reported with the `competency share` command that shares it;
-- a near-duplicate (punctuation aside) is warned about and kept separate, as
+- a near-duplicate (case, spacing and punctuation aside) is warned about and kept separate, as
   within one model (importer/assembly.py).
 
 Every decision is a `Problem` at the text's line (a note, or a warning), so the
@@ -36,7 +36,7 @@ from ..sources.model import Model
 from ..sources.problems import Location, Problem, display_path
 from .ids import near_key
 
-HOW_COMPARED = "compared as published: case, spacing, apostrophes and a qualifier in brackets aside"
+HOW_COMPARED = "compared as published: case, spacing, apostrophes, a final full stop and a qualifier in brackets aside"
 HOW_WORDS_COMPARED = "compared as published: case, spacing, apostrophes and a final full stop aside"
 
 
@@ -118,7 +118,8 @@ def join_family(
     model = copy.deepcopy(model)
     known = _Others(library=library, models=others)
     problems: list[Problem] = []
-    used: set[str] = set()
+    #: Shared id -> the id of this job's entry that uses it (a job uses a shared item once).
+    used: dict[str, str] = {}
     #: Imported competency id -> its shared id (joined) or its normalised title (a candidate).
     competency_key: dict[str, str] = {}
     joined = [0, 0]
@@ -155,7 +156,7 @@ def _with_shared(entry: dict[str, Any], shared_id: str) -> None:
             entry["shared"] = shared_id
 
 
-def _join_competency(entry: dict[str, Any], known: _Others, used: set[str], folder: Path, say: Any) -> str | None:
+def _join_competency(entry: dict[str, Any], known: _Others, used: dict[str, str], folder: Path, say: Any) -> str | None:
     title = entry["title"]
     shared = known.shared_title(title)
     if shared is not None and shared.id in used:
@@ -168,7 +169,7 @@ def _join_competency(entry: dict[str, Any], known: _Others, used: set[str], fold
         return None
     if shared is not None:
         _with_shared(entry, shared.id)
-        used.add(shared.id)
+        used[shared.id] = entry["id"]
         how = "" if title == shared.title else f": '{title}' is '{shared.title}' ({HOW_COMPARED})"
         say(entry["id"], f"'{title}' joins the shared competency '{shared.id}'{how}")
         return shared.id
@@ -188,7 +189,8 @@ def _join_competency(entry: dict[str, Any], known: _Others, used: set[str], fold
         say(
             entry["id"],
             f"'{title}' is nearly {near}: same competency?",
-            "they differ only in punctuation; kept separate: if they are the same, write the same title",
+            "they differ only in case, spacing or punctuation; kept separate: if they are the same, "
+            "write the same title",
             "warning",
         )
     return None
@@ -201,16 +203,27 @@ def normalised_title_text(title: str) -> str:
 
 
 def _join_indicator(
-    entry: dict[str, Any], competency_key: str, known: _Others, used: set[str], folder: Path, say: Any
+    entry: dict[str, Any], competency_key: str, known: _Others, used: dict[str, str], folder: Path, say: Any
 ) -> bool:
     text = entry["text"]
     shared = known.shared_text(text)
     if shared is not None and shared.id not in used:
         _with_shared(entry, shared.id)
-        used.add(shared.id)
+        used[shared.id] = entry["id"]
         how = "" if text == shared.text else f" ({HOW_WORDS_COMPARED})"
         say(entry["id"], f"joins the shared indicator '{shared.id}'{how}")
         return True
+    if shared is not None:
+        first = used[shared.id]
+        say(
+            entry["id"],
+            f"has the words of the shared indicator '{shared.id}' ({HOW_WORDS_COMPARED}), which this job "
+            f"already uses as '{first}'",
+            f"kept as the job's own indicator: a job uses a shared indicator once; if it is the same "
+            f"behaviour, write `- ref: {first}` for it",
+            "warning",
+        )
+        return False
     same = known.texts.get(normalised_text(text), [])
     if same:
         where = ", ".join(f"{m.id} {m.home_of_indicator(i)[1].code}" for m, i in same)
@@ -222,7 +235,8 @@ def _join_indicator(
         say(
             entry["id"],
             f"is nearly {near}: same indicator?",
-            "they differ only in punctuation or quote style; kept separate: if they are the same, write the same words",
+            "they differ only in case, spacing, punctuation or quote style; kept separate: if they are the same, "
+            "write the same words",
             "warning",
         )
     return False

@@ -75,9 +75,11 @@ def indicator_slug(text: str) -> str:
 
 
 def near_key(text: str) -> str:
-    """Text without case, punctuation or quote style: equal keys mean 'nearly the same'."""
-    kept = (ch for ch in text.casefold() if not unicodedata.category(ch).startswith("P"))
-    return collapse("".join(kept))
+    """Text without case, punctuation, quote style or spacing: equal keys mean 'nearly the same'.
+
+    Only letters and digits are kept: "Self-Control", "Self Control" and "SelfControl" are one key
+    (a hyphen dropped alone would make "selfcontrol" of the first, unlike the second)."""
+    return "".join(ch for ch in text.casefold() if unicodedata.category(ch)[0] in "LN")
 
 
 def title_from_file(path: Path) -> str:
