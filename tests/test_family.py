@@ -267,7 +267,7 @@ def test_job_pages_name_the_other_jobs_and_the_ways_between_them(app: SphinxTest
     path = page_text(out / "shared/paths/clerk--operator.html")
     assert "Clerks who want to work in the field." in path
     assert "1 shared competencies, 2 to gain, 1 no longer needed." in path
-    assert "Both list: II.1.a Listens actively" in path
+    assert "Both list: II.1.a → II.1.a Listens actively" in path
     assert "To gain for Operator: II.1.b Radios the control room" in path
     assert "What Operator adds I.1 Pumping I.1.a Runs pumps II.2 Safety II.2.a Wears protective equipment" in path
     assert "What Clerk needs and Operator does not I.1 Filing" in path

@@ -18,6 +18,7 @@ from .test_accessibility import AXE_OPTIONS, _describe
 pytestmark = pytest.mark.browser
 
 PAIR = "shared/compare.html?from=customer-service-representative&to=distribution-system-operator"
+FORMER_ID = "meter-reading-technician"
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,10 @@ def family_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example family (examples/family/competency_src) built as `make html SOURCES=...` builds it."""
     _chromium_or_skip()
     site = copy_site(tmp_path_factory.mktemp("family-site"))
+    # The meter reader renamed from a former id: links made before the rename still compare it.
+    model = site / "examples" / "family" / "competency_src" / "meter-reader.yaml"
+    text = model.read_text(encoding="utf-8")
+    model.write_text(text.replace("id: meter-reader\n", f"id: meter-reader\naliases: [{FORMER_ID}]\n", 1), "utf-8")
     command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-c", str(site)]
     command += ["-D", "competency_source_dir=examples/family/competency_src", str(site / "docs"), str(site / "out")]
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
@@ -103,6 +108,24 @@ def test_compare_page_works_from_the_disk(browser, family_out: Path) -> None:
     text = _result_text(page)
     assert text.startswith("From Meter Reader (invented example) to Customer Service Representative")
     assert "What Customer Service Representative adds" in text
+    context.close()
+    watch.check()
+
+
+def test_a_job_the_site_does_not_have_is_said_and_a_former_id_still_compares(browser, family_url: str) -> None:
+    context, watch = _context(browser, family_url.rstrip("/"), base_url=family_url)
+    page = context.new_page()
+    page.goto("shared/compare.html?from=nope&to=meter-reader")
+    notice = " ".join(page.inner_text("#comp-compare-result .comp-compare-unknown").split())
+    assert notice.startswith("This site has no job \u201cnope\u201d (the link may be mistyped")
+    assert page.query_selector("#comp-compare-result h2") is None  # no other pair shown in its place
+    page.goto(f"shared/compare.html?from={FORMER_ID}&to=distribution-system-operator")
+    assert _result_text(page).startswith(
+        "From Meter Reader (invented example) to Distribution System Operator (invented example)"
+    )
+    assert page.input_value("#comp-compare-from") == "meter-reader"
+    # Each job's code of the words both list: the meter reader's, then the operator's.
+    assert "Both list: V.2.a \u2192 V.3.a Actively seeks and completes training" in _result_text(page)
     context.close()
     watch.check()
 

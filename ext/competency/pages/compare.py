@@ -159,6 +159,7 @@ def _model_data(family: Family, model: Model) -> dict[str, Any]:
         )
     return {
         "id": model.id,
+        "aliases": list(model.aliases),
         "title": model.title,
         "page": page_docname(model.id, "model", model.id),
         "competencies": competencies,

@@ -375,7 +375,13 @@ def comparison_nodes(family: Family, comparison: Comparison) -> list[nodes.Node]
         ]
         if pair.common:
             item.append(paragraph("Both list:"))
-            item.append(bullet_list(paragraph(_indicator(target, t)) for _s, t in pair.common))
+            # Each job's code of the same words: the source's, then the target's with its page.
+            item.append(
+                bullet_list(
+                    paragraph(_code(source.home_of_indicator(s)[1].code), " → ", _indicator(target, t))
+                    for s, t in pair.common
+                )
+            )
         if pair.gained:
             item.append(paragraph(f"To gain for {target.title}:"))
             item.append(bullet_list((paragraph(_indicator(target, i)) for i in pair.gained), classes=["comp-gain"]))
@@ -389,6 +395,10 @@ def comparison_nodes(family: Family, comparison: Comparison) -> list[nodes.Node]
     result.append(heading(f"What {source.title} needs and {target.title} does not"))
     result.append(_competency_list(source, comparison.dropped, with_indicators=False))
     return result
+
+
+def _code(code: str) -> nodes.inline:
+    return nodes.inline(code, code, classes=["comp-code"])
 
 
 def _indicator(model: Model, indicator_id: str) -> nodes.Node:

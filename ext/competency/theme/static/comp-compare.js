@@ -10,6 +10,8 @@
   var root = "../";  // the page is in shared/; pages are named from the site's root
   var byId = {};
   data.models.forEach(function (m) { byId[m.id] = m; });
+  var renamed = {};  // a job's former ids: links made before a rename still compare it
+  data.models.forEach(function (m) { (m.aliases || []).forEach(function (a) { if (!byId[a]) { renamed[a] = m.id; } }); });
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -49,7 +51,8 @@
       if (!s) { return; }
       var sInd = bySharedId(s.indicators), common = [], keptS = {}, keptT = {};
       t.indicators.forEach(function (i) {
-        if (i.shared && sInd[i.shared]) { common.push(i); keptT[i.id] = true; keptS[sInd[i.shared].id] = true; }
+        var same = i.shared && sInd[i.shared];
+        if (same) { common.push({source: same, target: i}); keptT[i.id] = true; keptS[same.id] = true; }
       });
       pairs.push({
         shared: t.shared, source: s, target: t, common: common,
@@ -85,7 +88,17 @@
       line.appendChild(document.createTextNode(" \u2192 "));
       line.appendChild(coded(pair.target, pair.target.title));
       box.appendChild(line);
-      if (pair.common.length) { box.appendChild(el("p", "Both list:")); box.appendChild(list(pair.common, indicator)); }
+      if (pair.common.length) {
+        box.appendChild(el("p", "Both list:"));
+        // Each job's code of the same words: the source's, then the target's with its page.
+        box.appendChild(list(pair.common, function (both) {
+          var line = el("span");
+          line.appendChild(el("span", both.source.code, "comp-code"));
+          line.appendChild(document.createTextNode(" \u2192 "));
+          line.appendChild(indicator(both.target));
+          return line;
+        }));
+      }
       if (pair.gained.length) {
         box.appendChild(el("p", "To gain for " + target.title + ":"));
         box.appendChild(list(pair.gained, indicator, "comp-gain"));
@@ -111,10 +124,29 @@
   var params = new URLSearchParams(window.location.search);
   var from = document.getElementById("comp-compare-from");
   var to = document.getElementById("comp-compare-to");
-  if (byId[params.get("from")]) { from.value = params.get("from"); }
-  if (byId[params.get("to")]) { to.value = params.get("to"); }
-  else if (to.options.length > 1 && to.value === from.value) { to.selectedIndex = from.selectedIndex ? 0 : 1; }
-  show(byId[from.value], byId[to.value]);
+  var unknown = [];
+  function chosen(select, name) {
+    var asked = params.get(name);
+    if (asked === null || asked === "") { return true; }
+    var id = byId[asked] ? asked : renamed[asked];
+    if (id) { select.value = id; return true; }
+    unknown.push(asked);
+    return false;
+  }
+  var known = chosen(from, "from");
+  known = chosen(to, "to") && known;
+  if (!params.get("to") && to.options.length > 1 && to.value === from.value) {
+    to.selectedIndex = from.selectedIndex ? 0 : 1;
+  }
+  if (known) {
+    show(byId[from.value], byId[to.value]);
+  } else {
+    // Never another pair in place of the one asked for: a mistyped or old link says so.
+    result.textContent = "";
+    result.appendChild(el("p", "This site has no job " + unknown.map(function (id) { return "\u201c" + id + "\u201d"; })
+      .join(" or ") + " (the link may be mistyped, or the job not published in this version of the site). " +
+      "Choose two jobs and compare them.", "comp-compare-unknown"));
+  }
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var query = "?from=" + encodeURIComponent(from.value) + "&to=" + encodeURIComponent(to.value);
