@@ -19,6 +19,7 @@ from competency.importer.text import ImportResult, import_text
 from competency.sources.loader import load_model
 from competency.sources.model import Model
 from competency.sources.yamlformat import canonical
+from competency.sphinx_ext.inline import plain_text
 
 REPO = Path(__file__).parents[1]
 DATA = REPO / "tests" / "data" / "import"
@@ -584,3 +585,33 @@ def test_generated_documents_import_without_losing_a_line(text: str) -> None:
         model = load_imported(result, Path(folder), Path("generated.txt"))
     assert model.sections[-1].kind == "superior-performance"
     assert import_text(text, path=Path("generated.txt")).model == result.model
+
+
+MARKUP_WORDS = (
+    "Checks the zones marked *high* on the pressure map",
+    "Follows SOP [rev. 3](2024) for hydrant flushing",
+    "Flags **urgent** `CIS` orders and _late fees_ &amp; credits",
+    "Keeps form_id, *69 and <b> as typed",
+)
+
+
+def test_published_markup_characters_are_shown_as_they_are(tmp_path: Path) -> None:
+    """Model text is inline Markdown: published words that would read as markup are escaped."""
+    indicators = "\n".join(f"{letter}. {words}" for letter, words in zip("abcd", MARKUP_WORDS, strict=True))
+    text = (
+        "Water Utility Competency Model: Markup Clerk\nI. Technical Competencies\n1. Billing *Systems*\n"
+        f"{indicators}\nII. Non-Technical Competencies\n1. Communication\na. Listens\n"
+        "III. Foundational Competencies\n1. Technical Foundational Competencies\na. Reading\n"
+        "IV. Most Important Responsibilities\n1. Handles *priority* accounts\n"
+        "V. Competencies for Superior Performance\n1. Communication\na. Listens\n"
+    )
+    result = import_text(text, path=Path("markup.txt"))
+    assert result.errors == ()
+    model = load_imported(result, tmp_path, Path("markup.txt"))  # it loads: no link to check
+    shown = [plain_text(model.indicators[i].text) for i in model.competencies["billing-systems"].indicators]
+    assert shown == list(MARKUP_WORDS)
+    assert plain_text(model.competencies["billing-systems"].title) == "Billing *Systems*"
+    assert [plain_text(r.text) for r in model.responsibilities.values()] == ["Handles *priority* accounts"]
+    written = render(result, Path("markup.txt"))
+    assert "Keeps form_id, *69 and <b> as typed" in written  # words Markdown shows as they are stay as typed
+    assert r"Follows SOP \[rev. 3\](2024)" in written

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..sources.markup import as_published
 from ..sources.model import SECTION_KINDS
 from ..sources.problems import Location, Problem
 from .assembly import Builder, JsonPath, put
@@ -88,6 +89,7 @@ def import_text(raw: bytes | str, *, path: Path, model_id: str | None = None, st
     put(model, "note", reader.note.value())
     model["sections"] = builder.sections(reader.sections)
     _check_sections(reader, model, path)
+    model = _words_as_published(model)
     if model_id is not None and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", model_id):
         reader.problems.append(
             Problem(
@@ -104,6 +106,20 @@ def import_text(raw: bytes | str, *, path: Path, model_id: str | None = None, st
         comments=tuple(builder.comments),
         origins=builder.origins,
     )
+
+
+#: The keys of model data whose values are text, which pages read as inline Markdown (model-format.md).
+_TEXT_KEYS = frozenset({"title", "source", "note", "qualifier", "description", "preamble", "text", "subitems"})
+
+
+def _words_as_published(data: Any, key: str = "") -> Any:
+    """The model data with every text written so that its page shows the published words as they are:
+    a published `*high*` or `[rev. 3](2024)` is no emphasis or link (markup.as_published)."""
+    if isinstance(data, dict):
+        return {k: _words_as_published(v, k) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_words_as_published(item, key) for item in data]
+    return as_published(data) if key in _TEXT_KEYS and isinstance(data, str) else data
 
 
 def _model_title(reader: Reader, path: Path) -> tuple[str, str | None]:

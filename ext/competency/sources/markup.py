@@ -5,9 +5,11 @@ The sources check the links of model text (links.py); the pages render it (sphin
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 
 @cache
@@ -25,3 +27,26 @@ def link_targets(text: str) -> list[str]:
     """
     tokens = markdown_parser().parseInline(" ".join(text.split()))
     return [str(t.attrGet("href") or "") for t in tokens[0].children or [] if t.type == "link_open"]
+
+
+#: What markdown-it may read as markup in model text: a backslash before each shows it as it is.
+_MARKUP_CHARACTERS = re.compile(r"([\\`*_\[\]&])")
+
+
+def shown_words(text: str) -> str:
+    """The words inline Markdown shows for `text` (markup read, spacing collapsed as pages show it)."""
+    tokens = markdown_parser().parseInline(" ".join(text.split()))
+    return "".join(_shown(token) for token in tokens[0].children or [])
+
+
+def _shown(token: Token) -> str:
+    return token.content if token.type == "text" else " " if token.type == "softbreak" else ""
+
+
+def as_published(text: str) -> str:
+    """Published words written as model text that shows them as they are: unchanged when Markdown
+    would show them so (`form_id`, `*69`, `<b>`), each markup character escaped when it would not
+    (`*high*` would lose its asterisks, `[rev. 3](2024)` would be a link)."""
+    if shown_words(text) == " ".join(text.split()):
+        return text
+    return _MARKUP_CHARACTERS.sub(r"\\\1", text)
