@@ -84,6 +84,12 @@ def _problems(folder: Path) -> list[str]:
         ("shared/library.yaml", "to: operator", "to: operater", "library.yaml:16: unknown model 'operater'"),
         ("shared/library.yaml", "title: Safety", "titel: Safety", "library.yaml:11: unknown key 'titel'"),
         (
+            "shared/library.yaml",
+            "paths:\n",
+            "paths:\n  - from: clerk\n    to: operator\n",
+            "library.yaml:17: this career path is declared already, on line 15 (remove the repeat)",
+        ),
+        (
             "operator.yaml",
             "shared: safety",
             "shared: communication",

@@ -239,7 +239,16 @@ def test_share_creates_the_library_when_the_folder_has_none(
     [
         (["Driving"], "meter-reader.yaml:73:13: error: 'Driving': only meter-reader has it"),
         (["Talking Loudly"], "error: no model has a competency titled or named 'Talking Loudly'"),
-        (["Mechanical Aptitude", "--id", "communication"], "the shared id 'communication' is already used"),
+        (
+            ["Mechanical Aptitude", "--id", "communication"],
+            "library.yaml:5:5: error: the shared id 'communication' is already used in shared/library.yaml",
+        ),
+        (["Driving", "--from", "nobody"], "'Driving': only meter-reader has it"),
+        (
+            ["Mechanical Aptitude", "--from", "meter-reader"],
+            "error: --from meter-reader: that job has no competency 'Mechanical Aptitude' to share (choose one of the "
+            "jobs that have it: distribution-system-operator, treatment-plant-operator)",
+        ),
         (["Mechanical Aptitude", "--id", "Bad Id"], "the shared id 'Bad Id' is not lowercase words"),
         (["Communication", "--id", "talk"], "'Communication' is already shared as 'communication'"),
     ],
@@ -252,6 +261,48 @@ def test_share_refuses_what_it_cannot_share_and_writes_nothing(
     assert main(["share", *args, "--src", "competency_src"]) == 1
     assert message in capsys.readouterr().err
     assert {p: p.read_bytes() for p in family.rglob("*.yaml")} == before
+
+
+def test_the_library_takes_the_title_and_words_of_the_job_spelled_as_given_or_named(
+    family: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The new job spells the title and the words another way than the customer service representative.
+    text = tmp_path / f"{JOB}.txt"
+    written = TEXT.read_text(encoding="utf-8").replace("5. Interpersonal Skills\n", "5. interpersonal skills\n")
+    written = written.replace(
+        "a. Works smoothly with laboratory and maintenance staff\n",
+        "a. Works smoothly with laboratory and maintenance staff\nb. Develops trust-based relationships with others.\n",
+    )
+    text.write_text(written, encoding="utf-8")
+    assert main(["import", str(text), "-o", str(family / f"{JOB}.yaml")]) == 0
+    imported = {p: p.read_bytes() for p in family.rglob("*.yaml")}
+    library = family / "shared" / "library.yaml"
+
+    def shared_entry() -> tuple[str, str, str]:
+        data = read_yaml(library).data
+        entry = next(c for c in data["competencies"] if c["id"] == "interpersonal-skills")
+        indicator = next(i for i in entry["indicators"])
+        return entry["title"], indicator["id"], indicator["text"]
+
+    # As the import's command spells it: the customer service representative's title and words.
+    assert main(["share", "Interpersonal Skills", "--src", "competency_src"]) == 0
+    assert shared_entry() == (
+        "Interpersonal Skills",
+        "develops-trust-based-relationships",
+        "Develops trust-based relationships with others",
+    )
+    for path, data in imported.items():
+        path.write_bytes(data)
+    # Spelled as the new job spells it, or that job named with --from: the new job's.
+    for args in (["interpersonal skills"], ["Interpersonal Skills", "--from", JOB]):
+        assert main(["share", *args, "--src", "competency_src"]) == 0
+        title, indicator_id, words = shared_entry()
+        assert (title, words) == ("interpersonal skills", "Develops trust-based relationships with others.")
+        assert indicator_id != "develops-trust-based-relationships"  # the new job's own id
+        assert _uses(family, JOB)["interpersonal-skills"] == "interpersonal-skills"
+        for path, data in imported.items():
+            path.write_bytes(data)
+    capsys.readouterr()
 
 
 def test_share_by_a_models_competency_id(family: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,7 @@
-"""`competency share TITLE-OR-ID [--id NEW-ID] [--src FOLDER]`: lift a competency several jobs have into the library."""
+"""`competency share TITLE-OR-ID [--id NEW-ID] [--from MODEL-ID] [--src FOLDER]`: lift a competency into the library.
+
+A competency several jobs have becomes a shared competency (importer/share.py).
+"""
 
 from __future__ import annotations
 
@@ -16,12 +19,19 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("name", metavar="TITLE-OR-ID", help="the competency's title (as published) or id")
     parser.add_argument("--id", dest="new_id", metavar="NEW-ID", help="the shared id (default: from the title)")
+    parser.add_argument(
+        "--from",
+        dest="source_model",
+        metavar="MODEL-ID",
+        help="the job whose title, indicator ids and words the library takes (default: the job that spells "
+        "the title as given, else the first by file name)",
+    )
     parser.add_argument("--src", type=Path, default=Path("competency_src"), help="source folder")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    done = share(args.src, args.name, args.new_id)
+    done = share(args.src, args.name, args.new_id, args.source_model)
     for location, change in done.changes:
         print(f"{location}: {change}", file=sys.stderr)
     if not done.files:

@@ -64,10 +64,14 @@ class _Plan:
     new_indicators: dict[str, str] = field(default_factory=dict)  # shared indicator id -> text
 
 
-def share(folder: Path, name: str, new_id: str | None = None) -> Shared:
-    """Share the competency `name` (a title or an id) of the folder's models; raise SourceError when it cannot."""
+def share(folder: Path, name: str, new_id: str | None = None, source_model: str | None = None) -> Shared:
+    """Share the competency `name` (a title or an id) of the folder's models; raise SourceError when it cannot.
+
+    The library takes its title, and the ids and words of new shared indicators, from one job: the
+    model `source_model`, else the job that spells the title as `name` does, else the first job (by
+    file name)."""
     site = load_site(folder)
-    plan = _plan(site, name, new_id)
+    plan = _plan(site, name, new_id, source_model)
     texts = _rewritten(site, plan)
     _check(site, texts)
     library_path = folder / LIBRARY_FILE
@@ -87,7 +91,7 @@ def _error(location: Location, message: str, hint: str = "") -> SourceError:
 # -- what to share ------------------------------------------------------------------------------------
 
 
-def _plan(site: Site, name: str, new_id: str | None) -> _Plan:
+def _plan(site: Site, name: str, new_id: str | None, source_model: str | None = None) -> _Plan:
     library = site.library
     models = list(site.written.values())
     shared = _shared_named(library, name) if library else None
@@ -115,6 +119,7 @@ def _plan(site: Site, name: str, new_id: str | None) -> _Plan:
         where = found[0][0].competencies[found[0][1]].location if found else Location(path=site.source_dir)
         users = f"only {found[0][0].id} has it" if found else "no model has it"
         raise _error(where, f"'{name}': {users}", "a shared competency is one that two or more jobs need")
+    found = _source_first(site, found, name, source_model)
     if not plan.existing:
         first_model, first_id = found[0]
         plan.title = normalised_title_text(first_model.competencies[first_id].title)
@@ -122,6 +127,24 @@ def _plan(site: Site, name: str, new_id: str | None) -> _Plan:
         _check_new_id(site, plan.shared_id, first_model.competencies[first_id].location)
     _plan_indicators(site, plan, found)
     return plan
+
+
+def _source_first(
+    site: Site, found: list[tuple[Model, str]], name: str, source_model: str | None
+) -> list[tuple[Model, str]]:
+    """The jobs having the competency, the one whose title and words the library takes first."""
+    if source_model:
+        chosen = [job for job in found if job[0].id == source_model]
+        if not chosen:
+            raise _error(
+                Location(path=site.source_dir),
+                f"--from {source_model}: that job has no competency '{name}' to share",
+                f"choose one of the jobs that have it: {', '.join(model.id for model, _c in found)}",
+            )
+    else:
+        spelled = normalised_title_text(name)
+        chosen = [job for job in found if normalised_title_text(job[0].competencies[job[1]].title) == spelled]
+    return [*chosen[:1], *(job for job in found if job not in chosen[:1])]
 
 
 def _shared_named(library: Library, name: str) -> Any:
@@ -158,11 +181,16 @@ def _check_new_id(site: Site, shared_id: str, where: Location) -> None:
     if not _ID.fullmatch(shared_id):
         raise _error(where, f"the shared id '{shared_id}' is not lowercase words joined by hyphens", "e.g. --id safety")
     library = site.library
-    taken = set(library.competencies) | set(library.indicators) | set(library.aliases_index()) if library else set()
-    if shared_id in taken:
+    if library is None:
+        return
+    aliases = library.aliases_index()
+    owner = shared_id if shared_id not in aliases else aliases[shared_id][1]
+    holder = library.competencies.get(owner) or library.indicators.get(owner)
+    if holder is not None:
+        former = f" (a former id of '{owner}')" if owner != shared_id else ""
         raise _error(
-            Location(path=library.path) if library else where,
-            f"the shared id '{shared_id}' is already used in {LIBRARY_FILE.as_posix()}",
+            holder.location,  # the line of the library entry that has the id
+            f"the shared id '{shared_id}' is already used in {LIBRARY_FILE.as_posix()}{former}",
             "choose another with --id",
         )
 

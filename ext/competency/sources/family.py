@@ -209,7 +209,7 @@ def _check_library(library: Library, document: YamlDocument, models: Mapping[str
                 )
             else:
                 seen[name] = at(where).line or 1
-    declared: set[tuple[str, str]] = set()
+    declared: dict[tuple[str, str], int] = {}  # (from, to) -> the line it is first declared on
     for n, path in enumerate(library.paths):
         for key, model_id in (("from", path.source), ("to", path.target)):
             if model_id not in models:
@@ -231,10 +231,12 @@ def _check_library(library: Library, document: YamlDocument, models: Mapping[str
         if (path.source, path.target) in declared:
             problems.append(
                 Problem(
-                    location=at(("paths", n)), message="this career path is declared twice", hint="remove the repeat"
+                    location=at(("paths", n)),
+                    message=f"this career path is declared already, on line {declared[path.source, path.target]}",
+                    hint="remove the repeat",
                 )
             )
-        declared.add((path.source, path.target))
+        declared.setdefault((path.source, path.target), at(("paths", n)).line or 1)
     if FAMILY_FOLDER in models:
         problems.append(
             Problem(
