@@ -151,3 +151,19 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "a FIFO (named pipe), not a regular file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_line_wrapped_before_a_number_is_warned_about() -> None:
+    """A lettered item wrapped before a number reads as a competency: the small letter gives it away."""
+    text = (
+        "I. Technical Competencies\n1. Water Quality\na. Logs chlorine residuals taken at\n"
+        "2. sample points per route\nb. Reads meters\nII. Non-Technical Competencies\n1. Communication\n"
+        "a. Listens\n"
+    )
+    result = import_text(text, path=Path("wrapped.txt"))
+    assert (4, "warning") in [(p.location.line, p.severity) for p in result.problems]
+    assert (
+        "I.2 'sample points per route' begins with a small letter: is it the end of the line above, wrapped "
+        "before a number?"
+    ) in [p.message for p in result.problems]
+    assert not [p for p in result.problems if "small letter" in p.message and p.location.line != 4]

@@ -104,6 +104,15 @@ class Builder:
     def competency(self, heading: Heading, code: str, where: JsonPath) -> dict[str, Any]:
         title, qualifier = split_qualifier(heading.title)
         preamble = heading.preamble.value()
+        if title[:1].islower():
+            # "g. Logs chlorine residuals taken at" wrapped before "2. sample points per route".
+            self.warn(
+                heading.line,
+                f"{code} '{title}' begins with a small letter: is it the end of the line above, wrapped "
+                "before a number?",
+                "a competency's title begins with a capital; if the line continues the one above, join the two "
+                "lines in the text and import again",
+            )
         earlier = self.competencies.get(title.casefold())
         if earlier:
             entry: dict[str, Any] = {"ref": earlier.id}
