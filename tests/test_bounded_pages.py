@@ -110,7 +110,7 @@ def _check_window(out: Path) -> None:
     others = sorted(int(n) for n in re.findall(r'href="ind-(\d{4})\.html"', sidebar))
     around = [n for n in range(middle - SIBLINGS_AROUND, middle + SIBLINGS_AROUND + 1) if n != middle]
     assert others == around
-    assert sidebar.count('<a class="current reference internal" href="">') == 1  # the page itself
+    assert sidebar.count('<a aria-current="page" class="current reference internal" href="">') == 1  # the page itself
     hidden_before, hidden_after = middle - SIBLINGS_AROUND, LARGE - middle - SIBLINGS_AROUND - 1
     assert f"… {hidden_before:,} more in I.1 Big Competency" in sidebar
     assert f"… {hidden_after:,} more in I.1 Big Competency" in sidebar

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import time
 import zlib
@@ -18,6 +19,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from competency.pages.compare import DATA_VARIABLE, compare, family_data
 from competency.pages.family import family_page, family_stubs
+from competency.siteconf import TEMPLATES as SITE_TEMPLATES
 from competency.sources.family import family_of, normalised_text, normalised_title
 from competency.sources.problems import SourceError
 from competency.sources.site import load_site
@@ -277,6 +279,43 @@ def test_job_pages_name_the_other_jobs_and_the_ways_between_them(app: SphinxTest
     assert "To gain for Operator: II.1.b Radios the control room" in path
     assert "What Operator adds I.1 Pumping I.1.a Runs pumps II.2 Safety II.2.a Wears protective equipment" in path
     assert "What Clerk needs and Operator does not I.1 Filing" in path
+
+
+@pytest.mark.sphinx(
+    "html", testroot="family", freshenv=True, confoverrides={**PYDATA, "templates_path": [str(SITE_TEMPLATES)]}
+)
+def test_family_pages_have_the_current_branch_of_the_family_as_their_sidebar(app: SphinxTestApp) -> None:
+    app.build()
+    out = Path(app.outdir)
+
+    def sidebar(page: str) -> str:
+        text = (out / page).read_text(encoding="utf-8")
+        start = text.index('<ul class="current nav bd-sidenav">')
+        return text[start : text.index("</nav>", start)]
+
+    indicator = sidebar("shared/indicators/listens-actively.html")
+    # The index's entries, the current competency open on the current indicator, the others closed.
+    assert re.findall(r'href="([^"]*)"', indicator) == [
+        "../competencies/communication.html",
+        "",
+        "../competencies/safety.html",
+        "../competencies/mentoring.html",
+        "../matrix.html",
+        "../compare.html",
+        "../paths/clerk--operator.html",
+    ]
+    assert '<a aria-current="page" class="current reference internal" href="">Listens actively' in indicator
+    assert "<details" not in indicator  # only the current branch has children: nothing to fold
+    index = sidebar("shared/index.html")
+    assert re.findall(r'href="([^"]*)"', index) == [
+        "competencies/communication.html",
+        "competencies/safety.html",
+        "competencies/mentoring.html",
+        "matrix.html",
+        "compare.html",
+        "paths/clerk--operator.html",
+    ]
+    assert "aria-current" not in index  # the index is the root of this navigation, not one of its entries
 
 
 @pytest.mark.sphinx("html", testroot="family", freshenv=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -22,6 +23,7 @@ from sphinx.environment import BuildEnvironment
 from ..pages.items import page_docname
 from ..pages.kinds import OVERVIEW_PAGES
 from ..pages.parts import display
+from ..sources.family import FAMILY_FOLDER
 from ..sources.model import Model
 from ..sphinx_ext.state import shown_page, site_of
 
@@ -47,37 +49,59 @@ def _where(model: Model, pagename: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def sidebar_html(model: Model, pagename: str, uri: Any) -> str:
-    """The sidebar of a page of `model`; `uri(docname)` gives a link relative to the page."""
-    section_id, competency_id = _where(model, pagename)
+class _Entries:
+    """The sidebar's entries for one page, in the markup and classes of pydata-sphinx-theme's sidebar
+    (sidebar-nav-bs.html), which its CSS and script style."""
 
-    def item(level: int, docname: str, label: str, children: list[str] = ()) -> str:  # type: ignore[assignment]
-        on_path = docname == pagename or bool(children)
+    def __init__(self, pagename: str, uri: Any) -> None:
+        self.pagename, self.uri = pagename, uri
+
+    def item(self, level: int, docname: str, label: str, children: Sequence[str] = ()) -> str:
+        on_path = docname == self.pagename or bool(children)
         classes = f"toctree-l{level}" + (" current active" if on_path else "") + (" has-children" if children else "")
-        link_class = "current reference internal" if docname == pagename else "reference internal"
+        current = docname == self.pagename
+        link = 'aria-current="page" class="current reference internal"' if current else 'class="reference internal"'
         nested = f"<ul>{''.join(children)}</ul>" if children else ""
         return (
-            f'<li class="{classes}"><a class="{link_class}" href="{html.escape(uri(docname))}">'
+            f'<li class="{classes}"><a {link} href="{html.escape(self.uri(docname))}">'
             f"{html.escape(label)}</a>{nested}</li>"
         )
 
-    def more(level: int, count: int, parent: str, label: str) -> str:
+    def more(self, level: int, count: int, parent: str, label: str) -> str:
         text = f"… {count:,} more in {label}"
         return (
             f'<li class="toctree-l{level} comp-nav-more"><a class="reference internal" '
-            f'href="{html.escape(uri(parent))}">{html.escape(text)}</a></li>'
+            f'href="{html.escape(self.uri(parent))}">{html.escape(text)}</a></li>'
         )
 
-    def window(level: int, pages: list[tuple[str, str]], parent: str, children: dict[str, list[str]]) -> list[str]:
+    def window(
+        self, level: int, pages: list[tuple[str, str]], parent: str, label: str, children: dict[str, list[str]]
+    ) -> list[str]:
         """The entries of (docname, label) siblings around the current one; the rest are a link to the parent."""
-        current = next((n for n, (docname, _) in enumerate(pages) if docname == pagename or docname in children), 0)
+        current = next(
+            (n for n, (docname, _) in enumerate(pages) if docname == self.pagename or docname in children), 0
+        )
         start = max(0, min(current - SIBLINGS_AROUND, len(pages) - 2 * SIBLINGS_AROUND - 1))
         end = start + 2 * SIBLINGS_AROUND + 1
-        label = display(model, *_kind_and_id(model, parent))
-        shown = [item(level, docname, text, children.get(docname, [])) for docname, text in pages[start:end]]
-        before = [more(level, start, parent, label)] if start > 0 else []
-        after = [more(level, len(pages) - end, parent, label)] if end < len(pages) else []
+        shown = [self.item(level, docname, text, children.get(docname, [])) for docname, text in pages[start:end]]
+        before = [self.more(level, start, parent, label)] if start > 0 else []
+        after = [self.more(level, len(pages) - end, parent, label)] if end < len(pages) else []
         return before + shown + after
+
+    @staticmethod
+    def sidebar(entries: list[str]) -> str:
+        # Internal: the markup of pydata-sphinx-theme's sidebar. Public API: none; a theme hook
+        # taking the sidebar's entries would replace it.
+        return f'<ul class="current nav bd-sidenav">{"".join(entries)}</ul>'
+
+
+def sidebar_html(model: Model, pagename: str, uri: Any) -> str:
+    """The sidebar of a page of `model`; `uri(docname)` gives a link relative to the page."""
+    section_id, competency_id = _where(model, pagename)
+    out = _Entries(pagename, uri)
+
+    def window(level: int, pages: list[tuple[str, str]], parent: str, children: dict[str, list[str]]) -> list[str]:
+        return out.window(level, pages, parent, display(model, *_kind_and_id(model, parent)), children)
 
     entries = []
     for section in model.sections:
@@ -101,17 +125,46 @@ def sidebar_html(model: Model, pagename: str, uri: Any) -> str:
                     ]
                     nested[competency_page] = window(3, indicators, competency_page, {})
             children = window(2, siblings, section_page, {k: v for k, v in nested.items() if v})
-        entries.append(item(1, section_page, section.heading, children))
-    entries += [item(1, page_docname(model.id, kind, ""), label) for kind, label in OVERVIEW_PAGES]
-    # Internal: the markup and classes of pydata-sphinx-theme's sidebar (sidebar-nav-bs.html), which its CSS
-    # and script style. Public API: none; a theme hook taking the sidebar's entries would replace it.
-    return f'<ul class="current nav bd-sidenav">{"".join(entries)}</ul>'
+        entries.append(out.item(1, section_page, section.heading, children))
+    entries += [out.item(1, page_docname(model.id, kind, ""), label) for kind, label in OVERVIEW_PAGES]
+    return out.sidebar(entries)
+
+
+def family_sidebar_html(env: BuildEnvironment, pagename: str, uri: Any) -> str:
+    """The sidebar of a page of the family's folder: the family index's entries (the shared
+    competencies, the matrix, the compare page, the career paths) around the current one, and the
+    current shared competency's indicators, as the theme would list them from the same toctrees
+    but for the current branch only (the theme resolved the whole family toctree on every page)."""
+    out = _Entries(pagename, uri)
+    root = f"{FAMILY_FOLDER}/index"
+    includes = env.toctree_includes
+
+    def pages(docname: str) -> list[tuple[str, str]]:
+        return [(d, env.titles[d].astext()) for d in includes.get(docname, ()) if d in env.titles]
+
+    label = env.titles[root].astext() if root in env.titles else root
+    children: dict[str, list[str]] = {}
+    for docname, _title in pages(root):
+        below = pages(docname)
+        if below and (docname == pagename or pagename in dict(below)):
+            children[docname] = out.window(2, below, docname, dict(pages(root))[docname], {})
+    return out.sidebar(out.window(1, pages(root), root, label, children))
 
 
 def _kind_and_id(model: Model, docname: str) -> tuple[str, str]:
     """The kind and id of the item a section or competency page shows."""
     folder, item_id = docname.split("/")[1:3]
     return ("section" if folder == "sections" else "competency"), item_id
+
+
+def _is_family_page(env: BuildEnvironment, pagename: str) -> bool:
+    """Whether a page is the family index or one of the pages its navigation lists (a former id's
+    redirect page is in no toctree, and keeps the theme's handling)."""
+    root = f"{FAMILY_FOLDER}/index"
+    if not pagename.startswith(f"{FAMILY_FOLDER}/") or root not in env.toctree_includes:
+        return False
+    listed = env.toctree_includes[root]
+    return pagename == root or pagename in listed or any(pagename in env.toctree_includes.get(d, ()) for d in listed)
 
 
 def model_of_page(env: BuildEnvironment, pagename: str) -> Model | None:
@@ -121,6 +174,12 @@ def model_of_page(env: BuildEnvironment, pagename: str) -> Model | None:
 
 
 def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    if _is_family_page(app.env, pagename):
+        context["comp_sidebar"] = family_sidebar_html(
+            app.env, pagename, lambda docname: app.builder.get_relative_uri(pagename, docname)
+        )
+        context["suppress_sidebar_toctree"] = _never
+        return
     if model_of_page(app.env, pagename) is None:
         return
     # Made already when the page's navigation digest was taken (theme/direct_pages.py).
