@@ -204,6 +204,18 @@ def test_a_site_made_by_init_builds_at_once_and_with_an_imported_model(tmp_path:
     assert (published / "_static" / "logo.svg").is_file()
     # The site is the utility's own: no page of the tool's documentation.
     assert not [name for name in TOOL_PAGES if (published / f"{name}.html").exists()]
+    # `make html` is the tool's own build: with the site's virtualenv (.venv) it needs no PYTHON,
+    # starts nothing when nothing changed, and refuses an unknown utility.
+    (site / ".venv").symlink_to(sys.prefix, target_is_directory=True)  # the tests' virtualenv
+    again = _run("make", "html", cwd=site)  # another Python than PYTHON= above: Sphinx checks its outputs
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert ".venv/bin/python -m competency.publishing.build_site" in again.stdout
+    assert "already holds this build: nothing to publish" in again.stdout + again.stderr
+    noop = _run("make", "html", cwd=site)
+    assert "Nothing changed since the last build: _build/generic/html is current." in noop.stdout + noop.stderr
+    assert "Running Sphinx" not in noop.stdout + noop.stderr
+    unknown = _run("make", "html", "UTILITY=riverside", cwd=site)
+    assert unknown.returncode != 0 and "unknown utility 'riverside'" in unknown.stderr
 
 
 def test_init_never_writes_into_a_folder_that_holds_files(tmp_path: Path) -> None:
