@@ -175,18 +175,16 @@ def model_of_page(env: BuildEnvironment, pagename: str) -> Model | None:
 
 def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     if _is_family_page(app.env, pagename):
-        context["comp_sidebar"] = family_sidebar_html(
-            app.env, pagename, lambda docname: app.builder.get_relative_uri(pagename, docname)
-        )
-        context["suppress_sidebar_toctree"] = _never
+        sidebar = family_sidebar_html(app.env, pagename, lambda d: app.builder.get_relative_uri(pagename, d))
+    elif model_of_page(app.env, pagename) is not None:
+        # Made already when the page's navigation digest was taken (theme/direct_pages.py).
+        made = getattr(doctree, SIDEBAR_ATTRIBUTE, None)
+        sidebar = page_sidebar(app.builder, pagename) if made is None else made
+    else:
         return
-    if model_of_page(app.env, pagename) is None:
-        return
-    # Made already when the page's navigation digest was taken (theme/direct_pages.py).
-    sidebar = getattr(doctree, SIDEBAR_ATTRIBUTE, None)
-    context["comp_sidebar"] = page_sidebar(app.builder, pagename) if sidebar is None else sidebar
+    context["comp_sidebar"] = sidebar
     # The theme finds out whether a page has a sidebar by walking every toctree entry of the site,
-    # on every page (that grows with the pages squared): an item page always has its sidebar.
+    # on every page (that grows with the pages squared): these pages always have their sidebar.
     # Internal: pydata-sphinx-theme's page-context function. Public API: none; the theme's
     # `show_nav_level`/`navigation_depth` settings do not spare the walk.
     context["suppress_sidebar_toctree"] = _never
