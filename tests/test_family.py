@@ -293,29 +293,17 @@ def test_family_pages_have_the_current_branch_of_the_family_as_their_sidebar(app
         start = text.index('<ul class="current nav bd-sidenav">')
         return text[start : text.index("</nav>", start)]
 
+    # The index's entries: the shared competencies, the matrix, the compare page, the career path.
+    entries = [f"competencies/{c}.html" for c in ("communication", "safety", "mentoring")]
+    entries += ["matrix.html", "compare.html", "paths/clerk--operator.html"]
+    index = sidebar("shared/index.html")
+    assert re.findall(r'href="([^"]*)"', index) == entries
+    assert "aria-current" not in index  # the index is the root of this navigation, not one of its entries
+    # On an indicator's page, one folder down: the current competency open on the page itself (""), the others closed.
     indicator = sidebar("shared/indicators/listens-actively.html")
-    # The index's entries, the current competency open on the current indicator, the others closed.
-    assert re.findall(r'href="([^"]*)"', indicator) == [
-        "../competencies/communication.html",
-        "",
-        "../competencies/safety.html",
-        "../competencies/mentoring.html",
-        "../matrix.html",
-        "../compare.html",
-        "../paths/clerk--operator.html",
-    ]
+    assert re.findall(r'href="([^"]*)"', indicator) == [f"../{entries[0]}", "", *(f"../{e}" for e in entries[1:])]
     assert '<a aria-current="page" class="current reference internal" href="">Listens actively' in indicator
     assert "<details" not in indicator  # only the current branch has children: nothing to fold
-    index = sidebar("shared/index.html")
-    assert re.findall(r'href="([^"]*)"', index) == [
-        "competencies/communication.html",
-        "competencies/safety.html",
-        "competencies/mentoring.html",
-        "matrix.html",
-        "compare.html",
-        "paths/clerk--operator.html",
-    ]
-    assert "aria-current" not in index  # the index is the root of this navigation, not one of its entries
 
 
 @pytest.mark.sphinx("html", testroot="family", freshenv=True)

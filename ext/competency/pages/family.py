@@ -33,6 +33,7 @@ from ..sphinx_ext.stubs import MARKER, MARKER_TEXT, STUB_SUFFIX
 from .compare import DATA_SCRIPT, Comparison, compare
 from .parts import (
     bullet_list,
+    code_node,
     competency_link,
     display,
     doc_link,
@@ -378,7 +379,7 @@ def comparison_nodes(family: Family, comparison: Comparison) -> list[nodes.Node]
             # Each job's code of the same words: the source's, then the target's with its page.
             item.append(
                 bullet_list(
-                    paragraph(_code(source.home_of_indicator(s)[1].code), " → ", _indicator(target, t))
+                    paragraph(code_node(source.home_of_indicator(s)[1].code), " → ", _indicator(target, t))
                     for s, t in pair.common
                 )
             )
@@ -395,10 +396,6 @@ def comparison_nodes(family: Family, comparison: Comparison) -> list[nodes.Node]
     result.append(heading(f"What {source.title} needs and {target.title} does not"))
     result.append(_competency_list(source, comparison.dropped, with_indicators=False))
     return result
-
-
-def _code(code: str) -> nodes.inline:
-    return nodes.inline(code, code, classes=["comp-code"])
 
 
 def _indicator(model: Model, indicator_id: str) -> nodes.Node:

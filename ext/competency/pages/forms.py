@@ -25,7 +25,17 @@ from ..sphinx_ext.inline import inline_nodes, plain_text
 from ..sphinx_ext.nodes import mark_boxes
 from .items import PageContext, page_docname, with_permalink
 from .kinds import FORM_PAGES, model_page_title
-from .parts import competency_label, doc_link, heading, link, page_section, paragraph, static_script, text_paragraphs
+from .parts import (
+    code_node,
+    competency_label,
+    doc_link,
+    heading,
+    link,
+    page_section,
+    paragraph,
+    static_script,
+    text_paragraphs,
+)
 
 #: Model-wide pages printed as forms: a footer with the job, edition and page numbers, no link targets.
 PRINTED_FORMS = ("profile", *(kind for kind, _title in FORM_PAGES))
@@ -280,7 +290,7 @@ def interview_page(ctx: PageContext) -> nodes.section:
             look_for = nodes.bullet_list(classes=["comp-form-lookfor"])
             for code, item_id, text, rated_at in _rows(model, placement):
                 entry = nodes.list_item()
-                entry += paragraph(nodes.inline(code, code, classes=["comp-code"]), " ")
+                entry += paragraph(code_node(code), " ")
                 entry[0] += _item_text(model, item_id, text, rated_at)[0].children
                 look_for += entry
             block += look_for

@@ -22,6 +22,7 @@ from .parts import (
     EDITORIAL_NOTE,
     badge,
     bullet_list,
+    code_node,
     competency_label,
     competency_link,
     display,
@@ -284,9 +285,7 @@ def _appearance(model: Model, placement: CompetencyPlacement) -> list[nodes.Node
         if not placement.is_reference
         else ("marked for superior performance" if section.kind == "superior-performance" else "listed again")
     )
-    line = paragraph(
-        nodes.inline(placement.code, placement.code, classes=["comp-code"]), f" in {section.heading}: {what}"
-    )
+    line = paragraph(code_node(placement.code), f" in {section.heading}: {what}")
     if not placement.is_reference or not placement.indicators:
         return [line]
     return [
@@ -353,7 +352,7 @@ def _indicator_position(model: Model, competency: CompetencyPlacement, placement
         else "required for effective performance"
     )
     return paragraph(
-        nodes.inline(placement.code, placement.code, classes=["comp-code"]),
+        code_node(placement.code),
         f" {role}, in ",
         competency_link(model, competency.competency, competency.code),
         " (",

@@ -95,10 +95,15 @@ def doc_link(docname: str, text: str) -> addnodes.pending_xref:
     return ref
 
 
+def code_node(code: str) -> nodes.inline:
+    """An item's display code ("II.1.b"), styled as a code."""
+    return nodes.inline(code, code, classes=["comp-code"])
+
+
 def coded_link(model_id: str, objtype: str, item_id: str, code: str, text_nodes: Sequence[nodes.Node]) -> nodes.inline:
     """ "II.1.b Clearly explains ...": the code, then the linked title."""
     wrapper = nodes.inline(classes=["comp-coded"])
-    wrapper += nodes.inline(code, code, classes=["comp-code"])
+    wrapper += code_node(code)
     wrapper += nodes.Text(" ")
     wrapper += link(model_id, objtype, item_id, text_nodes)
     return wrapper

@@ -40,7 +40,7 @@ def shown_words(text: str) -> str:
 
 
 def _shown(token: Token) -> str:
-    return token.content if token.type == "text" else " " if token.type == "softbreak" else ""
+    return token.content if token.type in ("text", "code_inline") else " " if token.type == "softbreak" else ""
 
 
 def as_published(text: str) -> str:

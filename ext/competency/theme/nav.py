@@ -134,37 +134,36 @@ def family_sidebar_html(env: BuildEnvironment, pagename: str, uri: Any) -> str:
     """The sidebar of a page of the family's folder: the family index's entries (the shared
     competencies, the matrix, the compare page, the career paths) around the current one, and the
     current shared competency's indicators, as the theme would list them from the same toctrees
-    but for the current branch only (the theme resolved the whole family toctree on every page)."""
-    out = _Entries(pagename, uri)
+    but for the current branch only (the theme resolved the whole family toctree on every page).
+    "" for a page the family's navigation does not list (a former id's redirect page is in no
+    toctree, and keeps the theme's handling)."""
     root = f"{FAMILY_FOLDER}/index"
-    includes = env.toctree_includes
+    if not pagename.startswith(f"{FAMILY_FOLDER}/") or root not in env.toctree_includes:
+        return ""
 
     def pages(docname: str) -> list[tuple[str, str]]:
-        return [(d, env.titles[d].astext()) for d in includes.get(docname, ()) if d in env.titles]
+        return [(d, env.titles[d].astext()) for d in env.toctree_includes.get(docname, ()) if d in env.titles]
 
-    label = env.titles[root].astext() if root in env.titles else root
+    out = _Entries(pagename, uri)
+    entries = pages(root)
+    listed = pagename == root
     children: dict[str, list[str]] = {}
-    for docname, _title in pages(root):
+    for docname, title in entries:
         below = pages(docname)
-        if below and (docname == pagename or pagename in dict(below)):
-            children[docname] = out.window(2, below, docname, dict(pages(root))[docname], {})
-    return out.sidebar(out.window(1, pages(root), root, label, children))
+        if docname == pagename or pagename in dict(below):
+            listed = True
+            if below:
+                children[docname] = out.window(2, below, docname, title, {})
+    if not listed:
+        return ""
+    label = env.titles[root].astext() if root in env.titles else root
+    return out.sidebar(out.window(1, entries, root, label, children))
 
 
 def _kind_and_id(model: Model, docname: str) -> tuple[str, str]:
     """The kind and id of the item a section or competency page shows."""
     folder, item_id = docname.split("/")[1:3]
     return ("section" if folder == "sections" else "competency"), item_id
-
-
-def _is_family_page(env: BuildEnvironment, pagename: str) -> bool:
-    """Whether a page is the family index or one of the pages its navigation lists (a former id's
-    redirect page is in no toctree, and keeps the theme's handling)."""
-    root = f"{FAMILY_FOLDER}/index"
-    if not pagename.startswith(f"{FAMILY_FOLDER}/") or root not in env.toctree_includes:
-        return False
-    listed = env.toctree_includes[root]
-    return pagename == root or pagename in listed or any(pagename in env.toctree_includes.get(d, ()) for d in listed)
 
 
 def model_of_page(env: BuildEnvironment, pagename: str) -> Model | None:
@@ -174,13 +173,12 @@ def model_of_page(env: BuildEnvironment, pagename: str) -> Model | None:
 
 
 def _add_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    if _is_family_page(app.env, pagename):
-        sidebar = family_sidebar_html(app.env, pagename, lambda d: app.builder.get_relative_uri(pagename, d))
-    elif model_of_page(app.env, pagename) is not None:
+    sidebar = family_sidebar_html(app.env, pagename, lambda d: app.builder.get_relative_uri(pagename, d))
+    if not sidebar and model_of_page(app.env, pagename) is not None:
         # Made already when the page's navigation digest was taken (theme/direct_pages.py).
         made = getattr(doctree, SIDEBAR_ATTRIBUTE, None)
         sidebar = page_sidebar(app.builder, pagename) if made is None else made
-    else:
+    if not sidebar:
         return
     context["comp_sidebar"] = sidebar
     # The theme finds out whether a page has a sidebar by walking every toctree entry of the site,
