@@ -284,3 +284,8 @@ def new_context(browser, base_url: str) -> Iterator:
 @pytest.fixture
 def page(new_context):
     return new_context().new_page()
+
+
+#: The previous/next links whose text does not fit their box (the theme's link clips it): their texts.
+CLIPPED_PREV_NEXT = """() => [...document.querySelectorAll('.prev-next-area a')]
+    .filter(a => a.scrollWidth > a.clientWidth).map(a => a.textContent.trim())"""

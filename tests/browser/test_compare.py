@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ..test_real_site import copy_site
-from .conftest import Watch, _chromium_or_skip, _free_port
+from .conftest import CLIPPED_PREV_NEXT, Watch, _chromium_or_skip, _free_port
 from .test_accessibility import AXE_OPTIONS, _describe
 
 pytestmark = pytest.mark.browser
@@ -149,6 +149,7 @@ def test_family_pages_are_accessible_and_fit_a_phone(browser, family_url: str) -
             "({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
         )
         assert widths["scroll"] <= widths["client"], f"{path} scrolls sideways at 375 px: {widths}"
+        assert not page.evaluate(CLIPPED_PREV_NEXT), f"{path}: previous/next text cut off at 375 px"
     assert not failures, "\n".join(f"{name}:\n{text}" for name, text in failures.items())
     context.close()
     watch.check()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PAGES, site_pages, wait_for_search
+from .conftest import CLIPPED_PREV_NEXT, PAGES, site_pages, wait_for_search
 
 pytestmark = pytest.mark.browser
 
@@ -87,6 +87,8 @@ def test_no_sideways_scrolling_on_a_phone(new_context, site_variant: str) -> Non
         assert widths["client"] == 375
         if widths["scroll"] > widths["client"]:
             too_wide[name] = (widths["scroll"], page.evaluate(WIDER_THAN_THE_SCREEN))
+        clipped = page.evaluate(CLIPPED_PREV_NEXT)
+        assert not clipped, f"{site_variant} {name}: previous/next text cut off at 375 px: {clipped}"
     assert not too_wide, f"{site_variant}: pages wider than 375px: {too_wide}"
 
 
