@@ -142,18 +142,37 @@ def test_the_exports_written_by_workers_are_those_of_a_serial_build(
 def test_parallel_build_gives_the_same_site(
     app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app.builder.parallel_write_min_pages = 0  # write in forked processes too, however few the pages
-    monkeypatch.setattr(direct_pages, "PARALLEL_WRITE_MIN_PAGES", 2)  # and the pages without a document
+    _assert_parallel_build_is_the_serial_one(app, make_app, tmp_path, monkeypatch)
+
+
+@pytest.mark.sphinx("html", testroot="family", srcdir="parallel-family", freshenv=True, parallel=2)
+def test_the_family_pages_written_by_workers_are_the_serial_ones(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = _assert_parallel_build_is_the_serial_one(app, make_app, tmp_path, monkeypatch)
+    assert "shared/index" in documents and "shared/competencies/communication" in documents
+
+
+def _assert_parallel_build_is_the_serial_one(
+    app: SphinxTestApp, make_app: Callable[..., SphinxTestApp], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
+    """Build with every page and document written by forked workers, then serially; the same files.
+    Return the documents the workers wrote."""
+    monkeypatch.setattr(direct_pages, "PARALLEL_WRITE_MIN_PAGES", 2)  # workers, however few the pages
     written: list[int] = []
+    documents: list[str] = []
     write_in_workers = direct_pages.DirectPageWriter._write_in_workers
     monkeypatch.setattr(
         direct_pages.DirectPageWriter,
         "_write_in_workers",
-        lambda writer, pages: written.append(len(pages)) or write_in_workers(writer, pages),
+        lambda writer, pages, docs: (
+            written.append(len(pages)) or documents.extend(docs) or write_in_workers(writer, pages, docs)
+        ),
     )
     app.build()
     app.cleanup()
     assert written and written[0] > 3  # the pages without a document were written by workers
+    assert "index" in documents  # and the documents, in the same workers
     serial = make_app("html", srcdir=Path(app.srcdir), builddir=tmp_path / "serial", freshenv=True, parallel=0)
     serial.build()
     parallel_out, serial_out = Path(app.outdir), Path(serial.outdir)
@@ -165,6 +184,7 @@ def test_parallel_build_gives_the_same_site(
     )
     assert mismatch == [] and errors == []
     assert app.warning.getvalue() == "" and serial.warning.getvalue() == ""
+    return documents
 
 
 @pytest.mark.sphinx("html", testroot="withdrawn", freshenv=True)

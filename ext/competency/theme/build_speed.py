@@ -167,11 +167,11 @@ class HTMLBuilder(PagesWithoutDocumentsBuilder):
 
     # Internal: the step that forks writer processes under -j.
     # Public API: none; a setting for the smallest parallel write would replace it.
-    def write_documents(self, docnames: Set[str]) -> None:
+    def write_documents_now(self, documents: Set[str]) -> None:
         parallel = self.parallel_ok
-        self.parallel_ok = parallel and len(docnames) >= self.parallel_write_min_pages
+        self.parallel_ok = parallel and len(documents) >= self.parallel_write_min_pages
         try:
-            super().write_documents(docnames)
+            super().write_documents_now(documents)
         finally:
             self.parallel_ok = parallel
 

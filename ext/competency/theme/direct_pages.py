@@ -15,7 +15,7 @@ through roles in model text are written again whenever any model changed, as doc
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,10 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+
+# Internal: Sphinx's writing of one document, for the documents written in workers (below).
+# Public API: Builder.write_documents, which writes every document in this process.
+from sphinx.builders import _write_docname
 
 # Internal: the HTML builder, extended to write the pages without a document (below).
 # Public API: `html-collect-pages` renders a template only (see PagesWithoutDocumentsBuilder).
@@ -256,9 +260,10 @@ class DirectPageWriter:
 
     # -- writing --------------------------------------------------------------------------------------
 
-    def write(self) -> None:
+    def write(self, documents: Sequence[str], write_documents: Callable[[], None]) -> None:
         """Write the pages whose content or navigation changed, as Sphinx writes a document's page:
-        with -j, in worker processes, as Sphinx writes documents (`_write_in_workers`)."""
+        with -j, in worker processes (`_write_in_workers`), where the `documents` to write go too;
+        else `write_documents` writes those first (Sphinx's own way)."""
         saved = self._saved_part("digests")
         writing = []
         for docname in self.to_check:
@@ -271,8 +276,9 @@ class DirectPageWriter:
                 writing.append(docname)
                 self._sidebars[docname] = sidebar
         if writing and self.builder.parallel_ok and len(writing) >= PARALLEL_WRITE_MIN_PAGES:
-            self._write_in_workers(writing)
+            self._write_in_workers(writing, documents)
         else:
+            write_documents()
             progress = status_iterator(writing, PROGRESS, "darkgreen", len(writing), self.builder.config.verbosity)
             for docname in collected_in_steps(progress):
                 self.builder.write_doc(docname, self._resolved(docname))
@@ -307,12 +313,16 @@ class DirectPageWriter:
             self.builder.write_doc_serialized(docname, document)  # the search index
         return document
 
-    def _write_in_workers(self, writing: list[str]) -> None:
+    def _write_in_workers(self, writing: list[str], documents: Sequence[str]) -> None:
         """As many workers as -j allows, each forked with a chunk of page names: it builds, resolves,
         indexes and writes them, and hands back what this process keeps (their search entries, the
         images they show, their digests and which of them name items through roles). Unlike
         Sphinx's parallel writing of documents, this process resolves nothing itself: it would be
-        the slower half of the work, and hold each chunk's pages until a worker takes them."""
+        the slower half of the work, and hold each chunk's pages until a worker takes them.
+
+        The `documents` (the family's pages, the home and About pages) are written by the same
+        workers, each as Sphinx writes a document: written first, by this process alone, the
+        family's 140 pages left a core idle for 4 s of a 33 s build (manual/performance.md)."""
         builder = self.builder
 
         def write_chunk(chunk: list[str]) -> dict[str, Any]:
@@ -320,9 +330,14 @@ class DirectPageWriter:
             images = set(builder.images)
             with _own_search_entries(builder) as entries:
                 for docname in collected_in_steps(chunk):
-                    builder.write_doc(docname, self._resolved(docname))
+                    if docname in self.pages:
+                        builder.write_doc(docname, self._resolved(docname))
+                    else:
+                        # Internal: Sphinx's writing of one document (resolved, indexed, written).
+                        # Public API: Builder.write_documents, which writes them all in this process.
+                        _write_docname(docname, env=self.env, builder=builder, tags=builder.tags)
             return {
-                "digests": {docname: self.digests[docname] for docname in chunk},
+                "digests": {docname: self.digests[docname] for docname in chunk if docname in self.pages},
                 "referrers": self.referrers[referrers:],
                 "images": {path: name for path, name in builder.images.items() if path not in images},
                 "search": entries,
@@ -340,7 +355,7 @@ class DirectPageWriter:
         first, rest = writing[0], writing[1:]
         builder.write_doc(first, self._resolved(first))  # templates compiled before the workers fork
         nproc = builder.sphinx_app.parallel
-        chunks = make_chunks(rest, nproc)
+        chunks = make_chunks([*documents, *rest], nproc)
         progress = status_iterator(chunks, PROGRESS, "darkgreen", len(chunks), builder.config.verbosity)
         tasks = ParallelTasks(nproc)
         for chunk in chunks:
@@ -466,7 +481,6 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
             if docnames or self._direct.to_check:
                 self._direct.lend_to_environment()  # before Sphinx works out the pages' relations
             self._documents = self._documents_to_write(docnames)
-            self._documents_written = False
             self.plan_writing(self._documents)
             super().prepare_writing(self._documents)
 
@@ -518,14 +532,15 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     # Internal: writing the documents' pages, of which only those found above are written.
     # Public API: none (as for prepare_writing).
     def write_documents(self, docnames: Set[str]) -> None:
-        self._write_documents()
+        """Nothing yet: finish() writes the documents found by `_documents_to_write` (some of which
+        Sphinx did not hand over, and with none handed over Sphinx does not call this) with the
+        pages without a document, under -j in the same workers."""
 
-    def _write_documents(self) -> None:
-        """The documents found by `_documents_to_write`, some of which Sphinx did not hand over (and
-        with none handed over, Sphinx does not call write_documents: finish() does)."""
-        if self._documents and not self._documents_written:
-            self._documents_written = True
-            super().write_documents(self._documents)
+    def write_documents_now(self, documents: Set[str]) -> None:
+        """The documents' pages, as Sphinx writes them (when the pages without a document are not
+        written in workers)."""
+        if documents:
+            super().write_documents(documents)
 
     # Internal: the context of a document's page, which a page without a document shares.
     # Public API: `html-page-context` comes after the source is copied.
@@ -539,8 +554,8 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     # Public API: none (as for prepare_writing).
     def finish(self) -> None:
         try:
-            self._write_documents()
-            self._direct.write()
+            documents = sorted(self._documents)
+            self._direct.write(documents, lambda: self.write_documents_now(self._documents))
             super().finish()  # indices, search index and inventory, with the pages still lent
         finally:
             self._direct.take_back()
