@@ -336,3 +336,38 @@ def test_the_output_shown_in_the_docs_is_what_the_commands_print(
     assert shared[0] == "$ competency share safety-awareness --src competency_src"
     assert main(shlex.split(shared[0])[2:]) == 0
     assert capsys.readouterr().err.splitlines() == shared[1:]
+
+
+def test_words_of_a_shared_indicator_under_another_competency_stay_the_jobs_own(
+    family: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Joined, they would be a shared indicator under the wrong competency, which the import's own
+    check refuses: the published text could not be imported at all. "&" reads as "and" when titles
+    are compared for near-duplicates."""
+    text = tmp_path / "pump-station-attendant.txt"
+    text.write_text(
+        "Water Utility Competency Model: Pump Station Attendant\nI. Technical Competencies\n1. Radio Procedures\n"
+        "a. Actively listens and seeks to understand others: customers, colleagues, managers\n"
+        "II. Non-Technical Competencies\n1. Critical & Analytical Thinking\n"
+        "a. Draws conclusions from relevant information\n",
+        encoding="utf-8",
+    )
+    out = family / "pump-station-attendant.yaml"
+    assert main(["import", str(text), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    path = text.as_posix()
+    assert (
+        f"{path}:4: note: I.1.a has the words of the shared indicator 'actively-listens-to-others', but is listed "
+        "under another competency than its shared competency 'Communication' (kept as the job's own indicator"
+    ) in err
+    assert (
+        f"{path}:6: warning: II.1 'Critical & Analytical Thinking' is nearly the shared competency "
+        "'Critical and Analytical Thinking': same competency?"
+    ) in err
+    assert (
+        f"{path}:7: note: II.1.a has the words of customer-service-representative II.2.b, not shared yet (kept "
+        "separate: the other job lists it under 'Critical and Analytical Thinking', whose title is nearly this one's)"
+    ) in err
+    site = load_site(family)  # the written model loads, with no use of the library
+    assert "pump-station-attendant" in site.models
+    assert site.library is not None and site.library.uses["pump-station-attendant"] == {}

@@ -153,6 +153,26 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     assert "a FIFO (named pipe), not a regular file" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_title_wrapped_over_two_lines_is_warned_about() -> None:
+    """The title's second line would be read as the preamble, its qualifier with it, and the id made
+    of the half title: the comma at the end gives it away."""
+    text = (
+        "I. Technical Competencies\n1. Instrument Calibration and Maintenance of Spectrophotometers,\n"
+        "Turbidimeters and pH Meters (Basic Expertise)\na. Calibrates meters\nII. Non-Technical Competencies\n"
+        "1. Communication and\na. Listens\n2. Research and Development\na. Reads\n"
+    )
+    result = import_text(text, path=Path("wrapped.txt"))
+    warned = {p.location.line: p.message for p in result.problems if p.severity == "warning"}
+    assert warned[2] == (
+        "I.1 'Instrument Calibration and Maintenance of Spectrophotometers,' ends as if it went on: does the "
+        "title continue in the next line?"
+    )
+    hint = next(p.hint for p in result.problems if p.location.line == 2)
+    assert "the next line was read as its preamble: 'Turbidimeters and pH Meters (Basic Expertise)'" in hint
+    assert "ends as if it went on" in warned[6]  # "1. Communication and"
+    assert 8 not in warned  # a title with "and" inside it is whole
+
+
 def test_a_line_wrapped_before_a_number_is_warned_about() -> None:
     """A lettered item wrapped before a number reads as a competency: the small letter gives it away."""
     text = (

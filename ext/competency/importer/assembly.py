@@ -16,6 +16,14 @@ from .lines import SourceLine, split_qualifier
 
 JsonPath = tuple[str | int, ...]
 
+#: A title that ends as a line cut short does: a comma, an ampersand, a slash, a hyphen or a word such
+#: as "and" or "of" that a title does not end with.
+_CONTINUED = re.compile(r"(?:[,&/\u2013\u2014-]|\b(?:and|or|of|the|for|with|to|in|on))\s*$", re.IGNORECASE)
+
+
+def _shortened(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "\u2026"
+
 
 @dataclass(frozen=True, slots=True)
 class _Defined:
@@ -112,6 +120,16 @@ class Builder:
                 "before a number?",
                 "a competency's title begins with a capital; if the line continues the one above, join the two "
                 "lines in the text and import again",
+            )
+        if _CONTINUED.search(title):
+            # "1. Instrument Calibration and Maintenance of Spectrophotometers," wrapped before
+            # "Turbidimeters and pH Meters (Basic Expertise)", which would be read as the preamble.
+            self.warn(
+                heading.line,
+                f"{code} '{title}' ends as if it went on: does the title continue in the next line?",
+                "a competency's title is one line"
+                + (f", and the next line was read as its preamble: '{_shortened(preamble)}'" if preamble else "")
+                + "; if the title goes on, join the two lines in the text and import again",
             )
         earlier = self.competencies.get(title.casefold())
         if earlier:

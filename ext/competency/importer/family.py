@@ -207,6 +207,20 @@ def _join_indicator(
 ) -> bool:
     text = entry["text"]
     shared = known.shared_text(text)
+    if shared is not None and shared.id not in used and shared.competency != competency_key:
+        # A shared indicator is listed under the job's use of its shared competency (`check` says so):
+        # the same words under another competency are the job's own.
+        assert known.library is not None  # a shared indicator comes from it
+        title = known.library.competencies[shared.competency].title
+        nearly = " (whose title is nearly this one's)" if near_key(competency_key) == near_title(title) else ""
+        say(
+            entry["id"],
+            f"has the words of the shared indicator '{shared.id}', but is listed under another competency "
+            f"than its shared competency '{title}'{nearly}",
+            "kept as the job's own indicator: a shared indicator is listed under the job's use of its shared "
+            "competency; if this job's competency is that one, give it the same title",
+        )
+        return False
     if shared is not None and shared.id not in used:
         _with_shared(entry, shared.id)
         used[shared.id] = entry["id"]
@@ -251,4 +265,8 @@ def _indicator_hint(same: list[tuple[Model, str]], competency_key: str, known: _
             in_library = known.library and key in known.library.competencies
             name = key if in_library else normalised_title_text(model.competencies[owner].title)
             return f"to share it with its competency, after this import: {share_command(name, folder)}"
+    for model, indicator_id in same:
+        title = model.competencies[model.indicators[indicator_id].competency].title
+        if near_key(competency_key) == near_title(title):
+            return f"kept separate: the other job lists it under '{title}', whose title is nearly this one's"
     return "kept separate: the other job lists it under another competency"

@@ -78,8 +78,10 @@ def near_key(text: str) -> str:
     """Text without case, punctuation, quote style or spacing: equal keys mean 'nearly the same'.
 
     Only letters and digits are kept: "Self-Control", "Self Control" and "SelfControl" are one key
-    (a hyphen dropped alone would make "selfcontrol" of the first, unlike the second)."""
-    return "".join(ch for ch in text.casefold() if unicodedata.category(ch)[0] in "LN")
+    (a hyphen dropped alone would make "selfcontrol" of the first, unlike the second); "&" is read
+    as "and", so "Critical & Analytical Thinking" is nearly "Critical and Analytical Thinking"."""
+    words = text.casefold().replace("&", "and")
+    return "".join(ch for ch in words if unicodedata.category(ch)[0] in "LN")
 
 
 def title_from_file(path: Path) -> str:
