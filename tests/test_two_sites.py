@@ -168,7 +168,7 @@ def test_a_site_made_by_init_builds_at_once_and_with_an_imported_model(tmp_path:
     site = tmp_path / "millbrook-competencies"
     made = _run(
         sys.executable, "-m", "competency.cli", "init", site, "--name", "Millbrook Water", "--contact", "hr@mb.example",
-        cwd=tmp_path,
+        "--maintainer", "Millbrook HR", cwd=tmp_path,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
     files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
@@ -198,6 +198,10 @@ def test_a_site_made_by_init_builds_at_once_and_with_an_imported_model(tmp_path:
     assert second.returncode == 0, second.stdout + second.stderr
     assert len(list((published / MODEL / "indicators").glob("*.html"))) == 47
     assert f'href="{MODEL}/index.html"' in (published / "index.html").read_text(encoding="utf-8")
+    # The maintainer is named in the footer and as the exports' creator, not only on the About page.
+    assert "Copyright Millbrook HR." in (published / MODEL / "index.html").read_text(encoding="utf-8")
+    case = json.loads((published / "_exports" / f"{MODEL}.case.json").read_text(encoding="utf-8"))
+    assert case["CFDocument"]["creator"] == "Millbrook HR"
     assert crawl_site(published) == []
     about = (published / "about.html").read_text(encoding="utf-8")
     assert 'href="mailto:hr' in about

@@ -25,7 +25,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = commands.add_parser("init", help="create a new competency site folder that builds at once")
     parser.add_argument("folder", type=Path, help="the new site's folder (must not exist, or be empty)")
     parser.add_argument("--name", default="", help="the site's name, shown on every page (default: from the folder)")
-    parser.add_argument("--maintainer", default="", help="who maintains the site, named on its About page")
+    parser.add_argument(
+        "--maintainer",
+        default="",
+        help="who maintains the site, named on its About page, in its footer and as its exports' creator",
+    )
     parser.add_argument("--contact", default="", help="e-mail or web address where staff report a mistake")
     parser.set_defaults(run=run)
 
