@@ -371,3 +371,26 @@ def test_words_of_a_shared_indicator_under_another_competency_stay_the_jobs_own(
     site = load_site(family)  # the written model loads, with no use of the library
     assert "pump-station-attendant" in site.models
     assert site.library is not None and site.library.uses["pump-station-attendant"] == {}
+
+
+def test_share_names_the_near_duplicates_it_leaves_out(
+    family: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """share matches titles as published: a job's "Safety-Awareness" stays its own, and share says so
+    rather than only that nothing was left to change."""
+    text = tmp_path / f"{JOB}.txt"
+    text.write_text(TEXT.read_text(encoding="utf-8").replace("4. Safety Awareness\n", "4. Safety-Awareness\n"))
+    assert main(["import", str(text), "-o", str(family / f"{JOB}.yaml")]) == 0
+    capsys.readouterr()
+    assert main(["share", "Safety Awareness", "--src", str(family)]) == 0
+    err = capsys.readouterr().err
+    written = (family / f"{JOB}.yaml").read_text(encoding="utf-8").splitlines()
+    at = next(n for n, t in enumerate(written, 1) if "title: Safety-Awareness" in t)
+    found = re.search(
+        rf"{JOB}\.yaml:(\d+):\d+: note: {JOB} II\.4 'Safety-Awareness' is nearly 'Safety Awareness' and was "
+        r"left as it is \(if it is the same competency, write its title the same and run this command again\)",
+        err,
+    )
+    assert found is not None, err
+    assert at - 1 <= int(found[1]) <= at  # the competency's entry
+    assert "safety-awareness" not in _uses(family, JOB)

@@ -34,6 +34,12 @@ def run(args: argparse.Namespace) -> int:
     done = share(args.src, args.name, args.new_id, args.source_model)
     for location, change in done.changes:
         print(f"{location}: {change}", file=sys.stderr)
+    for location, job in done.nearly:
+        print(
+            f"{location}: note: {job} is nearly '{done.title}' and was left as it is (if it is the same "
+            "competency, write its title the same and run this command again)",
+            file=sys.stderr,
+        )
     if not done.files:
         print(f"'{done.shared_id}' is shared by every job that has it; nothing to change", file=sys.stderr)
         return 0

@@ -30,7 +30,7 @@ from ..sources.model import Model
 from ..sources.problems import Location, Problem, SourceError, did_you_mean
 from ..sources.site import Site, load_site
 from ..sources.yamlformat import comment_lines, dump, round_trip_yaml, write_atomically
-from .family import normalised_title_text
+from .family import near_title, normalised_title_text
 from .ids import slugify
 
 NEW_LIBRARY_HEADER = (
@@ -50,6 +50,8 @@ class Shared:
     files: tuple[Path, ...]
     #: (where, what changed), in file order.
     changes: tuple[tuple[Location, str], ...]
+    #: (where, the job and code) of the competencies left out whose title is nearly the shared one.
+    nearly: tuple[tuple[Location, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -80,8 +82,28 @@ def share(folder: Path, name: str, new_id: str | None = None, source_model: str 
     for path in sorted(texts, key=lambda p: p != library_path):
         write_atomically(path, texts[path])
     return Shared(
-        shared_id=plan.shared_id, title=plan.title, files=tuple(texts), changes=tuple(_changes(site, plan, folder))
+        shared_id=plan.shared_id,
+        title=plan.title,
+        files=tuple(texts),
+        changes=tuple(_changes(site, plan, folder)),
+        nearly=tuple(_nearly(site, plan)),
     )
+
+
+def _nearly(site: Site, plan: _Plan) -> list[tuple[Location, str]]:
+    """The competencies not shared whose titles differ from the shared one only in case, spacing or
+    punctuation ("Self-Control", "Critical & Analytical Thinking"): share matches titles as published,
+    so a near-duplicate stays the job's own until its title is written the same."""
+    key, uses = near_title(plan.title), site.library.uses if site.library else {}
+    return [
+        (competency.location, f"{model.id} {model.home_of_competency(competency.id).code} '{competency.title}'")
+        for model in site.written.values()
+        for competency in model.competencies.values()
+        if near_title(competency.title) == key
+        and normalised_title(competency.title) != normalised_title(plan.title)
+        and competency.id not in uses.get(model.id, {})
+        and competency.id not in plan.competency_uses.values()
+    ]
 
 
 def _error(location: Location, message: str, hint: str = "") -> SourceError:
