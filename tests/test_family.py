@@ -112,6 +112,18 @@ def test_a_wrong_library_or_use_is_a_located_error(
     assert any(expected in p for p in problems), problems
 
 
+def test_a_misspelt_shared_competency_is_one_error_not_one_per_indicator(tmp_path: Path) -> None:
+    """Its shared indicators are under a use of a competency the library does not have: saying so
+    again for each of them would bury the one mistake."""
+    folder = _copy_root(tmp_path)
+    path = folder / "clerk.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("shared: communication", "shared: comunication", 1), encoding="utf-8")
+    problems = _problems(folder)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("clerk.yaml:18: unknown shared competency 'comunication' (did you mean")
+
+
 def test_a_shared_indicator_under_another_competency_is_a_located_error(tmp_path: Path) -> None:
     folder = _copy_root(tmp_path)
     path = folder / "operator.yaml"

@@ -327,8 +327,8 @@ def _owner_problem(
     that competency, and lists each job's code of it."""
     expected = library.indicators[shared_id].competency
     competency_id, owner_shared = owner
-    if owner_shared == expected:
-        return []
+    if owner_shared == expected or (owner_shared and owner_shared not in library.competencies):
+        return []  # an unknown shared competency is reported once, where it is named
     under = f"'{competency_id}', a use of '{owner_shared}'" if owner_shared else f"the job's own '{competency_id}'"
     return [
         Problem(
