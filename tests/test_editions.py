@@ -463,6 +463,7 @@ def test_a_site_of_another_source_folder_builds_that_folders_editions(
     result = make_html(site, out, sources=sources)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("Building edition") == 1 and "Building edition f1" in result.stdout
+    assert f"(make serve SOURCES={sources} to browse it)" in result.stdout  # the command serving this folder
     edition = out / "html" / "editions" / "f1"
     home = page_text(edition / "index.html")
     assert home.startswith("Edition f1 (2025-03-01), the current edition") and "Meter Reader" in home

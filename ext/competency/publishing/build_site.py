@@ -34,6 +34,7 @@ import fcntl
 import importlib
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -260,7 +261,12 @@ def build(
     if not publish(built, published, replaced_files(variant_dir / "doctrees")):
         say.write(f"{shown} already holds this build: nothing to publish\n")
     up_to_date.remember(fingerprint, seen)
-    serve = "make serve" + (f" UTILITY={utility}" if utility else "")
+    # The command that serves this folder: `make serve` finds it from the same variables.
+    serve = " ".join(
+        ["make serve"]
+        + ([f"SOURCES={shlex.quote(sources)}"] if sources != DEFAULT_SOURCES else [])
+        + ([f"UTILITY={utility}"] if utility else [])
+    )
     say.write(f"The site is in {shown} ({serve} to browse it).\n")
     return 0
 
