@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from .conftest import REPO
 from .helpers import copy_root, page_text
 
 EXAMPLE = REPO / "manual" / "examples" / "meter-reader.yaml"
+FAMILY = REPO / "examples" / "family" / "competency_src"
 
 
 def revised(text: str) -> str:
@@ -214,6 +216,75 @@ def test_changes_page_lists_the_changes_since_the_configured_revision(
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     assert 'href="meter-reader/indicators/checks-meter-seals.html"' in html
     assert 'class="comp-ins"' in html and 'class="comp-del"' in html
+
+
+def make_family_repo(folder: Path) -> Path:
+    """A scratch repository whose tag v1 has the example family (manual/family.md) and whose HEAD rewords
+    one job's own indicator and a shared indicator (in the library and in both jobs that use it)."""
+    source = folder / "competency_src"
+    shutil.copytree(FAMILY, source)
+    git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "v1")
+    git(folder, "tag", "v1")
+    users = ("distribution-system-operator.yaml", "customer-service-representative.yaml")
+    edits = [
+        ("meter-reader.yaml", "Reports damaged or tampered meters", "Reports every damaged or tampered meter"),
+        *(
+            (name, "Checks own work to ensure accuracy", "Checks own work for accuracy")
+            for name in ("shared/library.yaml", *users)
+        ),
+    ]
+    for name, old, new in edits:
+        text = (source / name).read_text(encoding="utf-8")
+        assert text.count(old) == 1, (name, old)
+        (source / name).write_text(text.replace(old, new), encoding="utf-8")
+    git(folder, "commit", "-q", "-am", "v2")
+    return source
+
+
+def test_cli_diff_of_two_git_revisions_of_a_family(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    source = make_family_repo(repo)
+    # Each revision is read with its own library: v1's uses have v1's shared words, not HEAD's.
+    assert main(["diff", "v1", "HEAD", "--repo", str(repo)]) == 0, capsys.readouterr().err
+    text = capsys.readouterr().out
+    assert "indicator reports-damaged-meters (I.1.b), text: Reports {+every+} damaged" in text
+    assert "distribution-system-operator (" in text and "customer-service-representative (" in text
+    assert text.count("text: Checks own work [-to ensure-] {+for+} accuracy") == 2
+    # An error at a revision names the revision's file in its subfolder, with the line.
+    library = source / "shared" / "library.yaml"
+    library.write_text(
+        library.read_text(encoding="utf-8").replace("title: Computer Skills", "title: Typing"), encoding="utf-8"
+    )
+    git(repo, "commit", "-q", "-am", "a shared title the jobs do not have")
+    assert main(["diff", "v1", "HEAD", "--repo", str(repo)]) == 1
+    lines = (source / "customer-service-representative.yaml").read_text(encoding="utf-8").splitlines()
+    line = lines.index("        shared: computer-skills") + 1
+    assert f"HEAD:competency_src/customer-service-representative.yaml:{line}:17: error: the title" in (
+        capsys.readouterr().err
+    )
+    library.write_text(library.read_text(encoding="utf-8").replace("title: Typing", "title: [Typing"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "a library that does not parse")
+    assert main(["diff", "v1", "HEAD", "--repo", str(repo)]) == 1
+    assert re.match(r"HEAD:competency_src/shared/library\.yaml:\d+:\d+: error: invalid YAML", capsys.readouterr().err)
+
+
+def test_changes_page_of_a_family_lists_the_changes_since_the_configured_revision(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
+    srcdir = tmp_path / "site"
+    copy_root("changes", srcdir)
+    shutil.rmtree(srcdir / "competency_src")
+    make_family_repo(srcdir)
+    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"competency_changes_since": "v1"})
+    app.build()
+    assert app.warning.getvalue().strip() == ""
+    text = page_text(Path(app.outdir) / "index.html")
+    assert "Changes to the models since v1." in text
+    assert "I.1.b Reports every damaged or tampered meter (text): Reports {+every+} damaged" in text
+    assert text.count("Checks own work for accuracy (text): Checks own work [-to ensure-] {+for+} accuracy") == 2
 
 
 def test_changes_page_without_a_base_version_warns(make_app: Callable[..., SphinxTestApp], tmp_path: Path) -> None:

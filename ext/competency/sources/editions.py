@@ -185,10 +185,19 @@ def extract_sources(source_dir: Path, edition: Edition, target: Path, *, checkou
     require_revision(source_dir, edition)
     top = Path(_git(source_dir, ["rev-parse", "--show-toplevel"], edition).strip())
     data = _git_bytes(top, ["archive", "--format=tar", edition.revision, "--", prefix or "."], edition)
+    unpack_archive(data, target)
+    return target / prefix.rstrip("/") if prefix else target
+
+
+def unpack_archive(data: bytes, target: Path) -> None:
+    """Write the files of a `git archive --format=tar` into `target`.
+
+    Raises tarfile.FilterError for an entry that would reach out of `target` (a committed link to an
+    absolute path, or out of the archive): the "data" filter refuses it.
+    """
     target.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
         archive.extractall(target, filter="data")
-    return target / prefix.rstrip("/") if prefix else target
 
 
 def commit_time(source_dir: Path, edition: Edition) -> str:
