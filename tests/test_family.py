@@ -28,6 +28,8 @@ from competency.sphinx_ext import digests
 
 from .conftest import REPO
 from .helpers import copy_root, load_inventory, page_text
+from .robustness.sitebuild import make_html
+from .test_real_site import copy_site
 
 ROOT = REPO / "tests" / "roots" / "test-family" / "competency_src"
 PYDATA = {"html_theme": "pydata_sphinx_theme"}
@@ -535,3 +537,22 @@ def test_an_edit_builds_again_only_the_career_paths_of_the_jobs_it_changed(
     changed = {**recorded, "shared/paths/job-01--job-02": "an older digest"}
     assert digests.changed_family_pages(site, changed, None) == {"shared/paths/job-01--job-02"}
     assert len([d for d in built if d.startswith("shared/paths/")]) == 3  # the library changed: every path
+
+
+@pytest.mark.slow
+def test_the_example_familys_utility_no_longer_lists_the_job_it_drops(tmp_path: Path) -> None:
+    """`make html SOURCES=examples/family/competency_src UTILITY=lakeside`, as family.md shows it."""
+    site = copy_site(tmp_path)
+    sources = "examples/family/competency_src"
+    out = site / "_build" / "sources" / "lakeside"
+    result = make_html(site, out, sources=sources, utility="lakeside", warnings_are_errors=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    published = out / "html"
+    focus = page_text(published / "shared" / "competencies" / "customer-focus.html")
+    assert "Needed in 2 jobs" in focus and "Meter Reader" not in focus
+    assert "Customer Focus (2 jobs)" in page_text(published / "shared" / "index.html")
+    reader = page_text(published / "meter-reader" / "index.html")
+    assert "Lakeside Water (invented example)'s version of the model" in reader
+    # The job's page of it keeps its address, saying the utility leaves it out.
+    dropped = page_text(published / "meter-reader" / "competencies" / "customer-focus.html")
+    assert "Lakeside Water (invented example) does not use this competency (excluded by the utility)" in dropped
