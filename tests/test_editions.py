@@ -378,6 +378,11 @@ def test_each_edition_is_published_with_a_banner_to_the_current_page(released: P
     assert 'href="../../../../customer-service-representative/indicators/explains-water-on-off-policies.html"' in text
     assert f"{LISTENS}" in _page(released, f"editions/v1/{MODEL}/indicators/actively-listens-to-others.html")
     assert "and the public" not in _page(released, f"editions/v1/{MODEL}/indicators/actively-listens-to-others.html")
+    # A form printed from an edition names that edition in its footer, as its banner does.
+    footer = (html / "editions" / "v1" / MODEL / "appraisal.html").read_text(encoding="utf-8")
+    assert '· Appraisal form · edition v1 (2025-01-10)"' in footer
+    current = (html / MODEL / "appraisal.html").read_text(encoding="utf-8")
+    assert "· Appraisal form · sources of " in current and "· edition " not in current
     latest = _page(released, f"editions/v2/{MODEL}/indicators/uses-email-system.html")
     assert latest.startswith("Edition v2 (2025-06-01), the current edition")
     assert "messages" not in latest  # the pinned wording, not the later change

@@ -175,9 +175,10 @@ def test_appraisal_form_prints_cleanly(page, tmp_path: Path, paper: str) -> None
     wrong = {t: (words.count(t), joined.count(t)) for t in set(expected) if words.count(t) != joined.count(t)}
     assert not wrong, f"indicator text printed (times, expected): {wrong}"
     assert "rated at II.4.b" in text  # section V names where a repeated indicator is rated
-    # The footer: the job, the form and the edition, and page numbers.
+    # The footer: the job, the form and the date of the sources (an edition's pages: the edition), and
+    # page numbers.
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
-    assert "Customer Service Representative · Appraisal form · edition " in text
+    assert "Customer Service Representative · Appraisal form · sources of " in text
     assert "The rating scale is written by the site's maintainers" in text
 
 
@@ -187,7 +188,7 @@ def test_job_profile_prints_without_link_targets(page, tmp_path: Path, paper: st
     assert "http" not in raw and ".html" not in raw
     text = " ".join(raw.split())
     assert "II.1.b Clearly explains to customers how their bill is calculated" in text
-    assert f"Page {pages} of {pages}" in text and "Job profile · edition" in text
+    assert f"Page {pages} of {pages}" in text and "Job profile · sources of " in text
 
 
 def test_printed_self_assessment_shows_the_answers(page, tmp_path: Path) -> None:

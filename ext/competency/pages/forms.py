@@ -503,6 +503,7 @@ def _css_string(text: str) -> str:
 
 def print_footer(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     """html-page-context: printed forms and the job profile carry the job, edition and page numbers."""
+    from ..sphinx_ext.config import competency_config
     from ..sphinx_ext.state import site_of
 
     parts = pagename.split("/")
@@ -512,8 +513,14 @@ def print_footer(app: Sphinx, pagename: str, templatename: str, context: dict[st
     if model is None:
         return
     title = dict(FORM_PAGES).get(parts[1], "Job profile")
-    edition = app.config.today or format_date(app.config.today_fmt or "%Y-%m-%d", language=app.config.language)
-    footer = f"{_job_line(model)} · {title} · edition {edition}"
+    settings = competency_config(app.config)
+    if settings.edition:  # an edition's own build: the edition HR cites, as its banner and exports name it
+        version = f"edition {settings.edition} ({settings.edition_date})"
+    else:  # the current site: the date of its sources (a later edition may differ from it)
+        version = "sources of " + (
+            app.config.today or format_date(app.config.today_fmt or "%Y-%m-%d", language=app.config.language)
+        )
+    footer = f"{_job_line(model)} · {title} · {version}"
     context["metatags"] = context.get("metatags", "") + (
         "\n<style>@media print { @page { @bottom-left { content: "
         f"{_css_string(footer)}; font-size: 8pt; }} "
