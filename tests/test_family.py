@@ -247,6 +247,21 @@ def test_the_real_site_has_no_family() -> None:
 
 
 @pytest.mark.sphinx("html", testroot="family", freshenv=True)
+def test_the_family_items_show_their_permanent_link_as_a_jobs_items_do(app: SphinxTestApp) -> None:
+    app.build()
+    out = Path(app.outdir)
+    assert app.warning.getvalue() == ""
+    for page in (
+        "shared/competencies/communication",
+        "shared/indicators/listens-actively",
+        "shared/paths/clerk--operator",
+    ):
+        assert f"Permanent link: {page}.html Copy link" in page_text(out / f"{page}.html"), page
+    assert "Permanent link" not in page_text(out / "shared/index.html")  # a list, not an item to cite
+    assert "Permanent link: clerk/index.html Copy link" in page_text(out / "clerk/index.html")
+
+
+@pytest.mark.sphinx("html", testroot="family", freshenv=True)
 def test_shared_pages_list_every_job_with_its_own_code_qualifier_and_indicators(app: SphinxTestApp) -> None:
     app.build()
     out = Path(app.outdir)

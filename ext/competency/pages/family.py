@@ -44,6 +44,7 @@ from .parts import (
     link,
     page_section,
     paragraph,
+    permalink_node,
     static_script,
     table_row,
 )
@@ -553,8 +554,13 @@ def iter_family_objects(family: Family, stub: dict[str, str]) -> Iterator[tuple[
         yield kind, f"{FAMILY_FOLDER}/{item}", shown_as(family, kind, item)
 
 
+#: The family's pages HR cites, which show their permanent link: its items and its career paths.
+CITED_PAGES = ("shared-competency", "shared-indicator", "career-path")
+
+
 def read_family_page(env: Any, document: nodes.document, stub: dict[str, str], docname: str) -> None:
     """The reader's part for a family stub: the page, its dependencies and its objects."""
+    from ..sphinx_ext.config import competency_config
     from ..sphinx_ext.digests import page_digest
     from ..sphinx_ext.domain import CompetencyDomain, ObjectEntry  # the domain module must not import the pages
     from ..sphinx_ext.state import site_of
@@ -569,6 +575,10 @@ def read_family_page(env: Any, document: nodes.document, stub: dict[str, str], d
     domain = env.get_domain("comp")
     assert isinstance(domain, CompetencyDomain)
     domain.note_digest(docname, page_digest(page))  # before Sphinx changes the nodes
+    if stub["page"] in CITED_PAGES and "alias" not in stub:
+        # Its permanent link, as a job's item page has: made of settings only (a change of them
+        # rebuilds every page), so it is added after the digest of what the page shows.
+        page.insert(1, permalink_node(docname, site.edition, competency_config(env.config).site_links().base_url))
     document += page
     if "alias" in stub:
         env.metadata[docname].update({"orphan": True, "nosearch": True})

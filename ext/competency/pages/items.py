@@ -16,7 +16,6 @@ from docutils import nodes
 from ..sources.model import PAGE_FOLDERS, CompetencyPlacement, Model, Section
 from ..sphinx_ext.config import GENERIC
 from ..sphinx_ext.inline import inline_nodes, plain_text
-from ..sphinx_ext.nodes import permalink
 from .kinds import MODEL_WIDE_PAGES
 from .parts import (
     EDITORIAL_NOTE,
@@ -34,6 +33,7 @@ from .parts import (
     link,
     page_section,
     paragraph,
+    permalink_node,
     responsibility_link,
     section_link,
     section_size,
@@ -111,11 +111,7 @@ def page_docname(model_id: str, objtype: str, item_id: str) -> str:
 
 def with_permalink(ctx: PageContext, section: nodes.section) -> nodes.section:
     """Every page ends the same way: its permanent link, and what the utility changed in it."""
-    node = permalink()
-    # An edition's pages are published below editions/<name>/ of the site: that is their address.
-    node["path"] = (f"editions/{ctx.edition}/" if ctx.edition else "") + ctx.docname + ".html"
-    node["base_url"] = ctx.base_url.rstrip("/") + "/" if ctx.base_url else ""
-    section.insert(1, node)
+    section.insert(1, permalink_node(ctx.docname, ctx.edition, ctx.base_url))
     section.insert(2, variant_notice(ctx.model, ctx.item, ctx.docname, ctx.site_page(GENERIC, ctx.docname)))
     return section
 

@@ -12,7 +12,7 @@ from sphinx import addnodes
 
 from ..sources.model import Competency, Indicator, Model, Responsibility, Section
 from ..sphinx_ext.inline import inline_nodes, plain_text
-from ..sphinx_ext.nodes import kind_badge
+from ..sphinx_ext.nodes import kind_badge, permalink
 
 #: The theme's static files (copied to `_static/` of every site).
 STATIC = Path(__file__).resolve().parents[1] / "theme" / "static"
@@ -172,6 +172,15 @@ def heading(text: str, level: int = 2) -> nodes.rubric:
     """A heading inside a page: a rubric, so that it stays out of the site navigation."""
     node = nodes.rubric(text, text)
     node["heading-level"] = level
+    return node
+
+
+def permalink_node(docname: str, edition: str, base_url: str) -> permalink:
+    """A page's permanent link: an edition's pages are published below editions/<name>/ of the site,
+    and that is their address."""
+    node = permalink()
+    node["path"] = (f"editions/{edition}/" if edition else "") + docname + ".html"
+    node["base_url"] = base_url.rstrip("/") + "/" if base_url else ""
     return node
 
 
