@@ -27,7 +27,7 @@ SELF = f"{MODEL}/self-assessment.html"
 APPRAISAL = f"{MODEL}/appraisal.html"
 FORMS = [APPRAISAL, SELF, f"{MODEL}/interview.html", f"{MODEL}/posting.html"]
 #: "A handful of pages": the appraisal form of the real model, measured (manual/hr-forms.md).
-MOST_PAGES = 10
+MOST_PAGES = 12
 
 
 def _published_model(utility: str | None = None):
@@ -175,6 +175,11 @@ def test_appraisal_form_prints_cleanly(page, tmp_path: Path, paper: str) -> None
     wrong = {t: (words.count(t), joined.count(t)) for t in set(expected) if words.count(t) != joined.count(t)}
     assert not wrong, f"indicator text printed (times, expected): {wrong}"
     assert "rated at II.4.b" in text  # section V names where a repeated indicator is rated
+    # A competency's evidence box is printed with its table's last row, never alone atop a page.
+    tops = [
+        lines[0] for lines in ([ln.strip() for ln in p.splitlines() if ln.strip()] for p in raw.split("\f")) if lines
+    ]
+    assert not [n for n, top in enumerate(tops, 1) if top.startswith("Evidence and comments")], tops
     # The footer: the job, the form and the date of the sources (an edition's pages: the edition), and
     # page numbers.
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
