@@ -170,6 +170,18 @@ def test_comparison_lists_what_is_shared_gained_and_dropped() -> None:
     assert result.dropped == ("filing",)
 
 
+def test_the_same_words_not_shared_yet_are_the_same_behaviour_in_a_comparison() -> None:
+    """The meter reader and the operator both list "Reports hazards to the supervisor" for Safety
+    Awareness, not shared: moving from one job to the other, there is nothing to gain in it."""
+    site = load_site(EXAMPLE)
+    family = family_of(site)
+    assert family is not None
+    result = compare(family, site.models["meter-reader"], site.models["distribution-system-operator"])
+    safety = next(p for p in result.shared if p.shared == "safety-awareness")
+    assert ("reports-hazards", "reports-hazards") in safety.common
+    assert "reports-hazards" not in safety.gained and "reports-hazards" not in safety.left
+
+
 def test_the_data_file_grows_with_the_items_not_the_pairs() -> None:
     site = load_site(ROOT)
     family = family_of(site)
@@ -190,6 +202,7 @@ def test_the_data_file_grows_with_the_items_not_the_pairs() -> None:
                 "code": "II.1.a",
                 "text": "Listens actively to customers’ concerns.",
                 "shared": "listens-actively",
+                "match": "listens-actively",
                 "page": "clerk/indicators/listens",
             },
             {
@@ -197,6 +210,7 @@ def test_the_data_file_grows_with_the_items_not_the_pairs() -> None:
                 "code": "II.1.b",
                 "text": "Answers the phone",
                 "shared": None,
+                "match": "words:answers the phone",
                 "page": "clerk/indicators/answers-phone",
             },
         ],

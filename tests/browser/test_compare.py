@@ -91,6 +91,15 @@ def test_compare_page_compares_the_pair_in_the_address(browser, family_url: str,
     page.click("#comp-compare-form button")
     page.wait_for_function("document.querySelector('#comp-compare-result h2').textContent.startsWith('From Meter')")
     assert "from=meter-reader&to=distribution-system-operator" in page.url
+    # The same words in both jobs, not shared yet: listed by both, nothing to gain (as the static page).
+    moved = _result_text(page)
+    assert (
+        "Safety Awareness: II.3 Safety Awareness → II.4 Safety Awareness Both list: II.3.b → II.4.b Reports hazards"
+        in moved
+    )
+    path = page.context.new_page()
+    path.goto("shared/paths/meter-reader--distribution-system-operator.html")
+    assert path.inner_text(".comp-path-summary") in moved
     # Links lead to the jobs' pages.
     page.click("#comp-compare-result .comp-compare-added a >> nth=0")
     page.wait_for_load_state()
@@ -186,5 +195,12 @@ def test_self_assessment_shows_what_to_develop_for_a_target_job(browser, family_
     assert "a gap today (II.1.a)" in develop  # a shared indicator rated below the expected level
     assert "new in the target job" in develop
     assert "not rated yet" in develop
+    # The same words in both jobs, not shared yet, are the same behaviour: rated, nothing to develop.
+    page.goto("meter-reader/self-assessment.html")
+    page.check("input[data-sa-rating='reports-hazards'][value='proficient']")
+    page.select_option("#comp-sa-target", "distribution-system-operator")
+    page.wait_for_selector("#comp-sa-develop h3")
+    develop = " ".join(page.inner_text("#comp-sa-develop").split())
+    assert develop.startswith("To develop for Distribution System Operator") and "Reports hazards" not in develop
     context.close()
     watch.check()

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..sources.family import FAMILY_FOLDER, Family
+from ..sources.family import FAMILY_FOLDER, Family, normalised_text
 from ..sources.model import Model
 from ..sphinx_ext.inline import plain_text
 from .items import page_docname
@@ -61,8 +61,8 @@ def compare(family: Family, source: Model, target: Model) -> Comparison:
         source_item = source_by_shared.get(shared_id)
         if source_item is None:
             continue
-        source_indicators = _indicators_by_shared(family, source, source_item)
-        target_indicators = _indicators_by_shared(family, target, target_item)
+        source_indicators = _indicators_by_match(family, source, source_item)
+        target_indicators = _indicators_by_match(family, target, target_item)
         common = tuple(
             (source_indicators[key], target_item_indicator)
             for key, target_item_indicator in target_indicators.items()
@@ -106,13 +106,20 @@ def _by_shared(family: Family, model: Model) -> dict[str, str]:
     return found
 
 
-def _indicators_by_shared(family: Family, model: Model, competency_id: str) -> dict[str, str]:
-    found = {}
+def _indicators_by_match(family: Family, model: Model, competency_id: str) -> dict[str, str]:
+    """match key -> the competency's indicator (the first, if two have the same words)."""
+    found: dict[str, str] = {}
     for indicator_id in model.competencies[competency_id].indicators:
-        shared_id = family.shared_id(model.id, indicator_id)
-        if shared_id:
-            found[shared_id] = indicator_id
+        found.setdefault(match_key(family, model, indicator_id), indicator_id)
     return found
+
+
+def match_key(family: Family, model: Model, indicator_id: str) -> str:
+    """What makes two jobs' indicators of a shared competency the same behaviour: one shared
+    indicator, or the same words (compared as published) that are not shared yet; a person who
+    shows them in one job has nothing to gain in the other."""
+    shared_id = family.shared_id(model.id, indicator_id)
+    return shared_id or "words:" + normalised_text(model.indicators[indicator_id].text)
 
 
 # -- the data file of the compare page ---------------------------------------------------------------
@@ -151,6 +158,7 @@ def _model_data(family: Family, model: Model) -> dict[str, Any]:
                         "code": model.home_of_indicator(indicator_id)[1].code,
                         "text": plain_text(model.indicators[indicator_id].text),
                         "shared": family.shared_id(model.id, indicator_id),
+                        "match": match_key(family, model, indicator_id),
                         "page": page_docname(model.id, "indicator", indicator_id),
                     }
                     for indicator_id in competency.indicators

@@ -38,8 +38,14 @@
   }
   function indicator(i) { return coded(i, i.text); }
   function bySharedId(items) {
-    var found = {};
+    var found = Object.create(null);  // no inherited keys: a shared id may be "constructor"
     items.forEach(function (item) { if (item.shared) { found[item.shared] = item; } });
+    return found;
+  }
+  // An indicator's match key (compare.py, match_key): its shared id, else its words as published.
+  function byMatch(items) {
+    var found = Object.create(null);
+    items.forEach(function (item) { if (!(item.match in found)) { found[item.match] = item; } });
     return found;
   }
 
@@ -49,9 +55,9 @@
     target.competencies.forEach(function (t) {
       var s = t.shared && sourceShared[t.shared];
       if (!s) { return; }
-      var sInd = bySharedId(s.indicators), common = [], keptS = {}, keptT = {};
+      var sInd = byMatch(s.indicators), common = [], keptS = {}, keptT = {};
       t.indicators.forEach(function (i) {
-        var same = i.shared && sInd[i.shared];
+        var same = sInd[i.match];
         if (same) { common.push({source: same, target: i}); keptT[i.id] = true; keptS[same.id] = true; }
       });
       pairs.push({

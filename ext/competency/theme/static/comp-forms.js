@@ -210,16 +210,15 @@
       family.models.forEach(function (m) { models[m.id] = m; });
       var source = models[data.model], goal = models[select.value];
       if (!source || !goal) { return; }
-      var answers = current(), shared = {}, sharedInd = {};
-      source.competencies.forEach(function (c) {
-        if (c.shared) { shared[c.shared] = c; }
-        c.indicators.forEach(function (i) { if (i.shared) { sharedInd[i.shared] = i; } });
-      });
+      var answers = current(), shared = Object.create(null);
+      source.competencies.forEach(function (c) { if (c.shared) { shared[c.shared] = c; } });
       var develop = [];
       goal.competencies.forEach(function (c) {
-        var mine = c.shared && shared[c.shared];
+        var mine = c.shared ? shared[c.shared] : undefined, mineInd = Object.create(null);
+        // The same behaviour: one shared indicator, or the same words not shared yet (compare.py, match_key).
+        (mine ? mine.indicators : []).forEach(function (i) { if (!(i.match in mineInd)) { mineInd[i.match] = i; } });
         c.indicators.forEach(function (i) {
-          var own = i.shared && sharedInd[i.shared];
+          var own = mine && mineInd[i.match];
           if (!mine || !own) { develop.push({ code: i.code, text: i.text, page: i.page, why: "new in the target job" }); return; }
           var level = answers.ratings[own.id];
           if (!level) { develop.push({ code: i.code, text: i.text, page: i.page, why: "not rated yet (" + own.code + ")" }); }
