@@ -194,16 +194,25 @@ def test_cli_diff_of_two_git_revisions(
     assert "no-such-tag" in capsys.readouterr().err
 
 
-def test_changes_page_lists_the_changes_since_the_configured_revision(
-    make_app: Callable[..., SphinxTestApp], tmp_path: Path
-) -> None:
+def _changes_page_since_v1(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path, make: Callable[[Path], object]
+) -> Path:
+    """The output of the changes root, built with `competency_changes_since = "v1"` over the
+    repository `make` writes into the site folder; the build warns of nothing."""
     srcdir = tmp_path / "site"
     copy_root("changes", srcdir)
-    make_repo(srcdir)
+    make(srcdir)
     app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"competency_changes_since": "v1"})
     app.build()
     assert app.warning.getvalue().strip() == ""
-    text = page_text(Path(app.outdir) / "index.html")
+    return Path(app.outdir)
+
+
+def test_changes_page_lists_the_changes_since_the_configured_revision(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
+    out = _changes_page_since_v1(make_app, tmp_path, make_repo)
+    text = page_text(out / "index.html")
     assert "Changes to the models since v1." in text
     assert "Added I.1.a Checks meter seals" in text
     assert "Removed III.1.b Driving" in text
@@ -213,7 +222,7 @@ def test_changes_page_lists_the_changes_since_the_configured_revision(
     )
     assert "II.1.b Reports every hazard to the supervisor at once (text): Reports [-hazards-] {+every hazard+}" in text
     assert "I.1.b Reads all meter types accurately, including AMR meters : I.1.a → I.1.b" in text
-    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    html = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="meter-reader/indicators/checks-meter-seals.html"' in html
     assert 'class="comp-ins"' in html and 'class="comp-del"' in html
 
@@ -274,14 +283,11 @@ def test_cli_diff_of_two_git_revisions_of_a_family(tmp_path: Path, capsys: pytes
 def test_changes_page_of_a_family_lists_the_changes_since_the_configured_revision(
     make_app: Callable[..., SphinxTestApp], tmp_path: Path
 ) -> None:
-    srcdir = tmp_path / "site"
-    copy_root("changes", srcdir)
-    shutil.rmtree(srcdir / "competency_src")
-    make_family_repo(srcdir)
-    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides={"competency_changes_since": "v1"})
-    app.build()
-    assert app.warning.getvalue().strip() == ""
-    text = page_text(Path(app.outdir) / "index.html")
+    def family_repo(srcdir: Path) -> None:
+        shutil.rmtree(srcdir / "competency_src")
+        make_family_repo(srcdir)
+
+    text = page_text(_changes_page_since_v1(make_app, tmp_path, family_repo) / "index.html")
     assert "Changes to the models since v1." in text
     assert "I.1.b Reports every damaged or tampered meter (text): Reports {+every+} damaged" in text
     assert text.count("Checks own work for accuracy (text): Checks own work [-to ensure-] {+for+} accuracy") == 2

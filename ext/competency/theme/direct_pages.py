@@ -15,7 +15,7 @@ through roles in model text are written again whenever any model changed, as doc
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence, Set
+from collections.abc import Iterator, Sequence, Set
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -260,10 +260,10 @@ class DirectPageWriter:
 
     # -- writing --------------------------------------------------------------------------------------
 
-    def write(self, documents: Sequence[str], write_documents: Callable[[], None]) -> None:
+    def write(self, documents: Sequence[str]) -> None:
         """Write the pages whose content or navigation changed, as Sphinx writes a document's page:
         with -j, in worker processes (`_write_in_workers`), where the `documents` to write go too;
-        else `write_documents` writes those first (Sphinx's own way)."""
+        else the builder writes those first, Sphinx's own way (`write_documents_now`)."""
         saved = self._saved_part("digests")
         writing = []
         for docname in self.to_check:
@@ -278,7 +278,7 @@ class DirectPageWriter:
         if writing and self.builder.parallel_ok and len(writing) >= PARALLEL_WRITE_MIN_PAGES:
             self._write_in_workers(writing, documents)
         else:
-            write_documents()
+            self.builder.write_documents_now(set(documents))
             progress = status_iterator(writing, PROGRESS, "darkgreen", len(writing), self.builder.config.verbosity)
             for docname in collected_in_steps(progress):
                 self.builder.write_doc(docname, self._resolved(docname))
@@ -554,8 +554,7 @@ class PagesWithoutDocumentsBuilder(StandaloneHTMLBuilder):
     # Public API: none (as for prepare_writing).
     def finish(self) -> None:
         try:
-            documents = sorted(self._documents)
-            self._direct.write(documents, lambda: self.write_documents_now(self._documents))
+            self._direct.write(sorted(self._documents))
             super().finish()  # indices, search index and inventory, with the pages still lent
         finally:
             self._direct.take_back()
