@@ -128,6 +128,10 @@ def test_a_job_the_site_does_not_have_is_said_and_a_former_id_still_compares(bro
     notice = " ".join(page.inner_text("#comp-compare-result .comp-compare-unknown").split())
     assert notice.startswith("This site has no job \u201cnope\u201d (the link may be mistyped")
     assert page.query_selector("#comp-compare-result h2") is None  # no other pair shown in its place
+    # A name every script object has is no job either.
+    page.goto("shared/compare.html?from=constructor&to=__proto__")
+    notice = " ".join(page.inner_text("#comp-compare-result .comp-compare-unknown").split())
+    assert notice.startswith("This site has no job \u201cconstructor\u201d or \u201c__proto__\u201d")
     page.goto(f"shared/compare.html?from={FORMER_ID}&to=distribution-system-operator")
     assert _result_text(page).startswith(
         "From Meter Reader (invented example) to Distribution System Operator (invented example)"

@@ -8,9 +8,10 @@
   var result = document.getElementById("comp-compare-result");
   if (!data || !form || !result) { return; }
   var root = "../";  // the page is in shared/; pages are named from the site's root
-  var byId = {};
+  // Lookups by a name from the address have no inherited keys: "constructor" is no job.
+  var byId = Object.create(null);
   data.models.forEach(function (m) { byId[m.id] = m; });
-  var renamed = {};  // a job's former ids: links made before a rename still compare it
+  var renamed = Object.create(null);  // a job's former ids: links made before a rename still compare it
   data.models.forEach(function (m) { (m.aliases || []).forEach(function (a) { if (!byId[a]) { renamed[a] = m.id; } }); });
 
   function el(tag, text, cls) {
@@ -38,7 +39,7 @@
   }
   function indicator(i) { return coded(i, i.text); }
   function bySharedId(items) {
-    var found = Object.create(null);  // no inherited keys: a shared id may be "constructor"
+    var found = Object.create(null);  // as byId: a shared id may be "constructor"
     items.forEach(function (item) { if (item.shared) { found[item.shared] = item; } });
     return found;
   }
